@@ -1,0 +1,1 @@
+//! RBAC model and access decisions.
