@@ -26,6 +26,7 @@ const DAY: Duration = Duration::from_secs(24 * 3600);
 pub(crate) struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     pub(crate) der: CertificateDer<'static>,
+    pub(crate) pem: String,
 }
 
 /// A leaf certificate and its key, as PEM.
@@ -47,6 +48,7 @@ impl TestCa {
         let cert = params.self_signed(&key).expect("CA cert");
         TestCa {
             der: cert.der().clone(),
+            pem: cert.pem(),
             issuer: Issuer::new(params, key),
         }
     }
