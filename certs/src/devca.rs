@@ -264,8 +264,7 @@ impl DevCa {
         if stored::issuer_of(&leaf_der, &self.ca_path())? != self.ca_subject {
             return Err(CertError::DevCa {
                 path: self.ca_path(),
-                detail: "issued certificates would not chain to this CA (subject mismatch)"
-                    .into(),
+                detail: "issued certificates would not chain to this CA (subject mismatch)".into(),
             });
         }
         let label = self.dir.join(format!("issued for {}", names.join(",")));
@@ -320,7 +319,9 @@ fn normalize_host(host: &str) -> Result<String, CertError> {
     }
     let base = name.strip_prefix("*.").unwrap_or(&name);
     if base.contains('*') {
-        return Err(invalid("a wildcard must be the whole first label, as in *.example.com"));
+        return Err(invalid(
+            "a wildcard must be the whole first label, as in *.example.com",
+        ));
     }
     if rustls_pki_types::DnsName::try_from(base).is_err() || !base.contains(|c: char| c != '.') {
         return Err(invalid("not a valid DNS name"));

@@ -13,8 +13,8 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{ring, CryptoProvider};
 use rustls::{
-    ClientConfig, ClientConnection, ConnectionCommon, DigitallySignedStruct, RootCertStore, ServerConfig,
-    ServerConnection, SignatureScheme, SupportedProtocolVersion,
+    ClientConfig, ClientConnection, ConnectionCommon, DigitallySignedStruct, RootCertStore,
+    ServerConfig, ServerConnection, SignatureScheme, SupportedProtocolVersion,
 };
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
@@ -130,8 +130,8 @@ pub(crate) fn served_cert(
     verify: Verify<'_>,
 ) -> Result<CertificateDer<'static>, rustls::Error> {
     let provider = Arc::new(ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[version])?;
+    let builder =
+        ClientConfig::builder_with_provider(provider.clone()).with_protocol_versions(&[version])?;
     let mut config = match verify {
         Verify::WebPki(root) => {
             let mut roots = RootCertStore::empty();
@@ -244,10 +244,7 @@ impl ServerCertVerifier for AnyCert {
 pub(crate) fn webpki_verifier(root: &CertificateDer<'static>) -> Arc<WebPkiServerVerifier> {
     let mut roots = RootCertStore::empty();
     roots.add(root.clone()).expect("root");
-    WebPkiServerVerifier::builder_with_provider(
-        Arc::new(roots),
-        Arc::new(ring::default_provider()),
-    )
-    .build()
-    .expect("verifier")
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::new(ring::default_provider()))
+        .build()
+        .expect("verifier")
 }

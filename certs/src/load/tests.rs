@@ -73,7 +73,10 @@ fn an_unreadable_file_is_a_read_error() {
         key: missing.clone(),
     })
     .expect_err("missing file");
-    assert!(matches!(&err, CertError::Read { path, .. } if *path == missing), "{err:?}");
+    assert!(
+        matches!(&err, CertError::Read { path, .. } if *path == missing),
+        "{err:?}"
+    );
     let text = message_names(&err, &missing);
     assert!(text.contains("No such file"), "{text}");
 }
@@ -89,7 +92,10 @@ fn an_empty_certificate_file_has_no_certificate() {
         key: good.key,
     })
     .expect_err("empty");
-    assert!(matches!(&err, CertError::NoCertificate { path, .. } if *path == empty), "{err:?}");
+    assert!(
+        matches!(&err, CertError::NoCertificate { path, .. } if *path == empty),
+        "{err:?}"
+    );
     assert!(message_names(&err, &empty).contains("empty"));
 }
 
@@ -103,7 +109,10 @@ fn a_key_in_place_of_the_certificate_has_no_certificate() {
         key: good.key.clone(),
     })
     .expect_err("key only");
-    assert!(matches!(&err, CertError::NoCertificate { path, .. } if *path == good.key), "{err:?}");
+    assert!(
+        matches!(&err, CertError::NoCertificate { path, .. } if *path == good.key),
+        "{err:?}"
+    );
     assert!(message_names(&err, &good.key).contains("PRIVATE KEY"));
 }
 
@@ -117,7 +126,10 @@ fn a_certificate_in_place_of_the_key_has_no_private_key() {
         key: good.cert.clone(),
     })
     .expect_err("cert only");
-    assert!(matches!(&err, CertError::NoPrivateKey { path, .. } if *path == good.cert), "{err:?}");
+    assert!(
+        matches!(&err, CertError::NoPrivateKey { path, .. } if *path == good.cert),
+        "{err:?}"
+    );
     assert!(message_names(&err, &good.cert).contains("CERTIFICATE"));
 }
 
@@ -168,7 +180,10 @@ fn an_expired_certificate_is_refused() {
     params.not_after = (SystemTime::now() - DAY).into();
     let src = ca.leaf_with(params).write(dir.path(), "old");
     let err = load_pair(&src).expect_err("expired");
-    assert!(matches!(&err, CertError::Expired { path, .. } if *path == src.cert), "{err:?}");
+    assert!(
+        matches!(&err, CertError::Expired { path, .. } if *path == src.cert),
+        "{err:?}"
+    );
     message_names(&err, &src.cert);
 }
 
@@ -181,7 +196,10 @@ fn a_certificate_from_the_future_is_refused() {
     params.not_after = (SystemTime::now() + 90 * DAY).into();
     let src = ca.leaf_with(params).write(dir.path(), "new");
     let err = load_pair(&src).expect_err("not yet valid");
-    assert!(matches!(&err, CertError::NotYetValid { path, .. } if *path == src.cert), "{err:?}");
+    assert!(
+        matches!(&err, CertError::NotYetValid { path, .. } if *path == src.cert),
+        "{err:?}"
+    );
     message_names(&err, &src.cert);
 }
 
@@ -197,7 +215,10 @@ fn a_certificate_without_dns_names_is_refused() {
     params.not_after = (SystemTime::now() + DAY).into();
     let src = ca.leaf_with(params).write(dir.path(), "ip");
     let err = load_pair(&src).expect_err("no dns");
-    assert!(matches!(&err, CertError::NoDnsName { path } if *path == src.cert), "{err:?}");
+    assert!(
+        matches!(&err, CertError::NoDnsName { path } if *path == src.cert),
+        "{err:?}"
+    );
     message_names(&err, &src.cert);
 }
 
@@ -206,13 +227,20 @@ fn malformed_pem_and_garbage_der_are_refused() {
     let ca = TestCa::new();
     let dir = tempfile::tempdir().expect("tempdir");
     let good = ca.leaf(&["a.test"]).write(dir.path(), "good");
-    let torn = write(dir.path(), "torn.pem", "-----BEGIN CERTIFICATE-----\nMAA=\n");
+    let torn = write(
+        dir.path(),
+        "torn.pem",
+        "-----BEGIN CERTIFICATE-----\nMAA=\n",
+    );
     let err = load_pair(&CertSource {
         cert: torn.clone(),
         key: good.key.clone(),
     })
     .expect_err("torn");
-    assert!(matches!(&err, CertError::Pem { path, .. } if *path == torn), "{err:?}");
+    assert!(
+        matches!(&err, CertError::Pem { path, .. } if *path == torn),
+        "{err:?}"
+    );
 
     let garbage = write(
         dir.path(),
@@ -224,6 +252,9 @@ fn malformed_pem_and_garbage_der_are_refused() {
         key: good.key,
     })
     .expect_err("garbage");
-    assert!(matches!(&err, CertError::BadCertificate { path, .. } if *path == garbage), "{err:?}");
+    assert!(
+        matches!(&err, CertError::BadCertificate { path, .. } if *path == garbage),
+        "{err:?}"
+    );
     message_names(&err, &garbage);
 }

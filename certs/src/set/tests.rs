@@ -6,7 +6,7 @@ use rustls::version::{TLS12, TLS13};
 use rustls::SupportedProtocolVersion;
 use rustls_pki_types::CertificateDer;
 
-use crate::testutil::{server_config, served_cert, Sni, TestCa, Verify};
+use crate::testutil::{served_cert, server_config, Sni, TestCa, Verify};
 use crate::{load_pair, CertSet, LoadedCert, SniResolver};
 
 /// Three certificates: exact names, a wildcard, and one meant as the default.
@@ -77,7 +77,12 @@ fn select_prefers_exact_then_wildcard_then_default() {
 fn covers_ignores_the_default() {
     let f = fixture();
     let set = CertSet::new(f.certs, Some(2));
-    for host in ["app.example.com", "OTHER.example.com.", "x.example.com", "default.test"] {
+    for host in [
+        "app.example.com",
+        "OTHER.example.com.",
+        "x.example.com",
+        "default.test",
+    ] {
         assert!(set.covers(host), "{host} should be covered");
     }
     for host in ["a.b.example.com", "example.com", "unknown.test", "", "."] {
@@ -135,7 +140,11 @@ fn handshakes_serve_the_certificate_chosen_by_sni() {
             Sni::Withhold("app.example.com"),
         ] {
             let got = served_cert(&server, sni, version, Verify::AnyCert);
-            assert_eq!(got.as_ref().ok(), Some(&f.default), "{v:?} sni {sni:?}: {got:?}");
+            assert_eq!(
+                got.as_ref().ok(),
+                Some(&f.default),
+                "{v:?} sni {sni:?}: {got:?}"
+            );
         }
     }
 }
@@ -146,7 +155,12 @@ fn the_default_does_not_verify_for_names_it_does_not_cover() {
     // client rejects the default certificate for an unknown name.
     let f = fixture();
     let server = server_config(SniResolver::new(CertSet::new(f.certs, Some(2))));
-    let got = served_cert(&server, Sni::Send("unknown.test"), &TLS13, Verify::WebPki(&f.ca.der));
+    let got = served_cert(
+        &server,
+        Sni::Send("unknown.test"),
+        &TLS13,
+        Verify::WebPki(&f.ca.der),
+    );
     assert!(got.is_err(), "{got:?}");
 }
 
@@ -157,7 +171,10 @@ fn replace_changes_the_certificate_for_new_handshakes() {
     let server = server_config(resolver.clone());
     let sni = Sni::Send("app.example.com");
     let verify = || Verify::WebPki(&f.ca.der);
-    assert_eq!(served_cert(&server, sni, &TLS13, verify()).ok(), Some(f.exact.clone()));
+    assert_eq!(
+        served_cert(&server, sni, &TLS13, verify()).ok(),
+        Some(f.exact.clone())
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let renewed = f.ca.leaf(&["app.example.com"]);
@@ -174,7 +191,12 @@ fn replace_changes_the_certificate_for_new_handshakes() {
 #[test]
 fn an_empty_set_fails_the_handshake() {
     let server = server_config(SniResolver::new(CertSet::new(Vec::new(), None)));
-    let got = served_cert(&server, Sni::Send("app.example.com"), &TLS13, Verify::AnyCert);
+    let got = served_cert(
+        &server,
+        Sni::Send("app.example.com"),
+        &TLS13,
+        Verify::AnyCert,
+    );
     assert!(got.is_err(), "{got:?}");
 }
 
