@@ -1,0 +1,136 @@
+//! The `sitegate.toml` file model: serde structs that mirror the file, strictly parsed.
+
+use serde::Deserialize;
+
+/// The whole `sitegate.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Where durable state lives (dev CA, keys, versions, data). Relative to the config file.
+    pub state_dir: Option<String>,
+    /// Parent domain of site hostnames: sites default to `<site>.<workspace>.<base_domain>`.
+    pub base_domain: String,
+    /// RBAC files or globs, relative to the config file.
+    pub rbac: Vec<String>,
+    /// Listening addresses.
+    pub listen: ListenFile,
+    /// Certificates.
+    #[serde(default)]
+    pub tls: TlsFile,
+    /// Request limits and timeouts.
+    #[serde(default)]
+    pub limits: LimitsFile,
+    /// Upstream proxying settings.
+    #[serde(default)]
+    pub proxy: ProxyFile,
+    /// Logging.
+    #[serde(default)]
+    pub log: LogFile,
+    /// Shutdown behaviour.
+    #[serde(default)]
+    pub shutdown: ShutdownFile,
+    /// The built-in demo backend (for the embedded demo and for trying Sitegate out).
+    pub demo_backend: Option<DemoBackendFile>,
+    /// The built-in development identity provider, registered as the IdP named `dev`.
+    pub dev_idp: Option<DevIdpFile>,
+}
+
+/// `[listen]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenFile {
+    /// The HTTPS listener, e.g. `0.0.0.0:443`.
+    pub https: String,
+    /// The plain HTTP listener that redirects to HTTPS.
+    pub http: Option<String>,
+    /// The admin listener (`/healthz`, `/metrics`); never reachable through a site hostname.
+    pub admin: Option<String>,
+    /// The HTTPS port that visitors see, when it differs from the listener's (behind NAT).
+    pub public_https_port: Option<u16>,
+}
+
+/// `[tls]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFile {
+    /// Issue certificates from a local development CA for hosts no file covers.
+    #[serde(default)]
+    pub dev_ca: bool,
+    /// Path of the `cert` of one `[[tls.certificates]]` entry served when no name matches.
+    pub default_certificate: Option<String>,
+    /// Certificate and key files.
+    #[serde(default)]
+    pub certificates: Vec<CertificateFile>,
+}
+
+/// `[[tls.certificates]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateFile {
+    /// PEM certificate chain, leaf first.
+    pub cert: String,
+    /// PEM private key.
+    pub key: String,
+}
+
+/// `[limits]`; durations are written like `"10s"` or `"2m"`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Largest request header block accepted (431 above it).
+    pub max_request_header_bytes: Option<u64>,
+    /// Largest request body accepted (413 above it); sites may lower or raise it.
+    pub max_body_bytes: Option<u64>,
+    /// Longest wait for a piece of the request body before the client is cut off (408).
+    pub body_read_timeout: Option<String>,
+    /// Longest idle time of a kept-alive client connection between requests.
+    pub idle_timeout: Option<String>,
+    /// Longest wait to connect to an upstream (502 after it).
+    pub upstream_connect_timeout: Option<String>,
+    /// Longest wait for an upstream to answer or send the next piece (504 after it).
+    pub upstream_read_timeout: Option<String>,
+}
+
+/// `[proxy]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyFile {
+    /// Peers (addresses or CIDR ranges) whose `X-Forwarded-*` and `X-Request-Id` are believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+}
+
+/// `[log]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogFile {
+    /// `text` or `json`.
+    pub format: Option<String>,
+    /// A `tracing` filter such as `info` or `sitegate=debug,info`.
+    pub level: Option<String>,
+}
+
+/// `[shutdown]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownFile {
+    /// How long SIGTERM lets requests in flight finish.
+    pub grace_period: Option<String>,
+}
+
+/// `[demo_backend]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoBackendFile {
+    /// Loopback address the demo backend listens on.
+    pub listen: String,
+}
+
+/// `[dev_idp]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevIdpFile {
+    /// Turns the development identity provider on.
+    pub enabled: bool,
+}
+

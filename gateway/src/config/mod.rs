@@ -1,0 +1,327 @@
+//! `sitegate.toml`: parsing the file model and validating it into [`Config`], which cannot
+//! hold an invalid state. Every problem is reported at once, with file, line, column and key.
+
+mod file;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use certs::{CertSource, LoadedCert};
+use ipnet::IpNet;
+use policy::diag::{parse_toml, Diagnostic, Diagnostics, SpanIndex};
+
+use file::{ConfigFile, LimitsFile};
+
+/// The validated gateway configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (or `<embedded demo>`), for messages.
+    pub source: PathBuf,
+    /// Directory of durable state.
+    pub state_dir: PathBuf,
+    /// Parent domain of default site hostnames.
+    pub base_domain: String,
+    /// The RBAC files, globs expanded, in a stable order.
+    pub rbac_files: Vec<PathBuf>,
+    /// Listening addresses.
+    pub listen: Listen,
+    /// Certificates.
+    pub tls: TlsConfig,
+    /// Limits and timeouts.
+    pub limits: Limits,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Logging.
+    pub log: LogConfig,
+    /// How long SIGTERM lets requests in flight finish.
+    pub shutdown_grace: Duration,
+    /// Address of the built-in demo backend, when on.
+    pub demo_backend: Option<SocketAddr>,
+    /// Whether the development identity provider (IdP `dev`) is on.
+    pub dev_idp: bool,
+}
+
+/// Listening addresses.
+#[derive(Debug, Clone)]
+pub struct Listen {
+    /// HTTPS for site hostnames.
+    pub https: SocketAddr,
+    /// Plain HTTP, redirecting to HTTPS.
+    pub http: Option<SocketAddr>,
+    /// Admin endpoints.
+    pub admin: Option<SocketAddr>,
+    /// The port visitors use for HTTPS (redirect targets).
+    pub public_https_port: u16,
+}
+
+/// Certificate configuration.
+#[derive(Debug, Clone)]
+pub struct TlsConfig {
+    /// Issue development certificates for uncovered hosts.
+    pub dev_ca: bool,
+    /// Certificate files.
+    pub certificates: Vec<CertSource>,
+    /// The certificates, loaded and checked (readable, key matches, not expired).
+    pub loaded: Vec<LoadedCert>,
+    /// Index into `certificates` of the default certificate.
+    pub default: Option<usize>,
+}
+
+/// Limits and timeouts.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request header block (431 above it).
+    pub max_request_header_bytes: usize,
+    /// Largest request body by default (413 above it).
+    pub max_body_bytes: u64,
+    /// Longest wait for a piece of the request body (408).
+    pub body_read_timeout: Duration,
+    /// Longest idle time between requests on a kept-alive connection.
+    pub idle_timeout: Duration,
+    /// Upstream connect timeout (502).
+    pub upstream_connect_timeout: Duration,
+    /// Upstream read timeout (504).
+    pub upstream_read_timeout: Duration,
+}
+
+/// Log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Logging configuration.
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// Line format.
+    pub format: LogFormat,
+    /// `tracing` filter directive.
+    pub level: String,
+}
+
+/// The embedded default: a demo config with the built-in demo backend and development IdP.
+pub const EMBEDDED_CONFIG: &str = include_str!("../../../examples/demo/sitegate.toml");
+/// The embedded default's RBAC file.
+pub const EMBEDDED_RBAC: &str = include_str!("../../../examples/rbac/demo.toml");
+/// The name the embedded default is reported under.
+pub const EMBEDDED_NAME: &str = "<embedded demo>/sitegate.toml";
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, Diagnostics> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics(vec![Diagnostic {
+                file: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                key: String::new(),
+                message: format!("cannot read the config file: {e}"),
+            }])
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(path, &text, base, true)
+    }
+
+    /// The embedded demo config; its state lives in `./sitegate-data`.
+    pub fn embedded() -> Result<Config, Diagnostics> {
+        let mut config = Config::parse(Path::new(EMBEDDED_NAME), EMBEDDED_CONFIG, Path::new("."), false)?;
+        config.rbac_files = vec![PathBuf::from("<embedded demo>/rbac/demo.toml")];
+        Ok(config)
+    }
+
+    /// Validates config text. `base` resolves relative paths; `expand_rbac` globs the RBAC
+    /// patterns on disk (off for the embedded config, whose RBAC file is embedded too).
+    pub fn parse(path: &Path, text: &str, base: &Path, expand_rbac: bool) -> Result<Config, Diagnostics> {
+        let (file, spans): (ConfigFile, SpanIndex) = parse_toml(path, text)?;
+        let mut errors = Vec::new();
+        let mut check = Checker { spans: &spans, errors: &mut errors };
+
+        let https = check.addr("listen.https", &file.listen.https);
+        let listen = Listen {
+            https,
+            http: file.listen.http.as_deref().map(|a| check.addr("listen.http", a)),
+            admin: file.listen.admin.as_deref().map(|a| check.addr("listen.admin", a)),
+            public_https_port: file.listen.public_https_port.unwrap_or(https.port()),
+        };
+        if let Some(admin) = listen.admin {
+            if admin == listen.https || Some(admin) == listen.http {
+                check.error("listen.admin", "must differ from the site listeners: admin endpoints are never reachable through a site hostname");
+            }
+        }
+        let certificates: Vec<CertSource> = file
+            .tls
+            .certificates
+            .iter()
+            .map(|c| CertSource { cert: base.join(&c.cert), key: base.join(&c.key) })
+            .collect();
+        let default = file.tls.default_certificate.as_ref().and_then(|d| {
+            let found = file.tls.certificates.iter().position(|c| &c.cert == d);
+            if found.is_none() {
+                let known: Vec<&str> = file.tls.certificates.iter().map(|c| c.cert.as_str()).collect();
+                check.error(
+                    "tls.default_certificate",
+                    format!("\"{d}\" is not the cert of any [[tls.certificates]] entry; expected one of: {}", known.join(", ")),
+                );
+            }
+            found
+        });
+        let loaded = certificates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, source)| {
+                certs::load_pair(source)
+                    .map_err(|e| check.error(&format!("tls.certificates[{i}]"), e.to_string()))
+                    .ok()
+            })
+            .collect();
+        if certificates.is_empty() && !file.tls.dev_ca {
+            check.error("tls", "no certificates configured: add [[tls.certificates]] entries or set dev_ca = true");
+        }
+        let limits = check.limits(&file.limits);
+        let trusted_proxies = file
+            .proxy
+            .trusted_proxies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| check.ip_net(&format!("proxy.trusted_proxies[{i}]"), p))
+            .collect();
+        let log = LogConfig {
+            format: match file.log.format.as_deref() {
+                None | Some("text") => LogFormat::Text,
+                Some("json") => LogFormat::Json,
+                Some(other) => {
+                    check.error("log.format", format!("unknown format \"{other}\"; expected one of text, json"));
+                    LogFormat::Text
+                }
+            },
+            level: file.log.level.clone().unwrap_or_else(|| "info".into()),
+        };
+        let shutdown_grace = check.duration("shutdown.grace_period", file.shutdown.grace_period.as_deref(), 10);
+        let demo_backend = file.demo_backend.as_ref().map(|d| {
+            let addr = check.addr("demo_backend.listen", &d.listen);
+            if !addr.ip().is_loopback() {
+                check.error("demo_backend.listen", "must be a loopback address such as 127.0.0.1:8781");
+            }
+            addr
+        });
+        let rbac_files = if expand_rbac { check.rbac_files(base, &file.rbac) } else { Vec::new() };
+        let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
+        if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
+            check.error("base_domain", format!("\"{}\" is not a domain name", file.base_domain));
+        }
+
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        Ok(Config {
+            source: path.to_path_buf(),
+            state_dir: base.join(file.state_dir.as_deref().unwrap_or("sitegate-data")),
+            base_domain,
+            rbac_files,
+            listen,
+            tls: TlsConfig { dev_ca: file.tls.dev_ca, certificates, loaded, default },
+            limits,
+            trusted_proxies,
+            log,
+            shutdown_grace,
+            demo_backend,
+            dev_idp: file.dev_idp.is_some_and(|d| d.enabled),
+        })
+    }
+
+    /// Names of the identity providers that RBAC files may reference.
+    pub fn idp_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.dev_idp {
+            names.push("dev".to_string());
+        }
+        names
+    }
+
+    /// Whether `ip` is a configured trusted proxy.
+    pub fn is_trusted_proxy(&self, ip: std::net::IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// Collects diagnostics while converting file values into validated ones.
+struct Checker<'a> {
+    spans: &'a SpanIndex,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        self.errors.push(self.spans.diag(key, message));
+    }
+
+    fn addr(&mut self, key: &str, value: &str) -> SocketAddr {
+        value.parse().unwrap_or_else(|_| {
+            self.error(key, format!("\"{value}\" is not an address; expected IP:PORT such as 127.0.0.1:8443 or [::]:443"));
+            SocketAddr::from(([0, 0, 0, 0], 0))
+        })
+    }
+
+    fn ip_net(&mut self, key: &str, value: &str) -> Option<IpNet> {
+        let parsed = value.parse::<IpNet>().ok().or_else(|| value.parse::<std::net::IpAddr>().ok().map(IpNet::from));
+        if parsed.is_none() {
+            self.error(key, format!("\"{value}\" is not an address or CIDR range; expected e.g. 10.0.0.0/8 or 127.0.0.1"));
+        }
+        parsed
+    }
+
+    fn duration(&mut self, key: &str, value: Option<&str>, default_secs: u64) -> Duration {
+        match value {
+            None => Duration::from_secs(default_secs),
+            Some(text) => humantime::parse_duration(text).unwrap_or_else(|e| {
+                self.error(key, format!("\"{text}\" is not a duration ({e}); expected e.g. \"500ms\", \"30s\", \"2m\""));
+                Duration::from_secs(default_secs)
+            }),
+        }
+    }
+
+    fn limits(&mut self, file: &LimitsFile) -> Limits {
+        let header = file.max_request_header_bytes.unwrap_or(64 * 1024);
+        if !(1024..=1024 * 1024).contains(&header) {
+            self.error("limits.max_request_header_bytes", format!("{header} is out of range; expected 1024 to 1048576"));
+        }
+        Limits {
+            max_request_header_bytes: header as usize,
+            max_body_bytes: file.max_body_bytes.unwrap_or(100 * 1024 * 1024),
+            body_read_timeout: self.duration("limits.body_read_timeout", file.body_read_timeout.as_deref(), 30),
+            idle_timeout: self.duration("limits.idle_timeout", file.idle_timeout.as_deref(), 60),
+            upstream_connect_timeout: self.duration("limits.upstream_connect_timeout", file.upstream_connect_timeout.as_deref(), 5),
+            upstream_read_timeout: self.duration("limits.upstream_read_timeout", file.upstream_read_timeout.as_deref(), 60),
+        }
+    }
+
+    fn rbac_files(&mut self, base: &Path, patterns: &[String]) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            let key = format!("rbac[{i}]");
+            let full = base.join(pattern);
+            let matched: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
+                Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
+                Err(e) => {
+                    self.error(&key, format!("\"{pattern}\" is not a valid path or glob: {e}"));
+                    continue;
+                }
+            };
+            if matched.is_empty() {
+                self.error(&key, format!("\"{pattern}\" matches no file (looked for {})", full.display()));
+            }
+            for path in matched {
+                if !files.contains(&path) {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+}

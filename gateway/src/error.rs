@@ -1,0 +1,31 @@
+//! `GatewayError`: what can stop the gateway from starting or reloading.
+
+use policy::diag::Diagnostics;
+
+/// A failure to load, start or reload the gateway.
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    /// Config or RBAC files are invalid; each line names file, line, column and key.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    /// A certificate or the development CA could not be loaded or issued.
+    #[error("{0}")]
+    Cert(certs::CertError),
+    /// A listener or server could not be set up.
+    #[error("cannot start listener: {0}")]
+    Listener(String),
+    /// The state directory could not be used.
+    #[error("state directory {path}: {source}")]
+    State {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl From<Diagnostics> for GatewayError {
+    fn from(d: Diagnostics) -> Self {
+        GatewayError::Invalid(d)
+    }
+}

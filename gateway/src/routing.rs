@@ -1,0 +1,100 @@
+//! Which site a request is for: the hostname from `:authority` (HTTP/2) or `Host` (HTTP/1.1),
+//! port stripped and lowercased, checked against the TLS SNI of the connection.
+
+use std::sync::Arc;
+
+use pingora_proxy::Session;
+use policy::{Policy, Site};
+
+/// The outcome of routing one request.
+#[derive(Debug)]
+pub enum Route {
+    /// The request is for this site.
+    Site(Arc<Site>),
+    /// No configured site has this hostname (404).
+    UnknownHost,
+    /// The connection's SNI named a different configured site (421).
+    Misdirected,
+    /// The request carried no usable hostname (400).
+    NoHost,
+}
+
+/// The SNI of the connection, recorded at handshake time by [`crate::tls::SniRecorder`].
+pub fn sni(session: &Session) -> Option<&str> {
+    session
+        .digest()?
+        .ssl_digest
+        .as_ref()?
+        .extension
+        .get::<crate::tls::Sni>()
+        .map(|sni| sni.0.as_str())
+}
+
+/// Whether the request arrived over TLS.
+pub fn is_tls(session: &Session) -> bool {
+    session.digest().is_some_and(|d| d.ssl_digest.is_some())
+}
+
+/// The request's hostname, lowercased, without port or trailing dot.
+pub fn request_host(session: &Session) -> Option<String> {
+    let req = session.req_header();
+    let raw = match req.uri.authority() {
+        Some(authority) => authority.as_str(),
+        None => req.headers.get(http::header::HOST)?.to_str().ok()?,
+    };
+    normalize_host(raw)
+}
+
+/// Strips the port and a trailing dot, lowercases, and refuses anything that is not a hostname
+/// or IP literal.
+pub fn normalize_host(raw: &str) -> Option<String> {
+    let without_port = if let Some(rest) = raw.strip_prefix('[') {
+        // IPv6 literal: "[::1]:8443"
+        let end = rest.find(']')?;
+        &raw[..end + 2]
+    } else {
+        match raw.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            Some(_) => return None,
+            None => raw,
+        }
+    };
+    let host = without_port.strip_suffix('.').unwrap_or(without_port);
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_".contains(&b));
+    valid.then(|| host.to_ascii_lowercase())
+}
+
+/// Routes a request: the Host decides the site; an SNI that names another configured site is a
+/// misdirected request (never served with one site's TLS identity and another's content).
+pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Route {
+    let Some(host) = host else { return Route::NoHost };
+    let Some(site) = policy.site_for_host(host) else { return Route::UnknownHost };
+    if let Some(sni) = sni {
+        let sni = sni.strip_suffix('.').unwrap_or(sni).to_ascii_lowercase();
+        if sni != host {
+            if let Some(other) = policy.site_for_host(&sni) {
+                if !Arc::ptr_eq(other, site) {
+                    return Route::Misdirected;
+                }
+            }
+        }
+    }
+    Route::Site(site.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_host;
+
+    #[test]
+    fn hosts_are_normalized() {
+        assert_eq!(normalize_host("CRM.Acme.Example.com:8443").as_deref(), Some("crm.acme.example.com"));
+        assert_eq!(normalize_host("crm.acme.example.com.").as_deref(), Some("crm.acme.example.com"));
+        assert_eq!(normalize_host("[::1]:8443").as_deref(), Some("[::1]"));
+        assert_eq!(normalize_host("a.example.com:port"), None);
+        assert_eq!(normalize_host("a b.example.com"), None);
+        assert_eq!(normalize_host(""), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! Assembles the pingora server: the site listeners (HTTPS, and HTTP that redirects), the admin
+//! listener, the demo backend, and the reloader; then runs until a shutdown signal.
+
+use std::sync::Arc;
+
+use pingora_core::server::configuration::ServerConf;
+use pingora_core::server::{RunArgs, Server};
+use pingora_core::services::background::background_service;
+use pingora_core::services::listening::Service;
+
+use crate::admin::Admin;
+use crate::demo::DemoBackend;
+use crate::proxy::Gateway;
+use crate::reload::Reloader;
+use crate::shutdown::Signals;
+use crate::snapshot::Store;
+use crate::{tls, GatewayError};
+
+/// Runs the gateway until it is told to stop.
+pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
+    let snapshot = store.load();
+    let config = &snapshot.config;
+
+    let mut conf = ServerConf::default();
+    conf.threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    conf.grace_period_seconds = Some(config.shutdown_grace.as_secs_f64().ceil() as u64);
+    conf.graceful_shutdown_timeout_seconds = Some(1);
+    conf.pid_file = config.state_dir.join("sitegate.pid").to_string_lossy().into_owned();
+    conf.upgrade_sock = config.state_dir.join("upgrade.sock").to_string_lossy().into_owned();
+    let mut server = Server::new_with_opt_and_conf(None, conf);
+    server.bootstrap();
+
+    let mut sites = pingora_proxy::http_proxy_service_with_name(&server.configuration, Gateway::new(store.clone()), "sites");
+    sites.add_tls_with_settings(&config.listen.https.to_string(), None, tls::listener_settings(store.resolver())?);
+    if let Some(http) = config.listen.http {
+        sites.add_tcp(&http.to_string());
+    }
+    server.add_service(sites);
+
+    if let Some(addr) = config.listen.admin {
+        let mut admin = Service::new("admin".to_string(), Admin::new(store.clone()));
+        admin.add_tcp(&addr.to_string());
+        server.add_service(admin);
+    }
+    if let Some(addr) = config.demo_backend {
+        let mut demo = Service::new("demo backend".to_string(), DemoBackend);
+        demo.add_tcp(&addr.to_string());
+        server.add_service(demo);
+    }
+    server.add_service(background_service("reload", Reloader::new(store.clone())));
+
+    tracing::info!(
+        https = %config.listen.https,
+        http = ?config.listen.http,
+        admin = ?config.listen.admin,
+        sites = snapshot.policy.sites().count(),
+        "sitegate listening"
+    );
+    server.run(RunArgs { shutdown_signal: Box::new(Signals) });
+    Ok(())
+}

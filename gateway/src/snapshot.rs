@@ -1,0 +1,138 @@
+//! The immutable snapshot the hot path reads (config + policy), how it is built from files,
+//! and the store that swaps it atomically on reload.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use certs::{CertSet, DevCa, SniResolver};
+use policy::{LoadContext, Policy};
+
+use crate::config::{Config, EMBEDDED_RBAC};
+use crate::{tls, GatewayError};
+
+/// One consistent view of everything a request needs. Never mutated; replaced whole.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The validated gateway config.
+    pub config: Config,
+    /// The access policy of every workspace.
+    pub policy: Policy,
+}
+
+impl Snapshot {
+    /// Every file whose change should trigger a reload.
+    pub fn watched_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.config.source.clone()];
+        files.extend(self.config.rbac_files.iter().cloned());
+        for c in &self.config.tls.certificates {
+            files.push(c.cert.clone());
+            files.push(c.key.clone());
+        }
+        files
+    }
+}
+
+/// Where the config comes from.
+#[derive(Debug, Clone)]
+pub enum ConfigSource {
+    /// A `sitegate.toml` on disk and the RBAC files it lists.
+    File(PathBuf),
+    /// The demo config embedded in the binary.
+    Embedded,
+}
+
+impl ConfigSource {
+    /// Reads and validates the config and every RBAC file, reporting all problems at once.
+    pub fn load(&self) -> Result<Snapshot, GatewayError> {
+        let config = match self {
+            ConfigSource::File(path) => Config::load(path),
+            ConfigSource::Embedded => Config::embedded(),
+        }?;
+        let idps = config.idp_names();
+        let ctx = LoadContext { base_domain: &config.base_domain, idps: &idps };
+        let policy = match self {
+            ConfigSource::File(_) => Policy::load(&config.rbac_files, &ctx),
+            ConfigSource::Embedded => {
+                let sources = [(config.rbac_files[0].clone(), EMBEDDED_RBAC.to_string())];
+                Policy::from_sources(&sources, &ctx)
+            }
+        }?;
+        Ok(Snapshot { config, policy })
+    }
+
+    /// The file this source reads, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::File(path) => Some(path),
+            ConfigSource::Embedded => None,
+        }
+    }
+}
+
+/// The live snapshot and certificate set, swapped together on reload.
+pub struct Store {
+    source: ConfigSource,
+    current: ArcSwap<Snapshot>,
+    resolver: Arc<SniResolver>,
+    dev_ca: Option<DevCa>,
+}
+
+impl Store {
+    /// Loads everything for the first time. Fails on any invalid file.
+    pub fn open(source: ConfigSource) -> Result<Store, GatewayError> {
+        let snapshot = source.load()?;
+        let dev_ca = if snapshot.config.tls.dev_ca {
+            Some(DevCa::load_or_create(&snapshot.config.state_dir).map_err(GatewayError::Cert)?)
+        } else {
+            None
+        };
+        let certs = certificates(&snapshot, dev_ca.as_ref())?;
+        Ok(Store {
+            source,
+            current: ArcSwap::from_pointee(snapshot),
+            resolver: SniResolver::new(certs),
+            dev_ca,
+        })
+    }
+
+    /// The snapshot for one request: take it once, use it for the whole request.
+    pub fn load(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// The resolver handed to the TLS listener.
+    pub fn resolver(&self) -> Arc<SniResolver> {
+        self.resolver.clone()
+    }
+
+    /// The development CA, when on.
+    pub fn dev_ca(&self) -> Option<&DevCa> {
+        self.dev_ca.as_ref()
+    }
+
+    /// Where the config comes from.
+    pub fn source(&self) -> &ConfigSource {
+        &self.source
+    }
+
+    /// Builds a new snapshot and certificate set from the files and swaps both in. On any
+    /// error the old snapshot keeps serving and the error is returned for logging.
+    pub fn reload(&self) -> Result<Arc<Snapshot>, GatewayError> {
+        let snapshot = self.source.load()?;
+        let certs = certificates(&snapshot, self.dev_ca.as_ref())?;
+        self.resolver.replace(certs);
+        let snapshot = Arc::new(snapshot);
+        self.current.store(snapshot.clone());
+        Ok(snapshot)
+    }
+}
+
+fn certificates(snapshot: &Snapshot, dev_ca: Option<&DevCa>) -> Result<CertSet, GatewayError> {
+    tls::cert_set(
+        &snapshot.config,
+        snapshot.config.tls.loaded.clone(),
+        snapshot.policy.hostnames(),
+        dev_ca,
+    )
+}

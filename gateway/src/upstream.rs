@@ -1,0 +1,134 @@
+//! Proxying to an upstream URL: choosing the peer (address, TLS with verification, timeouts,
+//! pooled keep-alive) and shaping the request it receives (forwarding headers, hop-by-hop
+//! headers, `Host`).
+
+use std::net::{IpAddr, SocketAddr};
+
+use pingora_core::upstreams::peer::HttpPeer;
+use pingora_error::{Error, ErrorType, Result};
+use pingora_http::RequestHeader;
+use policy::Upstream;
+
+use crate::config::Limits;
+
+/// The peer for one request to `upstream`. Hostnames are resolved without blocking.
+pub async fn peer(upstream: &Upstream, limits: &Limits) -> Result<Box<HttpPeer>> {
+    let addr = resolve(upstream).await?;
+    let mut peer = HttpPeer::new(addr, upstream.tls, upstream.host.clone());
+    let options = &mut peer.options;
+    options.connection_timeout = Some(limits.upstream_connect_timeout);
+    options.total_connection_timeout = Some(limits.upstream_connect_timeout);
+    options.read_timeout = Some(limits.upstream_read_timeout);
+    options.write_timeout = Some(limits.upstream_read_timeout);
+    options.idle_timeout = Some(std::time::Duration::from_secs(60));
+    options.verify_cert = true;
+    options.verify_hostname = true;
+    Ok(Box::new(peer))
+}
+
+async fn resolve(upstream: &Upstream) -> Result<SocketAddr> {
+    let host = upstream.host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, upstream.port));
+    }
+    let mut addrs = tokio::net::lookup_host((host, upstream.port))
+        .await
+        .map_err(|e| Error::explain(ErrorType::ConnectNoRoute, format!("resolving {host}: {e}")))?;
+    addrs
+        .next()
+        .ok_or_else(|| Error::explain(ErrorType::ConnectNoRoute, format!("{host} has no address")))
+}
+
+/// Who the client is, as the upstream should learn it.
+pub struct Forwarding<'a> {
+    /// The client's address (the TCP peer).
+    pub client_ip: Option<IpAddr>,
+    /// Whether the TCP peer is a configured trusted proxy, whose forwarding headers are kept.
+    pub peer_trusted: bool,
+    /// The hostname the client asked for.
+    pub host: &'a str,
+    /// The request id.
+    pub request_id: &'a str,
+}
+
+/// Headers that describe one hop and never travel past it (RFC 9110 §7.6.1).
+const HOP_BY_HOP: [&str; 7] = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authorization"];
+/// Forwarding headers that only a trusted proxy may set.
+const FORWARDING: [&str; 5] = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip"];
+
+/// Rewrites the request for the upstream: removes hop-by-hop headers (keeping a WebSocket
+/// upgrade), sets `X-Forwarded-For/-Proto/-Host` (client-sent values only kept from trusted
+/// proxies), `X-Request-Id`, and `Host` to the upstream's authority.
+pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forwarding) -> Result<()> {
+    let websocket = is_websocket_upgrade(req);
+    let listed: Vec<String> = req
+        .headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    for name in listed.iter().map(String::as_str).chain(HOP_BY_HOP) {
+        if websocket && (name == "upgrade" || name == "connection") {
+            continue;
+        }
+        req.remove_header(name);
+    }
+
+    let prior_for = fwd
+        .peer_trusted
+        .then(|| header_value(req, "x-forwarded-for"))
+        .flatten();
+    let prior_proto = fwd.peer_trusted.then(|| header_value(req, "x-forwarded-proto")).flatten();
+    let prior_host = fwd.peer_trusted.then(|| header_value(req, "x-forwarded-host")).flatten();
+    if !fwd.peer_trusted {
+        for name in FORWARDING {
+            req.remove_header(name);
+        }
+    }
+    if let Some(ip) = fwd.client_ip {
+        let value = match prior_for {
+            Some(prior) => format!("{prior}, {ip}"),
+            None => ip.to_string(),
+        };
+        req.insert_header("x-forwarded-for", value)?;
+    }
+    req.insert_header("x-forwarded-proto", prior_proto.unwrap_or_else(|| "https".into()))?;
+    req.insert_header("x-forwarded-host", prior_host.unwrap_or_else(|| fwd.host.to_string()))?;
+    req.insert_header(crate::request_id::HEADER, fwd.request_id)?;
+    req.insert_header(http::header::HOST, authority(upstream))?;
+    Ok(())
+}
+
+fn header_value(req: &RequestHeader, name: &str) -> Option<String> {
+    let values: Vec<&str> = req.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// `Connection: upgrade` with `Upgrade: websocket`.
+fn is_websocket_upgrade(req: &RequestHeader) -> bool {
+    let has_token = |name: http::header::HeaderName, token: &str| {
+        req.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    };
+    has_token(http::header::CONNECTION, "upgrade") && has_token(http::header::UPGRADE, "websocket")
+}
+
+/// `host[:port]`, the port omitted when it is the scheme's default.
+fn authority(upstream: &Upstream) -> String {
+    let default_port = if upstream.tls { 443 } else { 80 };
+    if upstream.port == default_port {
+        upstream.host.clone()
+    } else {
+        format!("{}:{}", upstream.host, upstream.port)
+    }
+}
+
+#[cfg(test)]
+mod tests;

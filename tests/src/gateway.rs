@@ -1,0 +1,247 @@
+//! Starting and stopping a real `sitegate serve` with a generated config in a temp dir.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::client::Client;
+use crate::{free_port, sitegate_bin};
+
+/// Builds a config directory: `sitegate.toml`, RBAC files, and any extra files.
+pub struct GatewayBuilder {
+    dir: tempfile::TempDir,
+    extra_toml: String,
+    limits_toml: String,
+    tls_toml: String,
+    grace: String,
+    rbac: Vec<(String, String)>,
+    https: u16,
+    http: u16,
+    admin: u16,
+}
+
+impl Default for GatewayBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl GatewayBuilder {
+    /// An empty config with free ports and a development CA.
+    pub fn new() -> Self {
+        GatewayBuilder {
+            dir: tempfile::tempdir().expect("temp dir"),
+            extra_toml: String::new(),
+            limits_toml: String::new(),
+            tls_toml: String::new(),
+            grace: "1s".to_string(),
+            rbac: Vec::new(),
+            https: free_port(),
+            http: free_port(),
+            admin: free_port(),
+        }
+    }
+
+    /// Adds an RBAC file `rbac/<name>.toml`.
+    pub fn rbac(mut self, name: &str, text: &str) -> Self {
+        self.rbac.push((name.to_string(), text.to_string()));
+        self
+    }
+
+    /// Adds lines to the `[limits]` table.
+    pub fn limits(mut self, toml: &str) -> Self {
+        self.limits_toml.push_str(toml);
+        self.limits_toml.push('\n');
+        self
+    }
+
+    /// Sets `[shutdown] grace_period`.
+    pub fn grace_period(mut self, value: &str) -> Self {
+        self.grace = value.to_string();
+        self
+    }
+
+    /// Adds lines to the `[tls]` table.
+    pub fn tls(mut self, toml: &str) -> Self {
+        self.tls_toml.push_str(toml);
+        self.tls_toml.push('\n');
+        self
+    }
+
+    /// Appends raw TOML (other tables) to `sitegate.toml`.
+    pub fn extra(mut self, toml: &str) -> Self {
+        self.extra_toml.push_str(toml);
+        self.extra_toml.push('\n');
+        self
+    }
+
+    /// The config directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes the files and returns the config path.
+    pub fn write(&self) -> PathBuf {
+        let dir = self.dir.path();
+        std::fs::create_dir_all(dir.join("rbac")).expect("rbac dir");
+        for (name, text) in &self.rbac {
+            std::fs::write(dir.join("rbac").join(format!("{name}.toml")), text).expect("write rbac");
+        }
+        let config = format!(
+            "base_domain = \"test.localhost\"\nstate_dir = \"state\"\nrbac = [\"rbac/*.toml\"]\n\n\
+[listen]\nhttps = \"127.0.0.1:{}\"\nhttp = \"127.0.0.1:{}\"\nadmin = \"127.0.0.1:{}\"\n\n\
+[tls]\ndev_ca = true\n{}\n[shutdown]\ngrace_period = \"{}\"\n\n[limits]\n{}\n{}",
+            self.https, self.http, self.admin, self.tls_toml, self.grace, self.limits_toml, self.extra_toml
+        );
+        let path = dir.join("sitegate.toml");
+        std::fs::write(&path, config).expect("write config");
+        path
+    }
+
+    /// Runs `sitegate check` on the written config.
+    pub fn check(&self) -> Output {
+        let path = self.write();
+        Command::new(sitegate_bin()).arg("check").arg("--config").arg(path).output().expect("run sitegate check")
+    }
+
+    /// Starts the gateway and waits until its admin listener answers.
+    pub fn start(self) -> Gateway {
+        let config = self.write();
+        let log = std::fs::File::create(self.dir.path().join("sitegate.log")).expect("log file");
+        let child = Command::new(sitegate_bin())
+            .arg("serve")
+            .arg("--config")
+            .arg(&config)
+            .env("SITEGATE_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log.try_clone().expect("log handle"))
+            .spawn()
+            .expect("spawn sitegate");
+        let gateway = Gateway { child, builder: self, config };
+        gateway.wait_ready();
+        gateway
+    }
+}
+
+/// A running `sitegate serve`; stopped (SIGINT, at once) when dropped.
+pub struct Gateway {
+    child: Child,
+    builder: GatewayBuilder,
+    config: PathBuf,
+}
+
+impl Gateway {
+    /// HTTPS port of the site listener.
+    pub fn https_port(&self) -> u16 {
+        self.builder.https
+    }
+
+    /// Plain HTTP port (redirects).
+    pub fn http_port(&self) -> u16 {
+        self.builder.http
+    }
+
+    /// Admin port.
+    pub fn admin_port(&self) -> u16 {
+        self.builder.admin
+    }
+
+    /// The config directory.
+    pub fn dir(&self) -> &Path {
+        self.builder.dir.path()
+    }
+
+    /// The config file.
+    pub fn config_path(&self) -> &Path {
+        &self.config
+    }
+
+    /// The development CA certificate (PEM) this gateway created.
+    pub fn ca_pem(&self) -> String {
+        std::fs::read_to_string(self.dir().join("state/dev-ca/ca.pem")).expect("dev CA written at start")
+    }
+
+    /// A client that trusts the dev CA and resolves every hostname to this gateway.
+    pub fn client(&self) -> Client {
+        Client::new(&self.ca_pem(), self.https_port())
+    }
+
+    /// Everything the gateway logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir().join("sitegate.log")).unwrap_or_default()
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal to the gateway.
+    pub fn signal(&self, sig: i32) {
+        // SAFETY-free: libc::kill on our own child's pid.
+        let rc = unsafe_kill(self.child.id(), sig);
+        assert_eq!(rc, 0, "kill({sig}) failed");
+    }
+
+    /// Waits for the process to exit, up to `limit`; returns its status if it did.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    /// Resident memory of the gateway process in KiB (from /proc).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn wait_ready(&self) {
+        let start = Instant::now();
+        let addr = format!("127.0.0.1:{}", self.admin_port());
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
+                use std::io::{Read, Write};
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                if stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n").is_ok() {
+                    let mut reply = String::new();
+                    let _ = stream.read_to_string(&mut reply);
+                    if reply.starts_with("HTTP/1.1 200") {
+                        return;
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("sitegate did not become ready within 20s; log:\n{}", self.log());
+    }
+}
+
+fn unsafe_kill(pid: u32, sig: i32) -> i32 {
+    // The one unsafe call in the test support: sending a signal to our own child process.
+    unsafe { libc::kill(pid as i32, sig) }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = unsafe_kill(self.child.id(), libc::SIGINT);
+            if self.wait_exit(Duration::from_secs(5)).is_none() {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
+        }
+        if std::thread::panicking() {
+            eprintln!("--- sitegate log ---\n{}", self.log());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! A real HTTP/1.1 upstream for the tests (hyper): echoes requests as JSON, streams uploads and
+//! downloads of any size without holding them, answers slowly on demand, and echoes WebSocket
+//! messages on a second port.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response};
+
+/// A running upstream; its tasks end with the test's runtime.
+pub struct Upstream {
+    /// The HTTP address.
+    pub addr: SocketAddr,
+    /// The WebSocket echo address.
+    pub ws_addr: SocketAddr,
+}
+
+impl Upstream {
+    /// Starts the upstream on free loopback ports.
+    pub async fn start() -> Upstream {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind upstream");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, hyper::service::service_fn(handle))
+                        .with_upgrades()
+                        .await;
+                });
+            }
+        });
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind ws");
+        let ws_addr = ws.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = ws.accept().await {
+                tokio::spawn(async move {
+                    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else { return };
+                    while let Some(Ok(msg)) = socket.next().await {
+                        if msg.is_text() || msg.is_binary() {
+                            if socket.send(msg).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Upstream { addr, ws_addr }
+    }
+
+    /// `http://127.0.0.1:<port>`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:<ws port>`
+    pub fn ws_url(&self) -> String {
+        format!("http://{}", self.ws_addr)
+    }
+}
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+fn full(text: impl Into<Bytes>) -> Body {
+    Full::new(text.into()).map_err(|never: Infallible| match never {}).boxed()
+}
+
+fn query_number(req: &Request<Incoming>, key: &str) -> u64 {
+    req.uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let path = req.uri().path().to_string();
+    let response = match path.as_str() {
+        "/download" => {
+            let total = query_number(&req, "bytes");
+            let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+            let stream = futures_util::stream::unfold(total, move |left| {
+                let chunk = chunk.clone();
+                async move {
+                    if left == 0 {
+                        return None;
+                    }
+                    let n = left.min(chunk.len() as u64);
+                    Some((Ok::<_, std::io::Error>(Frame::data(chunk.slice(..n as usize))), left - n))
+                }
+            });
+            Response::builder()
+                .header("content-length", total.to_string())
+                .body(BodyExt::boxed(StreamBody::new(stream)))
+        }
+        "/upload" => {
+            let mut body = req.into_body();
+            let mut total: u64 = 0;
+            let mut checksum: u64 = 0;
+            while let Some(frame) = body.frame().await {
+                let Ok(frame) = frame else { break };
+                if let Some(data) = frame.data_ref() {
+                    total += data.len() as u64;
+                    checksum = data.iter().fold(checksum, |acc, b| acc.wrapping_mul(31).wrapping_add(*b as u64));
+                }
+            }
+            Response::builder().body(full(format!("{{\"bytes\":{total},\"checksum\":{checksum}}}")))
+        }
+        "/slow" => {
+            tokio::time::sleep(Duration::from_millis(query_number(&req, "ms"))).await;
+            Response::builder().body(full("slow done"))
+        }
+        _ => {
+            let mut headers = serde_json::Map::new();
+            for (name, value) in req.headers() {
+                let entry = headers.entry(name.as_str().to_string()).or_insert_with(|| serde_json::json!([]));
+                if let Some(list) = entry.as_array_mut() {
+                    list.push(serde_json::Value::from(value.to_str().unwrap_or("(binary)")));
+                }
+            }
+            let echo = serde_json::json!({
+                "method": req.method().as_str(),
+                "path": path,
+                "query": req.uri().query(),
+                "headers": headers,
+            });
+            Response::builder().header("content-type", "application/json").body(full(echo.to_string()))
+        }
+    };
+    Ok(response.unwrap_or_else(|_| Response::new(full("bad response"))))
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the real `sitegate` binary on loopback (see `e2e::gateway`).
+
+mod admin;
+mod config_check;
+mod limits;
+mod proxying;
+mod reload;
+mod routing;
+mod shutdown;
+mod support;
+mod tls;
