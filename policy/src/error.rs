@@ -55,7 +55,10 @@ pub enum PolicyError {
         access: String,
     },
     /// A reference to a group that the workspace does not define.
-    #[error("undefined group {name:?}; {}", defined_list("defined groups", defined))]
+    #[error(
+        "undefined group {name:?}; {}",
+        defined_list("defined groups", defined)
+    )]
     UndefinedGroup {
         /// The group name as written.
         name: String,
@@ -63,7 +66,10 @@ pub enum PolicyError {
         defined: Vec<String>,
     },
     /// A reference to an identity provider that sitegate.toml does not define.
-    #[error("undefined identity provider {name:?}; {}", defined_list("identity providers defined in sitegate.toml", defined))]
+    #[error(
+        "undefined identity provider {name:?}; {}",
+        defined_list("identity providers defined in sitegate.toml", defined)
+    )]
     UndefinedIdp {
         /// The IdP name as written.
         name: String,
@@ -122,7 +128,9 @@ pub enum PolicyError {
     #[error("backend needs exactly one of upstream, worker")]
     BadBackend,
     /// A worker directory that is empty or holds a NUL byte.
-    #[error("bad worker directory {value:?}: expected a non-empty directory path relative to this file")]
+    #[error(
+        "bad worker directory {value:?}: expected a non-empty directory path relative to this file"
+    )]
     BadWorkerDir {
         /// The value as written.
         value: String,

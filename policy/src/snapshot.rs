@@ -24,7 +24,11 @@ pub struct LoadContext<'a> {
 impl<'a> LoadContext<'a> {
     /// A context that trusts no IdP for unverified email.
     pub fn new(base_domain: &'a str, idps: &'a [String]) -> Self {
-        LoadContext { base_domain, idps, email_trusted_idps: &[] }
+        LoadContext {
+            base_domain,
+            idps,
+            email_trusted_idps: &[],
+        }
     }
 }
 
@@ -61,13 +65,18 @@ impl Policy {
     }
 
     /// Validates RBAC files given as (name, text) pairs, without I/O.
-    pub fn from_sources(sources: &[(PathBuf, String)], ctx: &LoadContext<'_>) -> Result<Policy, Diagnostics> {
+    pub fn from_sources(
+        sources: &[(PathBuf, String)],
+        ctx: &LoadContext<'_>,
+    ) -> Result<Policy, Diagnostics> {
         let trusted: Arc<[String]> = ctx.email_trusted_idps.into();
         let mut diags = Vec::new();
         let mut outputs = Vec::new();
         for (path, text) in sources {
             match parse_toml::<RbacFile>(path, text) {
-                Ok((file, spans)) => outputs.push(build_file(path, file, &spans, ctx, &trusted, &mut diags)),
+                Ok((file, spans)) => {
+                    outputs.push(build_file(path, file, &spans, ctx, &trusted, &mut diags))
+                }
                 Err(d) => diags.extend(d),
             }
         }
@@ -97,12 +106,16 @@ impl Policy {
 
     /// Every configured site hostname, in file order.
     pub fn hostnames(&self) -> impl Iterator<Item = &str> {
-        self.sites.iter().flat_map(|s| s.hosts.iter().map(String::as_str))
+        self.sites
+            .iter()
+            .flat_map(|s| s.hosts.iter().map(String::as_str))
     }
 
     /// A workspace by id.
     pub fn workspace(&self, id: &str) -> Option<&Arc<Workspace>> {
-        self.workspace_index.get(id).and_then(|&i| self.workspaces.get(i))
+        self.workspace_index
+            .get(id)
+            .and_then(|&i| self.workspaces.get(i))
     }
 
     /// Every workspace, in file order.
@@ -112,7 +125,9 @@ impl Policy {
 
     /// The sites of one workspace, in file order.
     pub fn sites_of<'a>(&'a self, workspace: &'a str) -> impl Iterator<Item = &'a Arc<Site>> + 'a {
-        self.sites.iter().filter(move |s| s.workspace.id == workspace)
+        self.sites
+            .iter()
+            .filter(move |s| s.workspace.id == workspace)
     }
 }
 
@@ -122,7 +137,13 @@ fn cross_check(outputs: &[FileOutput], diags: &mut Vec<Diagnostic>) {
     let mut names: HashMap<&str, &Diagnostic> = HashMap::new();
     let mut hosts: HashMap<&str, &Diagnostic> = HashMap::new();
     for out in outputs {
-        check_unique(&mut ids, "workspace id", &out.workspace.id, &out.id_at, diags);
+        check_unique(
+            &mut ids,
+            "workspace id",
+            &out.workspace.id,
+            &out.id_at,
+            diags,
+        );
         for s in &out.sites {
             check_unique(&mut names, "site name", &s.name, &s.name_at, diags);
             for (h, at) in &s.hosts {
@@ -141,7 +162,12 @@ fn check_unique<'a>(
 ) {
     if let Some(first) = seen.get(value) {
         let mut d = at.clone();
-        d.message = PolicyError::Duplicate { what, value: value.into(), first: first.location() }.into();
+        d.message = PolicyError::Duplicate {
+            what,
+            value: value.into(),
+            first: first.location(),
+        }
+        .into();
         diags.push(d);
     } else {
         seen.insert(value, at);
@@ -151,7 +177,8 @@ fn check_unique<'a>(
 fn assemble(outputs: Vec<FileOutput>) -> Policy {
     let mut p = Policy::default();
     for out in outputs {
-        p.workspace_index.insert(out.workspace.id.clone(), p.workspaces.len());
+        p.workspace_index
+            .insert(out.workspace.id.clone(), p.workspaces.len());
         p.workspaces.push(out.workspace);
         for site in out.sites.into_iter().filter_map(|s| s.site) {
             let site = Arc::new(site);
@@ -168,7 +195,5 @@ fn assemble(outputs: Vec<FileOutput>) -> Policy {
 /// Orders diagnostics by file (in the order given), then line and column.
 fn sort(diags: &mut [Diagnostic], order: &[PathBuf]) {
     let rank = |f: &Path| order.iter().position(|p| p == f).unwrap_or(usize::MAX);
-    diags.sort_by(|a, b| {
-        (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column))
-    });
+    diags.sort_by(|a, b| (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column)));
 }

@@ -63,7 +63,13 @@ impl Checker<'_> {
             return true;
         }
         let defined = self.load.idps.to_vec();
-        self.err(key, PolicyError::UndefinedIdp { name: name.into(), defined });
+        self.err(
+            key,
+            PolicyError::UndefinedIdp {
+                name: name.into(),
+                defined,
+            },
+        );
         false
     }
 
@@ -71,7 +77,11 @@ impl Checker<'_> {
     pub fn role(&mut self, key: &str, value: &str) -> Option<Role> {
         let role = Role::parse(value);
         if role.is_none() {
-            let e = PolicyError::UnknownValue { what: "role", value: value.into(), expected: Role::NAMES };
+            let e = PolicyError::UnknownValue {
+                what: "role",
+                value: value.into(),
+                expected: Role::NAMES,
+            };
             self.err(key, e);
         }
         role
@@ -84,7 +94,11 @@ impl Checker<'_> {
             match parse_config_domain(d) {
                 Ok(d) => out.push(d),
                 Err(reason) => {
-                    let e = PolicyError::BadDomain { what: "domain", value: d.clone(), reason };
+                    let e = PolicyError::BadDomain {
+                        what: "domain",
+                        value: d.clone(),
+                        reason,
+                    };
                     self.err(&join_index(key, i), e);
                 }
             }
@@ -98,7 +112,13 @@ impl Checker<'_> {
         for (i, v) in values.iter().enumerate() {
             match parse_config_email(v) {
                 Ok(e) => out.push(e),
-                Err(reason) => self.err(&join_index(key, i), PolicyError::BadEmail { value: v.clone(), reason }),
+                Err(reason) => self.err(
+                    &join_index(key, i),
+                    PolicyError::BadEmail {
+                        value: v.clone(),
+                        reason,
+                    },
+                ),
             }
         }
         out
@@ -108,7 +128,8 @@ impl Checker<'_> {
 /// True for 1–63 lower-case letters, digits and `-`, not starting or ending with `-`.
 pub(crate) fn is_name(s: &str) -> bool {
     (1..=63).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -125,7 +146,13 @@ pub(crate) fn build_file(
     let mut ck = Checker { spans, diags, load };
     let w = &file.workspace;
     if !is_name(&w.id) {
-        ck.err("workspace.id", PolicyError::BadName { what: "workspace id", value: w.id.clone() });
+        ck.err(
+            "workspace.id",
+            PolicyError::BadName {
+                what: "workspace id",
+                value: w.id.clone(),
+            },
+        );
     }
     ck.idp("workspace.idp", &w.idp);
     let email_domains = ck.domains("workspace.email_domains", &w.email_domains);
@@ -139,7 +166,11 @@ pub(crate) fn build_file(
     };
     let members = members(&mut ck, &file.members);
     let (groups, member_groups, idp_group_map) = groups(&mut ck, &file.groups);
-    let group_index = groups.iter().enumerate().map(|(i, g)| (g.name.clone(), i)).collect();
+    let group_index = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.name.clone(), i))
+        .collect();
     let workspace = Arc::new(Workspace {
         id: w.id.clone(),
         name: w.name.clone().unwrap_or_else(|| w.id.clone()),
@@ -160,10 +191,17 @@ pub(crate) fn build_file(
         .map(|(name, s)| site::build_site(&mut ck, path, &workspace, name, s))
         .collect();
     sites.sort_by_key(|s| (s.name_at.line, s.name_at.column));
-    FileOutput { workspace, id_at, sites }
+    FileOutput {
+        workspace,
+        id_at,
+        sites,
+    }
 }
 
-fn members(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, String>) -> HashMap<String, Role> {
+fn members(
+    ck: &mut Checker<'_>,
+    file: &std::collections::BTreeMap<String, String>,
+) -> HashMap<String, Role> {
     let mut out: HashMap<String, Role> = HashMap::new();
     let mut first: HashMap<String, Diagnostic> = HashMap::new();
     let mut entries: Vec<(&String, &String, Diagnostic)> = file
@@ -177,12 +215,22 @@ fn members(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, Strin
         let email = match parse_config_email(email) {
             Ok(e) => e,
             Err(reason) => {
-                ck.err_key(&key, PolicyError::BadEmail { value: email.clone(), reason });
+                ck.err_key(
+                    &key,
+                    PolicyError::BadEmail {
+                        value: email.clone(),
+                        reason,
+                    },
+                );
                 continue;
             }
         };
         if let Some(prev) = first.get(&email) {
-            let e = PolicyError::Duplicate { what: "member", value: email, first: prev.location() };
+            let e = PolicyError::Duplicate {
+                what: "member",
+                value: email,
+                first: prev.location(),
+            };
             ck.err_key(&key, e);
             continue;
         }
@@ -194,7 +242,11 @@ fn members(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, Strin
     out
 }
 
-type GroupMaps = (Vec<Group>, HashMap<String, Vec<usize>>, HashMap<String, Vec<usize>>);
+type GroupMaps = (
+    Vec<Group>,
+    HashMap<String, Vec<usize>>,
+    HashMap<String, Vec<usize>>,
+);
 
 fn groups(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, GroupFile>) -> GroupMaps {
     let mut groups = Vec::new();
@@ -203,7 +255,13 @@ fn groups(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, GroupF
     for (name, g) in file {
         let key = join_key("groups", name);
         if !is_name(name) {
-            ck.err_key(&key, PolicyError::BadName { what: "group name", value: name.clone() });
+            ck.err_key(
+                &key,
+                PolicyError::BadName {
+                    what: "group name",
+                    value: name.clone(),
+                },
+            );
         }
         let index = groups.len();
         let mut members = ck.emails(&join_key(&key, "members"), &g.members);
@@ -216,13 +274,22 @@ fn groups(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, GroupF
         for (i, claim) in g.idp_groups.iter().enumerate() {
             if claim.is_empty() {
                 let k = join_index(&join_key(&key, "idp_groups"), i);
-                ck.err(&k, PolicyError::Empty { what: "an IdP group name" });
+                ck.err(
+                    &k,
+                    PolicyError::Empty {
+                        what: "an IdP group name",
+                    },
+                );
                 continue;
             }
             idp_group_map.entry(claim.clone()).or_default().push(index);
             idp_groups.push(claim.clone());
         }
-        groups.push(Group { name: name.clone(), members, idp_groups });
+        groups.push(Group {
+            name: name.clone(),
+            members,
+            idp_groups,
+        });
     }
     (groups, member_groups, idp_group_map)
 }

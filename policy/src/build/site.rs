@@ -8,7 +8,9 @@ use super::{is_name, Checker, SiteOutput};
 use crate::diag::{join_index, join_key};
 use crate::email::parse_hostname;
 use crate::file::{AllowFile, BackendFile, RuleFile, SiteFile};
-use crate::model::{AccessMode, AllowList, Backend, PathRule, Site, Upstream, WorkerBackend, Workspace};
+use crate::model::{
+    AccessMode, AllowList, Backend, PathRule, Site, Upstream, WorkerBackend, Workspace,
+};
 use crate::path::PathPattern;
 use crate::PolicyError;
 
@@ -22,16 +24,32 @@ pub(crate) fn build_site(
     let key = join_key("sites", name);
     let name_at = ck.loc(&key, true);
     let errors_before = ck.diags.len();
-    if !is_name(name) {
-        ck.err_key(&key, PolicyError::BadName { what: "site name", value: name.into() });
+    let name_ok = is_name(name);
+    if !name_ok {
+        ck.err_key(
+            &key,
+            PolicyError::BadName {
+                what: "site name",
+                value: name.into(),
+            },
+        );
     }
-    let hosts = hosts(ck, &key, ws, name, s.hosts.as_deref());
+    let hosts = if name_ok || s.hosts.is_some() {
+        hosts(ck, &key, ws, name, s.hosts.as_deref())
+    } else {
+        Vec::new()
+    };
     let access = access(ck, ws, &key, &s.access, s.allow.as_ref());
     for (i, idp) in s.external_idps.iter().enumerate() {
         ck.idp(&join_index(&join_key(&key, "external_idps"), i), idp);
     }
     if s.max_body_bytes == Some(0) {
-        ck.err(&join_key(&key, "max_body_bytes"), PolicyError::NotPositive { what: "max_body_bytes" });
+        ck.err(
+            &join_key(&key, "max_body_bytes"),
+            PolicyError::NotPositive {
+                what: "max_body_bytes",
+            },
+        );
     }
     let backend = backend(ck, file, &join_key(&key, "backend"), &s.backend);
     let rules = rules(ck, ws, &key, &s.rules);
@@ -49,7 +67,12 @@ pub(crate) fn build_site(
         }),
         _ => None,
     };
-    SiteOutput { name: name.to_string(), name_at, hosts, site }
+    SiteOutput {
+        name: name.to_string(),
+        name_at,
+        hosts,
+        site,
+    }
 }
 
 fn hosts(
@@ -65,7 +88,13 @@ fn hosts(
         return match parse_hostname(&host) {
             Ok(h) => vec![(h, ck.loc(key, true))],
             Err(reason) => {
-                ck.err_key(key, PolicyError::BadDefaultHost { value: host, reason });
+                ck.err_key(
+                    key,
+                    PolicyError::BadDefaultHost {
+                        value: host,
+                        reason,
+                    },
+                );
                 Vec::new()
             }
         };
@@ -79,7 +108,14 @@ fn hosts(
         let k = join_index(&hkey, i);
         match parse_hostname(h) {
             Ok(h) => out.push((h, ck.loc(&k, false))),
-            Err(reason) => ck.err(&k, PolicyError::BadDomain { what: "hostname", value: h.clone(), reason }),
+            Err(reason) => ck.err(
+                &k,
+                PolicyError::BadDomain {
+                    what: "hostname",
+                    value: h.clone(),
+                    reason,
+                },
+            ),
         }
     }
     out
@@ -111,7 +147,12 @@ fn access(
     };
     if let Some(mode_value) = simple {
         if allow.is_some() {
-            ck.err(&join_key(key, "allow"), PolicyError::AllowWithoutCustom { access: mode.into() });
+            ck.err(
+                &join_key(key, "allow"),
+                PolicyError::AllowWithoutCustom {
+                    access: mode.into(),
+                },
+            );
         }
         return Some(mode_value);
     }
@@ -132,7 +173,13 @@ fn access(
             None => {
                 let defined = ws.groups.iter().map(|g| g.name.clone()).collect();
                 let k = join_index(&join_key(&lkey, "groups"), i);
-                ck.err(&k, PolicyError::UndefinedGroup { name: g.clone(), defined });
+                ck.err(
+                    &k,
+                    PolicyError::UndefinedGroup {
+                        name: g.clone(),
+                        defined,
+                    },
+                );
             }
         }
     }
@@ -142,7 +189,8 @@ fn access(
         }
     }
     list.email_domains = ck.domains(&join_key(&lkey, "email_domains"), &allow.email_domains);
-    let written = allow.users.len() + allow.groups.len() + allow.roles.len() + allow.email_domains.len();
+    let written =
+        allow.users.len() + allow.groups.len() + allow.roles.len() + allow.email_domains.len();
     if written == 0 {
         ck.err(&lkey, PolicyError::EmptyAllowList);
         return None;
@@ -155,14 +203,20 @@ fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Opt
         (Some(u), None) => match upstream(u) {
             Ok(up) => Some(Backend::Upstream(up)),
             Err(reason) => {
-                let e = PolicyError::BadUpstream { value: u.clone(), reason };
+                let e = PolicyError::BadUpstream {
+                    value: u.clone(),
+                    reason,
+                };
                 ck.err(&join_key(key, "upstream"), e);
                 None
             }
         },
         (None, Some(w)) => {
             if w.trim().is_empty() || w.contains('\0') {
-                ck.err(&join_key(key, "worker"), PolicyError::BadWorkerDir { value: w.clone() });
+                ck.err(
+                    &join_key(key, "worker"),
+                    PolicyError::BadWorkerDir { value: w.clone() },
+                );
                 return None;
             }
             let base = file.parent().unwrap_or_else(|| Path::new(""));
@@ -177,11 +231,16 @@ fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Opt
 
 /// Parses an upstream origin URL.
 pub(crate) fn upstream(raw: &str) -> Result<Upstream, String> {
-    let url = url::Url::parse(raw).map_err(|e| e.to_string())?;
+    let url = url::Url::parse(raw)
+        .map_err(|e| format!("{e}; expected an absolute http:// or https:// URL"))?;
     let tls = match url.scheme() {
         "https" => true,
         "http" => false,
-        other => return Err(format!("scheme {other:?} is not supported; expected http or https")),
+        other => {
+            return Err(format!(
+                "scheme {other:?} is not supported; expected http or https"
+            ))
+        }
     };
     if !url.username().is_empty() || url.password().is_some() {
         return Err("user info (user:password@) is not allowed".into());
@@ -196,24 +255,46 @@ pub(crate) fn upstream(raw: &str) -> Result<Upstream, String> {
         return Err("it has no host".into());
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err("give the origin only (scheme, host and port), without a path, query or fragment".into());
+        return Err(
+            "give the origin only (scheme, host and port), without a path, query or fragment"
+                .into(),
+        );
     }
     let port = url.port_or_known_default().ok_or("it has no port")?;
-    Ok(Upstream { url, tls, host, port })
+    Ok(Upstream {
+        url,
+        tls,
+        host,
+        port,
+    })
 }
 
-fn rules(ck: &mut Checker<'_>, ws: &Workspace, site_key: &str, files: &[RuleFile]) -> Vec<PathRule> {
+fn rules(
+    ck: &mut Checker<'_>,
+    ws: &Workspace,
+    site_key: &str,
+    files: &[RuleFile],
+) -> Vec<PathRule> {
     let mut rules: Vec<(PathRule, crate::Diagnostic)> = Vec::new();
     for (i, r) in files.iter().enumerate() {
         let key = join_index(&join_key(site_key, "rules"), i);
         let pkey = join_key(&key, "path");
         let pattern = PathPattern::parse(&r.path).map_err(|reason| {
-            ck.err(&pkey, PolicyError::UnmatchableRule { value: r.path.clone(), reason });
+            ck.err(
+                &pkey,
+                PolicyError::UnmatchableRule {
+                    value: r.path.clone(),
+                    reason,
+                },
+            );
         });
         let mut methods = Vec::new();
         for (j, m) in r.methods.iter().enumerate() {
             if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
-                ck.err(&join_index(&join_key(&key, "methods"), j), PolicyError::BadMethod { value: m.clone() });
+                ck.err(
+                    &join_index(&join_key(&key, "methods"), j),
+                    PolicyError::BadMethod { value: m.clone() },
+                );
             } else if !methods.contains(m) {
                 methods.push(m.clone());
             }
@@ -228,12 +309,28 @@ fn rules(ck: &mut Checker<'_>, ws: &Workspace, site_key: &str, files: &[RuleFile
                 && (methods.is_empty() || other.methods.iter().any(|m| methods.contains(m)))
         };
         if let Some((_, at)) = rules.iter().find(|(other, _)| overlap(other)) {
-            let reason = format!("the rule at {} has the same path and methods, and comes first", at.location());
-            ck.err(&pkey, PolicyError::UnmatchableRule { value: r.path.clone(), reason });
+            let reason = format!(
+                "the rule at {} has the same path and methods, and comes first",
+                at.location()
+            );
+            ck.err(
+                &pkey,
+                PolicyError::UnmatchableRule {
+                    value: r.path.clone(),
+                    reason,
+                },
+            );
             continue;
         }
         let at = ck.loc(&pkey, false);
-        rules.push((PathRule { pattern, methods, access }, at));
+        rules.push((
+            PathRule {
+                pattern,
+                methods,
+                access,
+            },
+            at,
+        ));
     }
     let mut rules: Vec<PathRule> = rules.into_iter().map(|(r, _)| r).collect();
     rules.sort_by(|a, b| {

@@ -111,7 +111,10 @@ pub fn decide_mode(site: &Site, access: &AccessMode, principal: Option<&Principa
             Some(Principal::User(u)) => ws.role_of(u),
             _ => None,
         };
-        return Decision::Allow(Allowed { role, grant: Grant::Public });
+        return Decision::Allow(Allowed {
+            role,
+            grant: Grant::Public,
+        });
     }
     match principal {
         None => Decision::RequireLogin,
@@ -126,7 +129,10 @@ fn service(site: &Site, s: &ServicePrincipal) -> Decision {
     } else if !s.is_scoped_to(&site.workspace.id, &site.name) {
         Decision::Deny(DenyReason::TokenNotScopedToSite)
     } else {
-        Decision::Allow(Allowed { role: None, grant: Grant::ServiceToken })
+        Decision::Allow(Allowed {
+            role: None,
+            grant: Grant::ServiceToken,
+        })
     }
 }
 
@@ -156,7 +162,12 @@ fn user(site: &Site, ws: &Workspace, access: &AccessMode, u: &UserPrincipal) -> 
 
 /// Which allow entry matches, if any. Roles and groups need workspace membership (the
 /// workspace IdP); users and email domains need a usable email from an accepted IdP.
-fn custom(ws: &Workspace, list: &AllowList, role: Option<Role>, u: &UserPrincipal) -> Option<Grant> {
+fn custom(
+    ws: &Workspace,
+    list: &AllowList,
+    role: Option<Role>,
+    u: &UserPrincipal,
+) -> Option<Grant> {
     if let Some(r) = role {
         if list.roles.iter().any(|&min| r >= min) {
             return Some(Grant::AllowedRole);
@@ -167,7 +178,11 @@ fn custom(ws: &Workspace, list: &AllowList, role: Option<Role>, u: &UserPrincipa
     }
     let email = ws.usable_email(u)?;
     email.with_lowercase(|lower, domain| {
-        if list.users.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
+        if list
+            .users
+            .binary_search_by(|x| x.as_str().cmp(lower))
+            .is_ok()
+        {
             Some(Grant::AllowedUser)
         } else if list.email_domains.iter().any(|d| d == domain) {
             Some(Grant::AllowedEmailDomain)

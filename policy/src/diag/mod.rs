@@ -141,7 +141,7 @@ pub fn parse_toml<T: DeserializeOwned>(
     if !syntax.is_empty() {
         let diags = syntax
             .iter()
-            .map(|e| index.diag_span(e.span(), PolicyError::Syntax(e.message().to_string())))
+            .map(|e| index.diag_span(e.span(), PolicyError::Syntax(tidy(e.message()))))
             .collect();
         return Err(Diagnostics(diags));
     }
@@ -180,7 +180,10 @@ pub fn parse_toml<T: DeserializeOwned>(
                         continue;
                     }
                 }
-                let path = span.as_ref().map(|s| index.path_at(s.start)).unwrap_or_default();
+                let path = span
+                    .as_ref()
+                    .map(|s| index.path_at(s.start))
+                    .unwrap_or_default();
                 let at = span.map(|s| s.start).unwrap_or(0);
                 diags.push(index.diag_at(path, at, PolicyError::Type(tidy(e.message()))));
                 return Err(Diagnostics(diags));
@@ -205,12 +208,19 @@ fn unknown_field(message: &str) -> Option<(String, String)> {
 
 /// Serde messages quote with backticks; ours quote with double quotes.
 fn tidy(message: &str) -> String {
-    message.replace('`', "\"")
+    message
+        .replace('`', "\"")
+        .replace("missing field", "missing key")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
 }
 
 /// Removes the table entry whose key starts at byte `start`, wherever it is in the tree.
 fn remove_key_at(table: &mut DeTable<'_>, start: usize) -> bool {
-    let found = table.iter().find(|(k, _)| k.span().start == start).map(|(k, _)| k.clone());
+    let found = table
+        .iter()
+        .find(|(k, _)| k.span().start == start)
+        .map(|(k, _)| k.clone());
     if let Some(key) = found {
         let key: &str = key.get_ref();
         return table.remove(key).is_some();

@@ -72,12 +72,14 @@ impl SpanIndex {
     /// A path that is absent (a missing key) resolves to its nearest present ancestor,
     /// and finally to 1:1.
     pub fn locate(&self, key_path: &str) -> (usize, usize) {
-        self.offset_of(key_path, false).map_or((1, 1), |o| self.line_col(o))
+        self.offset_of(key_path, false)
+            .map_or((1, 1), |o| self.line_col(o))
     }
 
     /// Line and column (1-based) of the key itself at `key_path` (the value's for array items).
     pub fn locate_key(&self, key_path: &str) -> (usize, usize) {
-        self.offset_of(key_path, true).map_or((1, 1), |o| self.line_col(o))
+        self.offset_of(key_path, true)
+            .map_or((1, 1), |o| self.line_col(o))
     }
 
     /// True when the document holds `key_path`.
@@ -102,7 +104,11 @@ impl SpanIndex {
         self.make(key, line, column, msg.into())
     }
 
-    pub(crate) fn diag_span(&self, span: Option<Range<usize>>, msg: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag_span(
+        &self,
+        span: Option<Range<usize>>,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
         let offset = span.map_or(0, |s| s.start);
         self.diag_at(String::new(), offset, msg)
     }
@@ -158,7 +164,11 @@ pub fn join_key(parent: &str, key: &str) -> String {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let seg = if bare { key.to_string() } else { format!("{key:?}") };
+    let seg = if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
     if parent.is_empty() {
         seg
     } else {
@@ -200,7 +210,9 @@ pub(crate) fn last_segment(path: &str) -> String {
     let parent = parent_of(path).unwrap_or("");
     let seg = path[parent.len()..].trim_start_matches('.');
     if seg.starts_with('"') && seg.ends_with('"') && seg.len() >= 2 {
-        seg[1..seg.len() - 1].replace("\\\"", "\"").replace("\\\\", "\\")
+        seg[1..seg.len() - 1]
+            .replace("\\\"", "\"")
+            .replace("\\\\", "\\")
     } else {
         seg.to_string()
     }

@@ -116,14 +116,20 @@ pub(crate) fn check_domain(domain: &str, min_labels: usize) -> Result<(), &'stat
         if label.len() > 63 {
             return Err("a label is longer than 63 characters");
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             return Err("labels may hold only letters, digits and '-'");
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err("a label starts or ends with '-'");
         }
     }
-    if labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err("the last label is all digits");
     }
     Ok(())

@@ -70,7 +70,8 @@ pub enum AccessMode {
 
 impl AccessMode {
     /// The names accepted in files.
-    pub const NAMES: &'static [&'static str] = &["admins_only", "workspace_all", "custom", "public"];
+    pub const NAMES: &'static [&'static str] =
+        &["admins_only", "workspace_all", "custom", "public"];
 
     /// The mode's name, as in files.
     pub fn as_str(&self) -> &'static str {
@@ -216,7 +217,8 @@ impl Site {
 
     /// The access mode for one request: the most specific applicable rule's, else the site's.
     pub fn access_for(&self, method: &str, path: &NormalizedPath) -> &AccessMode {
-        self.rule_for(method, path).map_or(&self.access, |r| &r.access)
+        self.rule_for(method, path)
+            .map_or(&self.access, |r| &r.access)
     }
 
     /// The most specific rule that applies to the request, if any.
@@ -231,6 +233,7 @@ impl Site {
 
     /// The IdPs the sign-in page offers for this site: the workspace's, then external ones.
     pub fn idps(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.workspace.idp.as_str()).chain(self.external_idps.iter().map(String::as_str))
+        std::iter::once(self.workspace.idp.as_str())
+            .chain(self.external_idps.iter().map(String::as_str))
     }
 }

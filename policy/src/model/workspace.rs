@@ -138,12 +138,17 @@ impl Workspace {
             .filter(|&i| self.in_group(p, i))
             .filter_map(|i| self.groups.get(i).map(|g| g.name.as_str()))
             .collect();
-        Some(Membership { role, source, groups })
+        Some(Membership {
+            role,
+            source,
+            groups,
+        })
     }
 
     /// True when the user's role is one of `deploy_roles`.
     pub fn may_deploy(&self, p: &UserPrincipal) -> bool {
-        self.role_of(p).is_some_and(|r| self.deploy_roles.contains(&r))
+        self.role_of(p)
+            .is_some_and(|r| self.deploy_roles.contains(&r))
     }
 
     fn resolve(&self, p: &UserPrincipal) -> Option<(Role, MemberSource)> {

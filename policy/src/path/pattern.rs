@@ -44,7 +44,11 @@ impl PathPattern {
             return Err("request paths never hold a query or fragment".into());
         }
         if raw == "/" {
-            return Ok(PathPattern { raw: raw.into(), segs: Vec::new(), catch_all: false });
+            return Ok(PathPattern {
+                raw: raw.into(),
+                segs: Vec::new(),
+                catch_all: false,
+            });
         }
         let parts: Vec<&str> = raw[1..].split('/').collect();
         let last = parts.len() - 1;
@@ -62,17 +66,29 @@ impl PathPattern {
                         stem.trim_end_matches('/')
                     ));
                 }
-                "" => return Err("it holds an empty segment (\"//\"), which normalization removes".into()),
+                "" => {
+                    return Err(
+                        "it holds an empty segment (\"//\"), which normalization removes".into(),
+                    )
+                }
                 "." | ".." => {
-                    return Err(format!("it holds a {part:?} segment, which normalization resolves"))
+                    return Err(format!(
+                        "it holds a {part:?} segment, which normalization resolves"
+                    ))
                 }
                 p if p.contains('*') => {
-                    return Err(format!("{p:?}: '*' must be a whole segment, as in \"/admin/*\""))
+                    return Err(format!(
+                        "{p:?}: '*' must be a whole segment, as in \"/admin/*\""
+                    ))
                 }
                 p => segs.push(Seg::Lit(normalized_segment(p)?)),
             }
         }
-        Ok(PathPattern { raw: raw.into(), segs, catch_all })
+        Ok(PathPattern {
+            raw: raw.into(),
+            segs,
+            catch_all,
+        })
     }
 
     /// The pattern as written.
