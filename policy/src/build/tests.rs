@@ -1,1 +1,140 @@
-//! Unit tests for the parent module.
+//! Unit tests for validation into the model: defaults, resolution and the shipped examples.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Backend, LoadContext, Policy, Role};
+
+fn idps() -> Vec<String> {
+    ["acme-okta", "customers", "dev", "globex-google"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn load(base: &str, text: &str) -> Policy {
+    let idps = idps();
+    let src = [(PathBuf::from("rbac/acme.toml"), text.to_string())];
+    Policy::from_sources(&src, &LoadContext::new(base, &idps)).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/rbac");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    files.sort();
+    files
+}
+
+#[test]
+fn shipped_examples_load_together() {
+    let files = examples();
+    assert!(files.len() >= 3, "{files:?}");
+    let idps = idps();
+    let p = Policy::load(&files, &LoadContext::new("localhost", &idps))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let hosts: Vec<&str> = p.hostnames().collect();
+    for h in [
+        "hello.demo.localhost",
+        "team.demo.localhost",
+        "admin.demo.localhost",
+        "crm.acme.example.com",
+    ] {
+        assert!(hosts.contains(&h), "{h} in {hosts:?}");
+        assert!(p.site_for_host(h).is_some(), "{h}");
+    }
+    let demo = p.workspace("demo").expect("demo workspace");
+    assert_eq!(demo.member_role("ALICE@demo.test"), Some(Role::Owner));
+    assert_eq!(demo.member_role("bob@demo.test"), Some(Role::Admin));
+    assert_eq!(demo.member_role("carol@demo.test"), Some(Role::Member));
+    let hello = p.site_for_host("hello.demo.localhost").expect("hello");
+    assert_eq!(hello.access.as_str(), "public");
+    assert_eq!(hello.id(), "demo/hello");
+    match &hello.backend {
+        Backend::Upstream(u) => {
+            assert_eq!((u.host.as_str(), u.port, u.tls), ("127.0.0.1", 8781, false))
+        }
+        b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn defaults_fill_in_name_hosts_and_deploy_roles() {
+    let p = load(
+        "Sites.Example.com",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.crm]\naccess = \"public\"\nbackend = { upstream = \"https://[::1]\" }\n",
+    );
+    let ws = p.workspace("acme").expect("ws");
+    assert_eq!(ws.name, "acme");
+    assert_eq!(ws.deploy_roles, [Role::Owner, Role::Admin]);
+    let site = p.site("acme/crm").expect("site");
+    assert_eq!(site.hosts, ["crm.acme.sites.example.com"]);
+    assert!(p.site_for_host("crm.acme.sites.example.com").is_some());
+    assert!(
+        p.site_for_host("CRM.acme.sites.example.com").is_none(),
+        "lookup is exact"
+    );
+    match &site.backend {
+        Backend::Upstream(u) => {
+            assert_eq!((u.host.as_str(), u.port, u.tls), ("::1", 443, true));
+            assert_eq!(u.authority(), "[::1]:443");
+        }
+        b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn worker_dirs_resolve_relative_to_the_rbac_file() {
+    let p = load(
+        "x.test",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.wiki]\naccess = \"public\"\nbackend = { worker = \"sites/wiki\" }\n",
+    );
+    match &p.site("acme/wiki").expect("site").backend {
+        Backend::Worker(w) => assert_eq!(w.dir, Path::new("rbac/sites/wiki")),
+        b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn rules_are_kept_most_specific_first_with_method_rules_before_catch_alls() {
+    let p = load(
+        "x.test",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.s]\naccess = \"public\"\nbackend = { worker = \"w\" }\n\
+         [[sites.s.rules]]\npath = \"/*\"\naccess = \"workspace_all\"\n\
+         [[sites.s.rules]]\npath = \"/api/*\"\naccess = \"public\"\n\
+         [[sites.s.rules]]\npath = \"/api/*\"\nmethods = [\"POST\"]\naccess = \"admins_only\"\n\
+         [[sites.s.rules]]\npath = \"/api/v1/*\"\naccess = \"admins_only\"\n",
+    );
+    let s = p.site("acme/s").expect("site");
+    let order: Vec<(&str, usize)> = s
+        .rules
+        .iter()
+        .map(|r| (r.pattern.as_str(), r.methods.len()))
+        .collect();
+    assert_eq!(
+        order,
+        [("/api/v1/*", 0), ("/api/*", 1), ("/api/*", 0), ("/*", 0)]
+    );
+}
+
+#[test]
+fn load_reports_unreadable_files_and_problems_in_others_together() {
+    let idps = idps();
+    let missing = PathBuf::from("/nonexistent/sitegate-test/missing.toml");
+    let err = Policy::load(&[missing.clone()], &LoadContext::new("x.test", &idps))
+        .expect_err("missing file");
+    assert_eq!(err.len(), 1);
+    assert_eq!(err.0[0].file, missing);
+    assert!(
+        err.0[0].message.starts_with("cannot read file:"),
+        "{}",
+        err.0[0].message
+    );
+}
+
+#[test]
+fn an_empty_policy_has_no_sites() {
+    let p = Policy::default();
+    assert!(p.site_for_host("anything").is_none());
+    assert_eq!(p.sites().count(), 0);
+}
