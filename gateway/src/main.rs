@@ -21,6 +21,7 @@ mod server;
 mod shutdown;
 mod snapshot;
 mod tls;
+mod upstream;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -85,7 +86,7 @@ fn print_demo_banner(store: &Store) {
     eprintln!("\nSitegate demo — development CA and built-in demo backend (not for production).");
     for site in snapshot.policy.sites() {
         if let Some(host) = site.hosts.first() {
-            eprintln!("  https://{host}:{port}/   ({})", site.access);
+            eprintln!("  https://{host}:{port}/   ({})", site.access.as_str());
         }
     }
     if let Some(ca) = store.dev_ca() {

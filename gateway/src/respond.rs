@@ -125,13 +125,6 @@ pub async fn redirect(session: &mut Session, location: &str, request_id: &str) -
     write(session, header, Bytes::from_static(b"Redirecting to HTTPS\n"), request_id).await
 }
 
-/// A small plain response from the gateway itself.
-pub async fn text(session: &mut Session, status: u16, body: &'static str, request_id: &str) -> Result<bool> {
-    let mut header = ResponseHeader::build(status, Some(4))?;
-    header.insert_header("content-type", "text/plain; charset=utf-8")?;
-    write(session, header, Bytes::from_static(body.as_bytes()), request_id).await
-}
-
 async fn write(session: &mut Session, mut header: ResponseHeader, body: Bytes, request_id: &str) -> Result<bool> {
     header.insert_header("content-length", body.len().to_string())?;
     header.insert_header("cache-control", "no-store")?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use certs::{CertSet, DevCa, SniResolver};
-use policy::{LoadContext, Policy};
+use policy::{Diagnostics, LoadContext, Policy};
 
 use crate::config::{Config, EMBEDDED_RBAC};
 use crate::{tls, GatewayError};
@@ -48,16 +48,18 @@ impl ConfigSource {
         let config = match self {
             ConfigSource::File(path) => Config::load(path),
             ConfigSource::Embedded => Config::embedded(),
-        }?;
+        }
+        .map_err(in_file_order)?;
         let idps = config.idp_names();
-        let ctx = LoadContext { base_domain: &config.base_domain, idps: &idps };
+        let ctx = LoadContext { base_domain: &config.base_domain, idps: &idps, email_trusted_idps: &[] };
         let policy = match self {
             ConfigSource::File(_) => Policy::load(&config.rbac_files, &ctx),
             ConfigSource::Embedded => {
                 let sources = [(config.rbac_files[0].clone(), EMBEDDED_RBAC.to_string())];
                 Policy::from_sources(&sources, &ctx)
             }
-        }?;
+        }
+        .map_err(in_file_order)?;
         Ok(Snapshot { config, policy })
     }
 
@@ -68,6 +70,12 @@ impl ConfigSource {
             ConfigSource::Embedded => None,
         }
     }
+}
+
+/// Diagnostics sorted by file, line and column, as a reader goes through the files.
+fn in_file_order(mut d: Diagnostics) -> Diagnostics {
+    d.0.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    d
 }
 
 /// The live snapshot and certificate set, swapped together on reload.

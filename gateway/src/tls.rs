@@ -39,7 +39,8 @@ pub fn listener_settings(resolver: Arc<SniResolver>) -> Result<TlsSettings, Gate
 }
 
 /// The certificates for a snapshot: the configured files, plus (with `dev_ca`) one leaf from
-/// the development CA covering every site hostname that no file covers.
+/// the development CA covering every site hostname that no file covers, and a wildcard for
+/// each such host's parent, so a mistyped sibling name gets a clear 404 rather than a TLS error.
 pub fn cert_set<'a>(
     config: &Config,
     files: Vec<LoadedCert>,
@@ -48,7 +49,11 @@ pub fn cert_set<'a>(
 ) -> Result<CertSet, GatewayError> {
     let from_files = CertSet::new(files.clone(), config.tls.default);
     let Some(ca) = dev_ca else { return Ok(from_files) };
-    let mut uncovered: Vec<String> = hostnames.filter(|h| !from_files.covers(h)).map(str::to_string).collect();
+    let mut uncovered: Vec<String> = hostnames
+        .filter(|h| !from_files.covers(h))
+        .flat_map(|h| [Some(h.to_string()), sibling_wildcard(h)])
+        .flatten()
+        .collect();
     uncovered.sort();
     uncovered.dedup();
     if uncovered.is_empty() {
@@ -59,4 +64,10 @@ pub fn cert_set<'a>(
     let default = config.tls.default.or(if all.is_empty() { Some(0) } else { None });
     all.push(leaf);
     Ok(CertSet::new(all, default))
+}
+
+/// `*.acme.example.com` for `crm.acme.example.com`; none for names of fewer than three labels.
+fn sibling_wildcard(host: &str) -> Option<String> {
+    let (_, parent) = host.split_once('.')?;
+    parent.contains('.').then(|| format!("*.{parent}"))
 }

@@ -143,16 +143,10 @@ impl Config {
         let mut check = Checker { spans: &spans, errors: &mut errors };
 
         let https = check.addr("listen.https", &file.listen.https);
-        let listen = Listen {
-            https,
-            http: file.listen.http.as_deref().map(|a| check.addr("listen.http", a)),
-            admin: file.listen.admin.as_deref().map(|a| check.addr("listen.admin", a)),
-            public_https_port: file.listen.public_https_port.unwrap_or(https.port()),
-        };
-        if let Some(admin) = listen.admin {
-            if admin == listen.https || Some(admin) == listen.http {
-                check.error("listen.admin", "must differ from the site listeners: admin endpoints are never reachable through a site hostname");
-            }
+        let http = file.listen.http.as_deref().and_then(|a| check.addr("listen.http", a));
+        let admin = file.listen.admin.as_deref().and_then(|a| check.addr("listen.admin", a));
+        if admin.is_some() && (admin == https || admin == http) {
+            check.error("listen.admin", "must differ from the site listeners: admin endpoints are never reachable through a site hostname");
         }
         let certificates: Vec<CertSource> = file
             .tls
@@ -203,12 +197,12 @@ impl Config {
             level: file.log.level.clone().unwrap_or_else(|| "info".into()),
         };
         let shutdown_grace = check.duration("shutdown.grace_period", file.shutdown.grace_period.as_deref(), 10);
-        let demo_backend = file.demo_backend.as_ref().map(|d| {
-            let addr = check.addr("demo_backend.listen", &d.listen);
+        let demo_backend = file.demo_backend.as_ref().and_then(|d| {
+            let addr = check.addr("demo_backend.listen", &d.listen)?;
             if !addr.ip().is_loopback() {
                 check.error("demo_backend.listen", "must be a loopback address such as 127.0.0.1:8781");
             }
-            addr
+            Some(addr)
         });
         let rbac_files = if expand_rbac { check.rbac_files(base, &file.rbac) } else { Vec::new() };
         let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
@@ -216,9 +210,10 @@ impl Config {
             check.error("base_domain", format!("\"{}\" is not a domain name", file.base_domain));
         }
 
-        if !errors.is_empty() {
+        let Some(https) = https.filter(|_| errors.is_empty()) else {
             return Err(Diagnostics(errors));
-        }
+        };
+        let listen = Listen { https, http, admin, public_https_port: file.listen.public_https_port.unwrap_or(https.port()) };
         Ok(Config {
             source: path.to_path_buf(),
             state_dir: base.join(file.state_dir.as_deref().unwrap_or("sitegate-data")),
@@ -261,11 +256,12 @@ impl Checker<'_> {
         self.errors.push(self.spans.diag(key, message));
     }
 
-    fn addr(&mut self, key: &str, value: &str) -> SocketAddr {
-        value.parse().unwrap_or_else(|_| {
+    fn addr(&mut self, key: &str, value: &str) -> Option<SocketAddr> {
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
             self.error(key, format!("\"{value}\" is not an address; expected IP:PORT such as 127.0.0.1:8443 or [::]:443"));
-            SocketAddr::from(([0, 0, 0, 0], 0))
-        })
+        }
+        parsed
     }
 
     fn ip_net(&mut self, key: &str, value: &str) -> Option<IpNet> {

@@ -48,7 +48,8 @@ async fn slow_body_senders_are_cut_off_with_408() {
         "POST /upload HTTP/1.1\r\nHost: {}\r\nContent-Length: 100\r\nConnection: close\r\n\r\n0123456789",
         host("app")
     );
-    let exchange = raw_https_request(&gw.ca_pem(), gw.https_port(), Some(&host("app")), &host("app"), &request);
+    let (ca, app) = (gw.ca_pem(), host("app"));
+    let exchange = raw_https_request(&ca, gw.https_port(), Some(&app), &app, &request);
     let (_, reply) = tokio::time::timeout(Duration::from_secs(30), exchange)
         .await
         .expect("the gateway must cut the slow client off")
