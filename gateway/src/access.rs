@@ -23,9 +23,12 @@ pub fn check(session: &mut Session, site: &Site, ctx: &mut RequestCtx) -> Result
                     Some(query) => format!("{}?{query}", path.as_str()),
                     None => path.as_str().to_string(),
                 };
-                let uri = target
-                    .parse::<http::Uri>()
-                    .map_err(|e| pingora_error::Error::explain(pingora_error::ErrorType::InvalidHTTPHeader, e.to_string()))?;
+                let uri = target.parse::<http::Uri>().map_err(|e| {
+                    pingora_error::Error::explain(
+                        pingora_error::ErrorType::InvalidHTTPHeader,
+                        e.to_string(),
+                    )
+                })?;
                 session.req_header_mut().set_uri(uri);
             }
             Ok(None)

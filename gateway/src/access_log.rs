@@ -46,12 +46,18 @@ impl<'a> Entry<'a> {
             method: req.method.as_str(),
             path: req.uri.path(),
             status: session.response_written().map_or(0, |r| r.status.as_u16()),
-            outcome: if ctx.outcome.is_empty() { "error" } else { ctx.outcome },
+            outcome: if ctx.outcome.is_empty() {
+                "error"
+            } else {
+                ctx.outcome
+            },
             bytes_sent: session.body_bytes_sent(),
             bytes_received: ctx.body_bytes,
             duration: ctx.started.elapsed(),
             request_id: &ctx.request_id,
-            client: ctx.client_ip.map_or_else(|| "-".to_string(), |ip| ip.to_string()),
+            client: ctx
+                .client_ip
+                .map_or_else(|| "-".to_string(), |ip| ip.to_string()),
             error: e.map(|e| e.etype().as_str().to_string()),
         }
     }

@@ -29,7 +29,11 @@ impl ServeHttp for Admin {
         let (status, content_type, body) = match session.req_header().uri.path() {
             "/healthz" => {
                 let sites = self.store.load().policy.sites().count();
-                (200, "application/json", format!("{{\"status\":\"ok\",\"sites\":{sites}}}\n").into_bytes())
+                (
+                    200,
+                    "application/json",
+                    format!("{{\"status\":\"ok\",\"sites\":{sites}}}\n").into_bytes(),
+                )
             }
             "/metrics" => (200, "text/plain; version=0.0.4", metrics::render()),
             _ => (404, "text/plain", b"not found\n".to_vec()),
@@ -38,9 +42,18 @@ impl ServeHttp for Admin {
         let mut response = Response::new(body);
         *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
         let headers = response.headers_mut();
-        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
-        headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
-        headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(content_type),
+        );
+        headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(length),
+        );
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
         response
     }
 }

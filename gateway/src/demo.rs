@@ -16,13 +16,24 @@ pub struct DemoBackend;
 impl ServeHttp for DemoBackend {
     async fn response(&self, session: &mut ServerSession) -> Response<Vec<u8>> {
         let req = session.req_header();
-        let host = req.headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("-");
+        let host = req
+            .headers
+            .get(http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
         let mut rows = String::new();
         for (name, value) in req.headers.iter() {
             let name = name.as_str();
-            if name.starts_with("x-forwarded-") || name.starts_with("sitegate-") || name == "x-request-id" {
+            if name.starts_with("x-forwarded-")
+                || name.starts_with("sitegate-")
+                || name == "x-request-id"
+            {
                 let value = value.to_str().unwrap_or("(not text)");
-                rows.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>", escape_html(name), escape_html(value)));
+                rows.push_str(&format!(
+                    "<tr><th>{}</th><td>{}</td></tr>",
+                    escape_html(name),
+                    escape_html(value)
+                ));
             }
         }
         let body = format!(
@@ -41,8 +52,14 @@ th{{text-align:left;padding-right:1rem}}</style></head><body><main>\
         let length = body.len();
         let mut response = Response::new(body);
         let headers = response.headers_mut();
-        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/html; charset=utf-8"));
-        headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(length),
+        );
         response
     }
 }

@@ -12,15 +12,22 @@ pub fn page_for(e: &Error) -> Option<Page> {
         (_, HTTPStatus(408)) => Some(respond::TIMEOUT),
         (_, HTTPStatus(code)) if *code >= 500 => Some(respond::BAD_GATEWAY),
         (_, HTTPStatus(_)) => Some(respond::BAD_REQUEST),
-        (ErrorSource::Upstream, ConnectTimedout | ReadTimedout | WriteTimedout) => Some(respond::GATEWAY_TIMEOUT),
+        (ErrorSource::Upstream, ConnectTimedout | ReadTimedout | WriteTimedout) => {
+            Some(respond::GATEWAY_TIMEOUT)
+        }
         (ErrorSource::Upstream, _) => Some(respond::BAD_GATEWAY),
         (ErrorSource::Downstream, ReadTimedout) => Some(respond::TIMEOUT),
-        (ErrorSource::Downstream, ReadError | WriteError | ConnectionClosed | WriteTimedout) => None,
-        (ErrorSource::Downstream, _) => Some(respond::BAD_REQUEST),
-        (ErrorSource::Internal | ErrorSource::Unset, ConnectTimedout) => Some(respond::GATEWAY_TIMEOUT),
-        (ErrorSource::Internal | ErrorSource::Unset, ConnectRefused | ConnectNoRoute | ConnectError | TLSHandshakeFailure) => {
-            Some(respond::BAD_GATEWAY)
+        (ErrorSource::Downstream, ReadError | WriteError | ConnectionClosed | WriteTimedout) => {
+            None
         }
+        (ErrorSource::Downstream, _) => Some(respond::BAD_REQUEST),
+        (ErrorSource::Internal | ErrorSource::Unset, ConnectTimedout) => {
+            Some(respond::GATEWAY_TIMEOUT)
+        }
+        (
+            ErrorSource::Internal | ErrorSource::Unset,
+            ConnectRefused | ConnectNoRoute | ConnectError | TLSHandshakeFailure,
+        ) => Some(respond::BAD_GATEWAY),
         (ErrorSource::Internal | ErrorSource::Unset, _) => Some(respond::INTERNAL),
     }
 }
@@ -37,15 +44,33 @@ mod tests {
 
     #[test]
     fn upstream_failures_map_to_502_and_timeouts_to_504() {
-        assert_eq!(status(ErrorSource::Upstream, ErrorType::ConnectRefused), Some(502));
-        assert_eq!(status(ErrorSource::Upstream, ErrorType::ReadTimedout), Some(504));
-        assert_eq!(status(ErrorSource::Upstream, ErrorType::ConnectTimedout), Some(504));
+        assert_eq!(
+            status(ErrorSource::Upstream, ErrorType::ConnectRefused),
+            Some(502)
+        );
+        assert_eq!(
+            status(ErrorSource::Upstream, ErrorType::ReadTimedout),
+            Some(504)
+        );
+        assert_eq!(
+            status(ErrorSource::Upstream, ErrorType::ConnectTimedout),
+            Some(504)
+        );
     }
 
     #[test]
     fn gone_clients_get_nothing_and_slow_ones_408() {
-        assert_eq!(status(ErrorSource::Downstream, ErrorType::ConnectionClosed), None);
-        assert_eq!(status(ErrorSource::Downstream, ErrorType::ReadTimedout), Some(408));
-        assert_eq!(status(ErrorSource::Internal, ErrorType::HTTPStatus(413)), Some(413));
+        assert_eq!(
+            status(ErrorSource::Downstream, ErrorType::ConnectionClosed),
+            None
+        );
+        assert_eq!(
+            status(ErrorSource::Downstream, ErrorType::ReadTimedout),
+            Some(408)
+        );
+        assert_eq!(
+            status(ErrorSource::Internal, ErrorType::HTTPStatus(413)),
+            Some(413)
+        );
     }
 }

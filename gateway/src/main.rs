@@ -37,7 +37,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(arg) => serve(arg.source()),
         Command::Check(arg) => check(arg.source()),
-        Command::Ca { command: CaCommand::Export(arg) } => ca_export(arg.source()),
+        Command::Ca {
+            command: CaCommand::Export(arg),
+        } => ca_export(arg.source()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,8 @@
 use std::sync::LazyLock;
 
 use prometheus::{
-    register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec, TextEncoder,
+    register_histogram_vec, register_int_counter_vec, Encoder, HistogramVec, IntCounterVec,
+    TextEncoder,
 };
 
 use crate::access_log::Entry;
@@ -52,13 +53,19 @@ pub fn record(entry: &Entry) {
         400..=499 => "4xx",
         _ => "5xx",
     };
-    REQUESTS.with_label_values(&[entry.site, class, entry.outcome]).inc();
-    DURATION.with_label_values(&[entry.site]).observe(entry.duration.as_secs_f64());
+    REQUESTS
+        .with_label_values(&[entry.site, class, entry.outcome])
+        .inc();
+    DURATION
+        .with_label_values(&[entry.site])
+        .observe(entry.duration.as_secs_f64());
 }
 
 /// Counts one reload attempt.
 pub fn record_reload(ok: bool) {
-    RELOADS.with_label_values(&[if ok { "ok" } else { "error" }]).inc();
+    RELOADS
+        .with_label_values(&[if ok { "ok" } else { "error" }])
+        .inc();
 }
 
 /// The text exposition of every registered metric.

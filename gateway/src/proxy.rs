@@ -13,6 +13,7 @@ use pingora_http::{RequestHeader, ResponseHeader};
 use pingora_proxy::{FailToProxy, ProxyHttp, Session};
 use policy::{Backend, Site};
 
+use crate::config::HttpMode;
 use crate::routing::{self, Route};
 use crate::snapshot::{Snapshot, Store};
 use crate::{access, access_log, errors, metrics, request_id, respond, upstream};
@@ -45,6 +46,8 @@ pub struct RequestCtx {
     pub client_ip: Option<IpAddr>,
     /// Whether the TCP peer is a trusted proxy.
     pub peer_trusted: bool,
+    /// Whether the request arrived over TLS.
+    pub tls: bool,
     /// How the gateway handled the request, for the access line.
     pub outcome: &'static str,
     /// Request body bytes seen so far.
@@ -66,6 +69,7 @@ impl ProxyHttp for Gateway {
             host: None,
             client_ip: None,
             peer_trusted: false,
+            tls: false,
             outcome: "",
             body_bytes: 0,
             body_limit: u64::MAX,
@@ -75,8 +79,13 @@ impl ProxyHttp for Gateway {
     async fn request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<bool> {
         let snapshot = self.store.load();
         ctx.started = Instant::now();
-        ctx.client_ip = session.client_addr().and_then(|a| a.as_inet()).map(|a| a.ip());
-        ctx.peer_trusted = ctx.client_ip.is_some_and(|ip| snapshot.config.is_trusted_proxy(ip));
+        ctx.client_ip = session
+            .client_addr()
+            .and_then(|a| a.as_inet())
+            .map(|a| a.ip());
+        ctx.peer_trusted = ctx
+            .client_ip
+            .is_some_and(|ip| snapshot.config.is_trusted_proxy(ip));
         ctx.request_id = request_id::for_request(session.req_header(), ctx.peer_trusted);
         ctx.snapshot = Some(snapshot.clone());
         let limits = &snapshot.config.limits;
@@ -88,25 +97,29 @@ impl ProxyHttp for Gateway {
             return respond::page(session, respond::HEADERS_TOO_LARGE, &ctx.request_id, None).await;
         }
         ctx.host = routing::request_host(session);
-        if !routing::is_tls(session) {
+        ctx.tls = routing::is_tls(session);
+        if !ctx.tls && snapshot.config.listen.http_mode == HttpMode::Redirect {
             ctx.outcome = "https_redirect";
             return redirect_to_https(session, ctx, snapshot.config.listen.public_https_port).await;
         }
-        let site = match routing::route(&snapshot.policy, ctx.host.as_deref(), routing::sni(session)) {
-            Route::Site(site) => site,
-            Route::UnknownHost => {
-                ctx.outcome = "unknown_host";
-                return respond::page(session, respond::NOT_FOUND, &ctx.request_id, None).await;
-            }
-            Route::Misdirected => {
-                ctx.outcome = "misdirected";
-                return respond::page(session, respond::MISDIRECTED, &ctx.request_id, None).await;
-            }
-            Route::NoHost => {
-                ctx.outcome = "no_host";
-                return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
-            }
-        };
+        let site =
+            match routing::route(&snapshot.policy, ctx.host.as_deref(), routing::sni(session)) {
+                Route::Site(site) => site,
+                Route::UnknownHost => {
+                    ctx.outcome = "unknown_host";
+                    return respond::page(session, respond::NOT_FOUND, &ctx.request_id, None).await;
+                }
+                Route::Misdirected => {
+                    ctx.outcome = "misdirected";
+                    return respond::page(session, respond::MISDIRECTED, &ctx.request_id, None)
+                        .await;
+                }
+                Route::NoHost => {
+                    ctx.outcome = "no_host";
+                    return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None)
+                        .await;
+                }
+            };
         ctx.body_limit = site.max_body_bytes.unwrap_or(limits.max_body_bytes);
         ctx.site = Some(site.clone());
         if declared_length(session.req_header()).is_some_and(|len| len > ctx.body_limit) {
@@ -138,18 +151,27 @@ impl ProxyHttp for Gateway {
         ctx.body_bytes += body.as_ref().map_or(0, |b| b.len() as u64);
         if ctx.body_bytes > ctx.body_limit {
             ctx.outcome = "body_too_large";
-            return Error::e_explain(ErrorType::HTTPStatus(413), "request body over the site's limit");
+            return Error::e_explain(
+                ErrorType::HTTPStatus(413),
+                "request body over the site's limit",
+            );
         }
         Ok(())
     }
 
-    async fn upstream_peer(&self, _session: &mut Session, ctx: &mut RequestCtx) -> Result<Box<HttpPeer>> {
+    async fn upstream_peer(
+        &self,
+        _session: &mut Session,
+        ctx: &mut RequestCtx,
+    ) -> Result<Box<HttpPeer>> {
         let (Some(snapshot), Some(site)) = (&ctx.snapshot, &ctx.site) else {
             return Error::e_explain(ErrorType::InternalError, "no site routed");
         };
         match &site.backend {
             Backend::Upstream(target) => upstream::peer(target, &snapshot.config.limits).await,
-            Backend::Worker(_) => Error::e_explain(ErrorType::InternalError, "worker sites are not proxied"),
+            Backend::Worker(_) => {
+                Error::e_explain(ErrorType::InternalError, "worker sites are not proxied")
+            }
         }
     }
 
@@ -165,6 +187,7 @@ impl ProxyHttp for Gateway {
         let fwd = upstream::Forwarding {
             client_ip: ctx.client_ip,
             peer_trusted: ctx.peer_trusted,
+            proto: if ctx.tls { "https" } else { "http" },
             host: ctx.host.as_deref().unwrap_or_default(),
             request_id: &ctx.request_id,
         };
@@ -180,15 +203,26 @@ impl ProxyHttp for Gateway {
         resp.insert_header(request_id::HEADER, &ctx.request_id)
     }
 
-    async fn fail_to_proxy(&self, session: &mut Session, e: &Error, ctx: &mut RequestCtx) -> FailToProxy {
+    async fn fail_to_proxy(
+        &self,
+        session: &mut Session,
+        e: &Error,
+        ctx: &mut RequestCtx,
+    ) -> FailToProxy {
         let page = errors::page_for(e);
         tracing::warn!(request_id = %ctx.request_id, error = %e, status = page.map_or(0, |p| p.status), "request failed");
         if let Some(page) = page {
-            if respond::page(session, page, &ctx.request_id, None).await.is_err() {
+            if respond::page(session, page, &ctx.request_id, None)
+                .await
+                .is_err()
+            {
                 tracing::debug!(request_id = %ctx.request_id, "could not send the error page: client gone or response started");
             }
         }
-        FailToProxy { error_code: page.map_or(0, |p| p.status), can_reuse_downstream: false }
+        FailToProxy {
+            error_code: page.map_or(0, |p| p.status),
+            can_reuse_downstream: false,
+        }
     }
 
     async fn logging(&self, session: &mut Session, e: Option<&Error>, ctx: &mut RequestCtx) {
@@ -202,16 +236,33 @@ async fn redirect_to_https(session: &mut Session, ctx: &RequestCtx, port: u16) -
     let Some(host) = ctx.host.as_deref() else {
         return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
     };
-    let path = session.req_header().uri.path_and_query().map_or("/", |p| p.as_str());
-    let location = if port == 443 { format!("https://{host}{path}") } else { format!("https://{host}:{port}{path}") };
+    let path = session
+        .req_header()
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str());
+    let location = if port == 443 {
+        format!("https://{host}{path}")
+    } else {
+        format!("https://{host}:{port}{path}")
+    };
     respond::redirect(session, &location, &ctx.request_id).await
 }
 
 /// Approximate size of the header block as sent: names, values and separators.
 fn header_bytes(req: &RequestHeader) -> usize {
-    req.headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum()
+    req.headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
 }
 
 fn declared_length(req: &RequestHeader) -> Option<u64> {
-    req.headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+    req.headers
+        .get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }

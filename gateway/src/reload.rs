@@ -31,11 +31,18 @@ impl Reloader {
         match self.store.reload() {
             Ok(snapshot) => {
                 metrics::record_reload(true);
-                tracing::info!(trigger = why, sites = snapshot.policy.sites().count(), "configuration reloaded");
+                tracing::info!(
+                    trigger = why,
+                    sites = snapshot.policy.sites().count(),
+                    "configuration reloaded"
+                );
             }
             Err(e) => {
                 metrics::record_reload(false);
-                tracing::error!(trigger = why, "reload failed; the previous configuration keeps serving:\n{e}");
+                tracing::error!(
+                    trigger = why,
+                    "reload failed; the previous configuration keeps serving:\n{e}"
+                );
             }
         }
     }
@@ -45,7 +52,11 @@ impl Reloader {
 fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
     files
         .iter()
-        .map(|f| std::fs::metadata(f).ok().and_then(|m| Some((m.modified().ok()?, m.len()))))
+        .map(|f| {
+            std::fs::metadata(f)
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())))
+        })
         .collect()
 }
 

@@ -32,7 +32,8 @@ pub const MISDIRECTED: Page = Page {
     status: 421,
     code: "misdirected_request",
     title: "Misdirected request",
-    message: "This connection was opened for a different site. Open the address again in a new tab.",
+    message:
+        "This connection was opened for a different site. Open the address again in a new tab.",
 };
 /// Body over the limit.
 pub const TOO_LARGE: Page = Page {
@@ -106,11 +107,19 @@ pub const BACKEND_UNAVAILABLE: Page = Page {
 };
 
 /// Writes `page` (JSON when the client asked for JSON, else HTML), tagged with `request_id`.
-pub async fn page(session: &mut Session, page: Page, request_id: &str, detail: Option<&str>) -> Result<bool> {
+pub async fn page(
+    session: &mut Session,
+    page: Page,
+    request_id: &str,
+    detail: Option<&str>,
+) -> Result<bool> {
     let (body, content_type) = if wants_json(session) {
         (json_body(page, request_id, detail), "application/json")
     } else {
-        (html_body(page, request_id, detail), "text/html; charset=utf-8")
+        (
+            html_body(page, request_id, detail),
+            "text/html; charset=utf-8",
+        )
     };
     let mut header = ResponseHeader::build(page.status, Some(4))?;
     header.insert_header("content-type", content_type)?;
@@ -122,15 +131,28 @@ pub async fn redirect(session: &mut Session, location: &str, request_id: &str) -
     let mut header = ResponseHeader::build(308, Some(4))?;
     header.insert_header("location", location)?;
     header.insert_header("content-type", "text/plain; charset=utf-8")?;
-    write(session, header, Bytes::from_static(b"Redirecting to HTTPS\n"), request_id).await
+    write(
+        session,
+        header,
+        Bytes::from_static(b"Redirecting to HTTPS\n"),
+        request_id,
+    )
+    .await
 }
 
-async fn write(session: &mut Session, mut header: ResponseHeader, body: Bytes, request_id: &str) -> Result<bool> {
+async fn write(
+    session: &mut Session,
+    mut header: ResponseHeader,
+    body: Bytes,
+    request_id: &str,
+) -> Result<bool> {
     header.insert_header("content-length", body.len().to_string())?;
     header.insert_header("cache-control", "no-store")?;
     header.insert_header(crate::request_id::HEADER, request_id)?;
     let head_only = session.req_header().method == http::Method::HEAD;
-    session.write_response_header(Box::new(header), head_only).await?;
+    session
+        .write_response_header(Box::new(header), head_only)
+        .await?;
     if !head_only {
         session.write_response_body(Some(body), true).await?;
     }
@@ -162,7 +184,9 @@ fn json_body(page: Page, request_id: &str, detail: Option<&str>) -> Vec<u8> {
 }
 
 fn html_body(page: Page, request_id: &str, detail: Option<&str>) -> Vec<u8> {
-    let detail = detail.map(|d| format!("<p>{}</p>", escape_html(d))).unwrap_or_default();
+    let detail = detail
+        .map(|d| format!("<p>{}</p>", escape_html(d)))
+        .unwrap_or_default();
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -62,15 +62,21 @@ pub fn normalize_host(raw: &str) -> Option<String> {
     let host = without_port.strip_suffix('.').unwrap_or(without_port);
     let valid = !host.is_empty()
         && host.len() <= 253
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_".contains(&b));
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.[]:_".contains(&b));
     valid.then(|| host.to_ascii_lowercase())
 }
 
 /// Routes a request: the Host decides the site; an SNI that names another configured site is a
 /// misdirected request (never served with one site's TLS identity and another's content).
 pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Route {
-    let Some(host) = host else { return Route::NoHost };
-    let Some(site) = policy.site_for_host(host) else { return Route::UnknownHost };
+    let Some(host) = host else {
+        return Route::NoHost;
+    };
+    let Some(site) = policy.site_for_host(host) else {
+        return Route::UnknownHost;
+    };
     if let Some(sni) = sni {
         let sni = sni.strip_suffix('.').unwrap_or(sni).to_ascii_lowercase();
         if sni != host {
@@ -90,8 +96,14 @@ mod tests {
 
     #[test]
     fn hosts_are_normalized() {
-        assert_eq!(normalize_host("CRM.Acme.Example.com:8443").as_deref(), Some("crm.acme.example.com"));
-        assert_eq!(normalize_host("crm.acme.example.com.").as_deref(), Some("crm.acme.example.com"));
+        assert_eq!(
+            normalize_host("CRM.Acme.Example.com:8443").as_deref(),
+            Some("crm.acme.example.com")
+        );
+        assert_eq!(
+            normalize_host("crm.acme.example.com.").as_deref(),
+            Some("crm.acme.example.com")
+        );
         assert_eq!(normalize_host("[::1]:8443").as_deref(), Some("[::1]"));
         assert_eq!(normalize_host("a.example.com:port"), None);
         assert_eq!(normalize_host("a b.example.com"), None);

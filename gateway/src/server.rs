@@ -25,13 +25,29 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     conf.threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     conf.grace_period_seconds = Some(config.shutdown_grace.as_secs_f64().ceil() as u64);
     conf.graceful_shutdown_timeout_seconds = Some(1);
-    conf.pid_file = config.state_dir.join("sitegate.pid").to_string_lossy().into_owned();
-    conf.upgrade_sock = config.state_dir.join("upgrade.sock").to_string_lossy().into_owned();
+    conf.pid_file = config
+        .state_dir
+        .join("sitegate.pid")
+        .to_string_lossy()
+        .into_owned();
+    conf.upgrade_sock = config
+        .state_dir
+        .join("upgrade.sock")
+        .to_string_lossy()
+        .into_owned();
     let mut server = Server::new_with_opt_and_conf(None, conf);
     server.bootstrap();
 
-    let mut sites = pingora_proxy::http_proxy_service_with_name(&server.configuration, Gateway::new(store.clone()), "sites");
-    sites.add_tls_with_settings(&config.listen.https.to_string(), None, tls::listener_settings(store.resolver())?);
+    let mut sites = pingora_proxy::http_proxy_service_with_name(
+        &server.configuration,
+        Gateway::new(store.clone()),
+        "sites",
+    );
+    sites.add_tls_with_settings(
+        &config.listen.https.to_string(),
+        None,
+        tls::listener_settings(store.resolver())?,
+    );
     if let Some(http) = config.listen.http {
         sites.add_tcp(&http.to_string());
     }
@@ -56,6 +72,8 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
         sites = snapshot.policy.sites().count(),
         "sitegate listening"
     );
-    server.run(RunArgs { shutdown_signal: Box::new(Signals) });
+    server.run(RunArgs {
+        shutdown_signal: Box::new(Signals),
+    });
     Ok(())
 }

@@ -51,7 +51,11 @@ impl ConfigSource {
         }
         .map_err(in_file_order)?;
         let idps = config.idp_names();
-        let ctx = LoadContext { base_domain: &config.base_domain, idps: &idps, email_trusted_idps: &[] };
+        let ctx = LoadContext {
+            base_domain: &config.base_domain,
+            idps: &idps,
+            email_trusted_idps: &[],
+        };
         let policy = match self {
             ConfigSource::File(_) => Policy::load(&config.rbac_files, &ctx),
             ConfigSource::Embedded => {

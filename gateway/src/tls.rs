@@ -23,8 +23,12 @@ pub struct SniRecorder;
 
 #[async_trait]
 impl TlsAccept for SniRecorder {
-    async fn handshake_complete_callback(&self, tls: &TlsRef) -> Option<Arc<dyn Any + Send + Sync>> {
-        tls.server_name().map(|name| Arc::new(Sni(name.to_ascii_lowercase())) as Arc<dyn Any + Send + Sync>)
+    async fn handshake_complete_callback(
+        &self,
+        tls: &TlsRef,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        tls.server_name()
+            .map(|name| Arc::new(Sni(name.to_ascii_lowercase())) as Arc<dyn Any + Send + Sync>)
     }
 }
 
@@ -48,7 +52,9 @@ pub fn cert_set<'a>(
     dev_ca: Option<&DevCa>,
 ) -> Result<CertSet, GatewayError> {
     let from_files = CertSet::new(files.clone(), config.tls.default);
-    let Some(ca) = dev_ca else { return Ok(from_files) };
+    let Some(ca) = dev_ca else {
+        return Ok(from_files);
+    };
     let mut uncovered: Vec<String> = hostnames
         .filter(|h| !from_files.covers(h))
         .flat_map(|h| [Some(h.to_string()), sibling_wildcard(h)])
@@ -61,7 +67,10 @@ pub fn cert_set<'a>(
     }
     let leaf = ca.issue(&uncovered).map_err(GatewayError::Cert)?;
     let mut all = files;
-    let default = config.tls.default.or(if all.is_empty() { Some(0) } else { None });
+    let default = config
+        .tls
+        .default
+        .or(if all.is_empty() { Some(0) } else { None });
     all.push(leaf);
     Ok(CertSet::new(all, default))
 }

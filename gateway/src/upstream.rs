@@ -45,6 +45,8 @@ pub struct Forwarding<'a> {
     pub client_ip: Option<IpAddr>,
     /// Whether the TCP peer is a configured trusted proxy, whose forwarding headers are kept.
     pub peer_trusted: bool,
+    /// The scheme the client used (`https`, or `http` behind a TLS-terminating balancer).
+    pub proto: &'a str,
     /// The hostname the client asked for.
     pub host: &'a str,
     /// The request id.
@@ -52,9 +54,23 @@ pub struct Forwarding<'a> {
 }
 
 /// Headers that describe one hop and never travel past it (RFC 9110 §7.6.1).
-const HOP_BY_HOP: [&str; 7] = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authorization"];
+const HOP_BY_HOP: [&str; 7] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+];
 /// Forwarding headers that only a trusted proxy may set.
-const FORWARDING: [&str; 5] = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip"];
+const FORWARDING: [&str; 5] = [
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "forwarded",
+    "x-real-ip",
+];
 
 /// Rewrites the request for the upstream: removes hop-by-hop headers (keeping a WebSocket
 /// upgrade), sets `X-Forwarded-For/-Proto/-Host` (client-sent values only kept from trusted
@@ -81,8 +97,14 @@ pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forward
         .peer_trusted
         .then(|| header_value(req, "x-forwarded-for"))
         .flatten();
-    let prior_proto = fwd.peer_trusted.then(|| header_value(req, "x-forwarded-proto")).flatten();
-    let prior_host = fwd.peer_trusted.then(|| header_value(req, "x-forwarded-host")).flatten();
+    let prior_proto = fwd
+        .peer_trusted
+        .then(|| header_value(req, "x-forwarded-proto"))
+        .flatten();
+    let prior_host = fwd
+        .peer_trusted
+        .then(|| header_value(req, "x-forwarded-host"))
+        .flatten();
     if !fwd.peer_trusted {
         for name in FORWARDING {
             req.remove_header(name);
@@ -95,15 +117,26 @@ pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forward
         };
         req.insert_header("x-forwarded-for", value)?;
     }
-    req.insert_header("x-forwarded-proto", prior_proto.unwrap_or_else(|| "https".into()))?;
-    req.insert_header("x-forwarded-host", prior_host.unwrap_or_else(|| fwd.host.to_string()))?;
+    req.insert_header(
+        "x-forwarded-proto",
+        prior_proto.unwrap_or_else(|| fwd.proto.to_string()),
+    )?;
+    req.insert_header(
+        "x-forwarded-host",
+        prior_host.unwrap_or_else(|| fwd.host.to_string()),
+    )?;
     req.insert_header(crate::request_id::HEADER, fwd.request_id)?;
     req.insert_header(http::header::HOST, authority(upstream))?;
     Ok(())
 }
 
 fn header_value(req: &RequestHeader, name: &str) -> Option<String> {
-    let values: Vec<&str> = req.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+    let values: Vec<&str> = req
+        .headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
     (!values.is_empty()).then(|| values.join(", "))
 }
 

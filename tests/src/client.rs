@@ -31,7 +31,10 @@ pub struct Client {
 impl Client {
     /// Trusts `ca_pem` and connects every hostname to 127.0.0.1:`port`.
     pub fn new(ca_pem: &str, port: u16) -> Client {
-        Client { http: Self::builder(ca_pem, port).build().expect("client"), port }
+        Client {
+            http: Self::builder(ca_pem, port).build().expect("client"),
+            port,
+        }
     }
 
     /// The builder, for tests that need other settings (HTTP/2 only, timeouts).
@@ -53,7 +56,11 @@ impl Client {
 
     /// GET a path on a host.
     pub async fn get(&self, host: &str, path: &str) -> reqwest::Response {
-        self.http.get(self.url(host, path)).send().await.expect("request")
+        self.http
+            .get(self.url(host, path))
+            .send()
+            .await
+            .expect("request")
     }
 }
 
@@ -76,7 +83,9 @@ pub fn tls_config(ca_pem: &str, sni: bool) -> rustls::ClientConfig {
 
 fn rustls_pemfile_certs(pem: &str) -> Vec<CertificateDer<'static>> {
     use rustls::pki_types::pem::PemObject;
-    CertificateDer::pem_slice_iter(pem.as_bytes()).filter_map(Result::ok).collect()
+    CertificateDer::pem_slice_iter(pem.as_bytes())
+        .filter_map(Result::ok)
+        .collect()
 }
 
 /// Opens TLS to 127.0.0.1:`port` with `sni` (verifying the certificate for `verify_name`),

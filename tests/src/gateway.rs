@@ -13,6 +13,7 @@ pub struct GatewayBuilder {
     extra_toml: String,
     limits_toml: String,
     tls_toml: String,
+    listen_toml: String,
     grace: String,
     rbac: Vec<(String, String)>,
     https: u16,
@@ -34,6 +35,7 @@ impl GatewayBuilder {
             extra_toml: String::new(),
             limits_toml: String::new(),
             tls_toml: String::new(),
+            listen_toml: String::new(),
             grace: "1s".to_string(),
             rbac: Vec::new(),
             https: free_port(),
@@ -61,6 +63,13 @@ impl GatewayBuilder {
         self
     }
 
+    /// Adds lines to the `[listen]` table.
+    pub fn listen(mut self, toml: &str) -> Self {
+        self.listen_toml.push_str(toml);
+        self.listen_toml.push('\n');
+        self
+    }
+
     /// Adds lines to the `[tls]` table.
     pub fn tls(mut self, toml: &str) -> Self {
         self.tls_toml.push_str(toml);
@@ -85,13 +94,21 @@ impl GatewayBuilder {
         let dir = self.dir.path();
         std::fs::create_dir_all(dir.join("rbac")).expect("rbac dir");
         for (name, text) in &self.rbac {
-            std::fs::write(dir.join("rbac").join(format!("{name}.toml")), text).expect("write rbac");
+            std::fs::write(dir.join("rbac").join(format!("{name}.toml")), text)
+                .expect("write rbac");
         }
         let config = format!(
             "base_domain = \"test.localhost\"\nstate_dir = \"state\"\nrbac = [\"rbac/*.toml\"]\n\n\
-[listen]\nhttps = \"127.0.0.1:{}\"\nhttp = \"127.0.0.1:{}\"\nadmin = \"127.0.0.1:{}\"\n\n\
+[listen]\nhttps = \"127.0.0.1:{}\"\nhttp = \"127.0.0.1:{}\"\nadmin = \"127.0.0.1:{}\"\n{}\n\
 [tls]\ndev_ca = true\n{}\n[shutdown]\ngrace_period = \"{}\"\n\n[limits]\n{}\n{}",
-            self.https, self.http, self.admin, self.tls_toml, self.grace, self.limits_toml, self.extra_toml
+            self.https,
+            self.http,
+            self.admin,
+            self.listen_toml,
+            self.tls_toml,
+            self.grace,
+            self.limits_toml,
+            self.extra_toml
         );
         let path = dir.join("sitegate.toml");
         std::fs::write(&path, config).expect("write config");
@@ -101,7 +118,12 @@ impl GatewayBuilder {
     /// Runs `sitegate check` on the written config.
     pub fn check(&self) -> Output {
         let path = self.write();
-        Command::new(sitegate_bin()).arg("check").arg("--config").arg(path).output().expect("run sitegate check")
+        Command::new(sitegate_bin())
+            .arg("check")
+            .arg("--config")
+            .arg(path)
+            .output()
+            .expect("run sitegate check")
     }
 
     /// Starts the gateway and waits until its admin listener answers.
@@ -117,7 +139,11 @@ impl GatewayBuilder {
             .stderr(log.try_clone().expect("log handle"))
             .spawn()
             .expect("spawn sitegate");
-        let gateway = Gateway { child, builder: self, config };
+        let gateway = Gateway {
+            child,
+            builder: self,
+            config,
+        };
         gateway.wait_ready();
         gateway
     }
@@ -158,7 +184,8 @@ impl Gateway {
 
     /// The development CA certificate (PEM) this gateway created.
     pub fn ca_pem(&self) -> String {
-        std::fs::read_to_string(self.dir().join("state/dev-ca/ca.pem")).expect("dev CA written at start")
+        std::fs::read_to_string(self.dir().join("state/dev-ca/ca.pem"))
+            .expect("dev CA written at start")
     }
 
     /// A client that trusts the dev CA and resolves every hostname to this gateway.
@@ -197,7 +224,8 @@ impl Gateway {
 
     /// Resident memory of the gateway process in KiB (from /proc).
     pub fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
@@ -212,7 +240,10 @@ impl Gateway {
             if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
                 use std::io::{Read, Write};
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-                if stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n").is_ok() {
+                if stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
+                    .is_ok()
+                {
                     let mut reply = String::new();
                     let _ = stream.read_to_string(&mut reply);
                     if reply.starts_with("HTTP/1.1 200") {
@@ -222,7 +253,10 @@ impl Gateway {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("sitegate did not become ready within 20s; log:\n{}", self.log());
+        panic!(
+            "sitegate did not become ready within 20s; log:\n{}",
+            self.log()
+        );
     }
 }
 

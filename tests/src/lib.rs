@@ -26,6 +26,10 @@ pub fn sitegate_bin() -> std::path::PathBuf {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let bin = target.join("debug/sitegate");
-    assert!(bin.exists(), "{} is missing: run `cargo build -p gateway` first (scripts/test.sh does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p gateway` first (scripts/test.sh does)",
+        bin.display()
+    );
     bin
 }

@@ -23,7 +23,9 @@ pub struct Upstream {
 impl Upstream {
     /// Starts the upstream on free loopback ports.
     pub async fn start() -> Upstream {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind upstream");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind upstream");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -36,12 +38,16 @@ impl Upstream {
                 });
             }
         });
-        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind ws");
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind ws");
         let ws_addr = ws.local_addr().expect("addr");
         tokio::spawn(async move {
             while let Ok((stream, _)) = ws.accept().await {
                 tokio::spawn(async move {
-                    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else { return };
+                    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                        return;
+                    };
                     while let Some(Ok(msg)) = socket.next().await {
                         if msg.is_text() || msg.is_binary() {
                             if socket.send(msg).await.is_err() {
@@ -69,7 +75,9 @@ impl Upstream {
 type Body = BoxBody<Bytes, std::io::Error>;
 
 fn full(text: impl Into<Bytes>) -> Body {
-    Full::new(text.into()).map_err(|never: Infallible| match never {}).boxed()
+    Full::new(text.into())
+        .map_err(|never: Infallible| match never {})
+        .boxed()
 }
 
 fn query_number(req: &Request<Incoming>, key: &str) -> u64 {
@@ -95,7 +103,10 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
                         return None;
                     }
                     let n = left.min(chunk.len() as u64);
-                    Some((Ok::<_, std::io::Error>(Frame::data(chunk.slice(..n as usize))), left - n))
+                    Some((
+                        Ok::<_, std::io::Error>(Frame::data(chunk.slice(..n as usize))),
+                        left - n,
+                    ))
                 }
             });
             Response::builder()
@@ -110,10 +121,14 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
                 let Ok(frame) = frame else { break };
                 if let Some(data) = frame.data_ref() {
                     total += data.len() as u64;
-                    checksum = data.iter().fold(checksum, |acc, b| acc.wrapping_mul(31).wrapping_add(*b as u64));
+                    checksum = data.iter().fold(checksum, |acc, b| {
+                        acc.wrapping_mul(31).wrapping_add(*b as u64)
+                    });
                 }
             }
-            Response::builder().body(full(format!("{{\"bytes\":{total},\"checksum\":{checksum}}}")))
+            Response::builder().body(full(format!(
+                "{{\"bytes\":{total},\"checksum\":{checksum}}}"
+            )))
         }
         "/slow" => {
             tokio::time::sleep(Duration::from_millis(query_number(&req, "ms"))).await;
@@ -122,9 +137,13 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
         _ => {
             let mut headers = serde_json::Map::new();
             for (name, value) in req.headers() {
-                let entry = headers.entry(name.as_str().to_string()).or_insert_with(|| serde_json::json!([]));
+                let entry = headers
+                    .entry(name.as_str().to_string())
+                    .or_insert_with(|| serde_json::json!([]));
                 if let Some(list) = entry.as_array_mut() {
-                    list.push(serde_json::Value::from(value.to_str().unwrap_or("(binary)")));
+                    list.push(serde_json::Value::from(
+                        value.to_str().unwrap_or("(binary)"),
+                    ));
                 }
             }
             let echo = serde_json::json!({
@@ -133,7 +152,9 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
                 "query": req.uri().query(),
                 "headers": headers,
             });
-            Response::builder().header("content-type", "application/json").body(full(echo.to_string()))
+            Response::builder()
+                .header("content-type", "application/json")
+                .body(full(echo.to_string()))
         }
     };
     Ok(response.unwrap_or_else(|_| Response::new(full("bad response"))))

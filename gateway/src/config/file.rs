@@ -45,6 +45,9 @@ pub struct ListenFile {
     pub http: Option<String>,
     /// The admin listener (`/healthz`, `/metrics`); never reachable through a site hostname.
     pub admin: Option<String>,
+    /// What the plain HTTP listener does: `redirect` (to HTTPS) or `proxy` (serve the sites over
+    /// plain HTTP; only behind a TLS-terminating load balancer).
+    pub http_mode: Option<String>,
     /// The HTTPS port that visitors see, when it differs from the listener's (behind NAT).
     pub public_https_port: Option<u16>,
 }
@@ -133,4 +136,3 @@ pub struct DevIdpFile {
     /// Turns the development identity provider on.
     pub enabled: bool,
 }
-

@@ -51,10 +51,21 @@ pub struct Listen {
     pub https: SocketAddr,
     /// Plain HTTP, redirecting to HTTPS.
     pub http: Option<SocketAddr>,
+    /// What the plain HTTP listener does.
+    pub http_mode: HttpMode,
     /// Admin endpoints.
     pub admin: Option<SocketAddr>,
     /// The port visitors use for HTTPS (redirect targets).
     pub public_https_port: u16,
+}
+
+/// What the plain HTTP listener does with requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMode {
+    /// Redirect to HTTPS (308), keeping path and query.
+    Redirect,
+    /// Serve the sites over plain HTTP (behind a TLS-terminating load balancer).
+    Proxy,
 }
 
 /// Certificate configuration.
@@ -130,21 +141,53 @@ impl Config {
 
     /// The embedded demo config; its state lives in `./sitegate-data`.
     pub fn embedded() -> Result<Config, Diagnostics> {
-        let mut config = Config::parse(Path::new(EMBEDDED_NAME), EMBEDDED_CONFIG, Path::new("."), false)?;
+        let mut config = Config::parse(
+            Path::new(EMBEDDED_NAME),
+            EMBEDDED_CONFIG,
+            Path::new("."),
+            false,
+        )?;
         config.rbac_files = vec![PathBuf::from("<embedded demo>/rbac/demo.toml")];
         Ok(config)
     }
 
     /// Validates config text. `base` resolves relative paths; `expand_rbac` globs the RBAC
     /// patterns on disk (off for the embedded config, whose RBAC file is embedded too).
-    pub fn parse(path: &Path, text: &str, base: &Path, expand_rbac: bool) -> Result<Config, Diagnostics> {
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        base: &Path,
+        expand_rbac: bool,
+    ) -> Result<Config, Diagnostics> {
         let (file, spans): (ConfigFile, SpanIndex) = parse_toml(path, text)?;
         let mut errors = Vec::new();
-        let mut check = Checker { spans: &spans, errors: &mut errors };
+        let mut check = Checker {
+            spans: &spans,
+            errors: &mut errors,
+        };
 
         let https = check.addr("listen.https", &file.listen.https);
-        let http = file.listen.http.as_deref().and_then(|a| check.addr("listen.http", a));
-        let admin = file.listen.admin.as_deref().and_then(|a| check.addr("listen.admin", a));
+        let http = file
+            .listen
+            .http
+            .as_deref()
+            .and_then(|a| check.addr("listen.http", a));
+        let admin = file
+            .listen
+            .admin
+            .as_deref()
+            .and_then(|a| check.addr("listen.admin", a));
+        let http_mode = match file.listen.http_mode.as_deref() {
+            None | Some("redirect") => HttpMode::Redirect,
+            Some("proxy") => HttpMode::Proxy,
+            Some(other) => {
+                check.error(
+                    "listen.http_mode",
+                    format!("unknown mode \"{other}\"; expected one of redirect, proxy"),
+                );
+                HttpMode::Redirect
+            }
+        };
         if admin.is_some() && (admin == https || admin == http) {
             check.error("listen.admin", "must differ from the site listeners: admin endpoints are never reachable through a site hostname");
         }
@@ -152,7 +195,10 @@ impl Config {
             .tls
             .certificates
             .iter()
-            .map(|c| CertSource { cert: base.join(&c.cert), key: base.join(&c.key) })
+            .map(|c| CertSource {
+                cert: base.join(&c.cert),
+                key: base.join(&c.key),
+            })
             .collect();
         let default = file.tls.default_certificate.as_ref().and_then(|d| {
             let found = file.tls.certificates.iter().position(|c| &c.cert == d);
@@ -175,7 +221,10 @@ impl Config {
             })
             .collect();
         if certificates.is_empty() && !file.tls.dev_ca {
-            check.error("tls", "no certificates configured: add [[tls.certificates]] entries or set dev_ca = true");
+            check.error(
+                "tls",
+                "no certificates configured: add [[tls.certificates]] entries or set dev_ca = true",
+            );
         }
         let limits = check.limits(&file.limits);
         let trusted_proxies = file
@@ -190,37 +239,65 @@ impl Config {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,
                 Some(other) => {
-                    check.error("log.format", format!("unknown format \"{other}\"; expected one of text, json"));
+                    check.error(
+                        "log.format",
+                        format!("unknown format \"{other}\"; expected one of text, json"),
+                    );
                     LogFormat::Text
                 }
             },
             level: file.log.level.clone().unwrap_or_else(|| "info".into()),
         };
-        let shutdown_grace = check.duration("shutdown.grace_period", file.shutdown.grace_period.as_deref(), 10);
+        let shutdown_grace = check.duration(
+            "shutdown.grace_period",
+            file.shutdown.grace_period.as_deref(),
+            10,
+        );
         let demo_backend = file.demo_backend.as_ref().and_then(|d| {
             let addr = check.addr("demo_backend.listen", &d.listen)?;
             if !addr.ip().is_loopback() {
-                check.error("demo_backend.listen", "must be a loopback address such as 127.0.0.1:8781");
+                check.error(
+                    "demo_backend.listen",
+                    "must be a loopback address such as 127.0.0.1:8781",
+                );
             }
             Some(addr)
         });
-        let rbac_files = if expand_rbac { check.rbac_files(base, &file.rbac) } else { Vec::new() };
+        let rbac_files = if expand_rbac {
+            check.rbac_files(base, &file.rbac)
+        } else {
+            Vec::new()
+        };
         let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
         if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
-            check.error("base_domain", format!("\"{}\" is not a domain name", file.base_domain));
+            check.error(
+                "base_domain",
+                format!("\"{}\" is not a domain name", file.base_domain),
+            );
         }
 
         let Some(https) = https.filter(|_| errors.is_empty()) else {
             return Err(Diagnostics(errors));
         };
-        let listen = Listen { https, http, admin, public_https_port: file.listen.public_https_port.unwrap_or(https.port()) };
+        let listen = Listen {
+            https,
+            http,
+            http_mode,
+            admin,
+            public_https_port: file.listen.public_https_port.unwrap_or(https.port()),
+        };
         Ok(Config {
             source: path.to_path_buf(),
             state_dir: base.join(file.state_dir.as_deref().unwrap_or("sitegate-data")),
             base_domain,
             rbac_files,
             listen,
-            tls: TlsConfig { dev_ca: file.tls.dev_ca, certificates, loaded, default },
+            tls: TlsConfig {
+                dev_ca: file.tls.dev_ca,
+                certificates,
+                loaded,
+                default,
+            },
             limits,
             trusted_proxies,
             log,
@@ -265,7 +342,10 @@ impl Checker<'_> {
     }
 
     fn ip_net(&mut self, key: &str, value: &str) -> Option<IpNet> {
-        let parsed = value.parse::<IpNet>().ok().or_else(|| value.parse::<std::net::IpAddr>().ok().map(IpNet::from));
+        let parsed = value
+            .parse::<IpNet>()
+            .ok()
+            .or_else(|| value.parse::<std::net::IpAddr>().ok().map(IpNet::from));
         if parsed.is_none() {
             self.error(key, format!("\"{value}\" is not an address or CIDR range; expected e.g. 10.0.0.0/8 or 127.0.0.1"));
         }
@@ -285,15 +365,30 @@ impl Checker<'_> {
     fn limits(&mut self, file: &LimitsFile) -> Limits {
         let header = file.max_request_header_bytes.unwrap_or(64 * 1024);
         if !(1024..=1024 * 1024).contains(&header) {
-            self.error("limits.max_request_header_bytes", format!("{header} is out of range; expected 1024 to 1048576"));
+            self.error(
+                "limits.max_request_header_bytes",
+                format!("{header} is out of range; expected 1024 to 1048576"),
+            );
         }
         Limits {
             max_request_header_bytes: header as usize,
             max_body_bytes: file.max_body_bytes.unwrap_or(100 * 1024 * 1024),
-            body_read_timeout: self.duration("limits.body_read_timeout", file.body_read_timeout.as_deref(), 30),
+            body_read_timeout: self.duration(
+                "limits.body_read_timeout",
+                file.body_read_timeout.as_deref(),
+                30,
+            ),
             idle_timeout: self.duration("limits.idle_timeout", file.idle_timeout.as_deref(), 60),
-            upstream_connect_timeout: self.duration("limits.upstream_connect_timeout", file.upstream_connect_timeout.as_deref(), 5),
-            upstream_read_timeout: self.duration("limits.upstream_read_timeout", file.upstream_read_timeout.as_deref(), 60),
+            upstream_connect_timeout: self.duration(
+                "limits.upstream_connect_timeout",
+                file.upstream_connect_timeout.as_deref(),
+                5,
+            ),
+            upstream_read_timeout: self.duration(
+                "limits.upstream_read_timeout",
+                file.upstream_read_timeout.as_deref(),
+                60,
+            ),
         }
     }
 
@@ -303,14 +398,26 @@ impl Checker<'_> {
             let key = format!("rbac[{i}]");
             let full = base.join(pattern);
             let matched: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
-                Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
+                Ok(paths) => paths
+                    .filter_map(Result::ok)
+                    .filter(|p| p.is_file())
+                    .collect(),
                 Err(e) => {
-                    self.error(&key, format!("\"{pattern}\" is not a valid path or glob: {e}"));
+                    self.error(
+                        &key,
+                        format!("\"{pattern}\" is not a valid path or glob: {e}"),
+                    );
                     continue;
                 }
             };
             if matched.is_empty() {
-                self.error(&key, format!("\"{pattern}\" matches no file (looked for {})", full.display()));
+                self.error(
+                    &key,
+                    format!(
+                        "\"{pattern}\" matches no file (looked for {})",
+                        full.display()
+                    ),
+                );
             }
             for path in matched {
                 if !files.contains(&path) {

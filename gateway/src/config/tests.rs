@@ -32,11 +32,21 @@ fn every_problem_is_reported_at_once_with_its_location() {
 [limits]\nidle_timeout = \"soon\"\n[log]\nformat = \"yaml\"\n";
     let errors = parse(text).unwrap_err();
     assert_eq!(errors.len(), 5, "{errors:#?}");
-    assert!(errors[0].starts_with("sitegate.toml:4:9: listen.https: \"localhost:443\" is not an address"), "{errors:#?}");
+    assert!(
+        errors[0]
+            .starts_with("sitegate.toml:4:9: listen.https: \"localhost:443\" is not an address"),
+        "{errors:#?}"
+    );
     assert!(errors.iter().any(|e| e.contains("listen.admin")));
-    assert!(errors.iter().any(|e| e.contains("limits.idle_timeout") && e.contains("\"30s\"")));
-    assert!(errors.iter().any(|e| e.contains("log.format") && e.contains("expected one of text, json")));
-    assert!(errors.iter().any(|e| e.contains("tls: no certificates configured")));
+    assert!(errors
+        .iter()
+        .any(|e| e.contains("limits.idle_timeout") && e.contains("\"30s\"")));
+    assert!(errors
+        .iter()
+        .any(|e| e.contains("log.format") && e.contains("expected one of text, json")));
+    assert!(errors
+        .iter()
+        .any(|e| e.contains("tls: no certificates configured")));
 }
 
 #[test]
@@ -48,6 +58,13 @@ fn unknown_keys_are_errors() {
 
 #[test]
 fn the_admin_listener_must_be_its_own_address() {
-    let errors = parse(&MINIMAL.replace("https = \"127.0.0.1:8443\"", "https = \"127.0.0.1:8443\"\nadmin = \"127.0.0.1:8443\"")).unwrap_err();
-    assert!(errors[0].contains("listen.admin: must differ from the site listeners"), "{errors:#?}");
+    let errors = parse(&MINIMAL.replace(
+        "https = \"127.0.0.1:8443\"",
+        "https = \"127.0.0.1:8443\"\nadmin = \"127.0.0.1:8443\"",
+    ))
+    .unwrap_err();
+    assert!(
+        errors[0].contains("listen.admin: must differ from the site listeners"),
+        "{errors:#?}"
+    );
 }

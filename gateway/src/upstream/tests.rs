@@ -22,11 +22,21 @@ fn request(headers: &[(&str, &str)]) -> RequestHeader {
 }
 
 fn values(req: &RequestHeader, name: &str) -> Vec<String> {
-    req.headers.get_all(name).iter().map(|v| v.to_str().unwrap().to_string()).collect()
+    req.headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
 }
 
 fn forwarding(trusted: bool) -> Forwarding<'static> {
-    Forwarding { client_ip: Some("192.0.2.7".parse().unwrap()), peer_trusted: trusted, host: "crm.example.com", request_id: "rid" }
+    Forwarding {
+        client_ip: Some("192.0.2.7".parse().unwrap()),
+        peer_trusted: trusted,
+        proto: "https",
+        host: "crm.example.com",
+        request_id: "rid",
+    }
 }
 
 #[test]
@@ -37,7 +47,12 @@ fn untrusted_forwarding_headers_are_replaced() {
         ("forwarded", "for=203.0.113.1"),
         ("x-real-ip", "203.0.113.1"),
     ]);
-    shape_request(&mut req, &upstream("http://10.0.0.5:8080"), &forwarding(false)).unwrap();
+    shape_request(
+        &mut req,
+        &upstream("http://10.0.0.5:8080"),
+        &forwarding(false),
+    )
+    .unwrap();
     assert_eq!(values(&req, "x-forwarded-for"), ["192.0.2.7"]);
     assert_eq!(values(&req, "x-forwarded-proto"), ["https"]);
     assert_eq!(values(&req, "x-forwarded-host"), ["crm.example.com"]);
@@ -49,16 +64,39 @@ fn untrusted_forwarding_headers_are_replaced() {
 
 #[test]
 fn trusted_proxies_forwarding_headers_are_extended() {
-    let mut req = request(&[("x-forwarded-for", "203.0.113.1"), ("x-forwarded-for", "198.51.100.2"), ("x-forwarded-proto", "https")]);
-    shape_request(&mut req, &upstream("https://backend.internal"), &forwarding(true)).unwrap();
-    assert_eq!(values(&req, "x-forwarded-for"), ["203.0.113.1, 198.51.100.2, 192.0.2.7"]);
+    let mut req = request(&[
+        ("x-forwarded-for", "203.0.113.1"),
+        ("x-forwarded-for", "198.51.100.2"),
+        ("x-forwarded-proto", "https"),
+    ]);
+    shape_request(
+        &mut req,
+        &upstream("https://backend.internal"),
+        &forwarding(true),
+    )
+    .unwrap();
+    assert_eq!(
+        values(&req, "x-forwarded-for"),
+        ["203.0.113.1, 198.51.100.2, 192.0.2.7"]
+    );
     assert_eq!(values(&req, "host"), ["backend.internal"]);
 }
 
 #[test]
 fn hop_by_hop_headers_are_removed_but_websocket_upgrades_kept() {
-    let mut req = request(&[("connection", "close, x-hop"), ("x-hop", "1"), ("keep-alive", "5"), ("te", "trailers"), ("x-end", "2")]);
-    shape_request(&mut req, &upstream("http://127.0.0.1:1"), &forwarding(false)).unwrap();
+    let mut req = request(&[
+        ("connection", "close, x-hop"),
+        ("x-hop", "1"),
+        ("keep-alive", "5"),
+        ("te", "trailers"),
+        ("x-end", "2"),
+    ]);
+    shape_request(
+        &mut req,
+        &upstream("http://127.0.0.1:1"),
+        &forwarding(false),
+    )
+    .unwrap();
     for gone in ["connection", "x-hop", "keep-alive", "te"] {
         assert!(values(&req, gone).is_empty(), "{gone} should be removed");
     }

@@ -11,18 +11,40 @@ async fn sec_23_health_and_metrics_live_only_on_the_admin_listener() {
     let plain = reqwest::Client::new();
     let admin = format!("http://127.0.0.1:{}", gw.admin_port());
 
-    let health: serde_json::Value = plain.get(format!("{admin}/healthz")).send().await.unwrap().json().await.unwrap();
+    let health: serde_json::Value = plain
+        .get(format!("{admin}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok");
 
     let client = gw.client();
     assert_eq!(client.get(&host("app"), "/").await.status(), 200);
-    let metrics = plain.get(format!("{admin}/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("sitegate_requests_total{outcome=\"proxied\",site=\"acme/app\",status=\"2xx\"}"), "{metrics}");
+    let metrics = plain
+        .get(format!("{admin}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "sitegate_requests_total{outcome=\"proxied\",site=\"acme/app\",status=\"2xx\"}"
+        ),
+        "{metrics}"
+    );
 
     // On a site hostname these paths belong to the site: the upstream answers, not the gateway.
     for path in ["/healthz", "/metrics"] {
         let echo: serde_json::Value = client.get(&host("app"), path).await.json().await.unwrap();
-        assert_eq!(echo["path"], path, "the site's own {path} must be proxied, not served by the gateway");
+        assert_eq!(
+            echo["path"], path,
+            "the site's own {path} must be proxied, not served by the gateway"
+        );
     }
 }
 
@@ -35,7 +57,11 @@ async fn every_request_gets_one_json_access_line_with_its_request_id() {
     drop(resp);
     let mut line = None;
     for _ in 0..50 {
-        line = gw.log().lines().find(|l| l.contains(&id) && l.contains("\"target\":\"access\"")).map(str::to_string);
+        line = gw
+            .log()
+            .lines()
+            .find(|l| l.contains(&id) && l.contains("\"target\":\"access\""))
+            .map(str::to_string);
         if line.is_some() {
             break;
         }
@@ -46,5 +72,8 @@ async fn every_request_gets_one_json_access_line_with_its_request_id() {
     assert_eq!(entry["site"], "acme/app");
     assert_eq!(entry["status"], 200);
     assert_eq!(entry["path"], "/hello");
-    assert!(!line.contains("secret"), "query strings (which may carry tokens) are not logged: {line}");
+    assert!(
+        !line.contains("secret"),
+        "query strings (which may carry tokens) are not logged: {line}"
+    );
 }

@@ -32,13 +32,23 @@ fn every_example_config_passes_check() {
             checked += 1;
         }
     }
-    assert!(checked >= 2, "expected at least two example configs, found {checked}");
+    assert!(
+        checked >= 2,
+        "expected at least two example configs, found {checked}"
+    );
 }
 
 #[test]
 fn the_embedded_demo_passes_check() {
-    let out = Command::new(e2e::sitegate_bin()).arg("check").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(e2e::sitegate_bin())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("3 sites"));
 }
 
@@ -52,8 +62,16 @@ fn every_bad_config_fixture_fails_with_its_exact_messages() {
         let out = check(&dir, "sitegate.toml");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{} should fail check", dir.display());
-        assert_eq!(stderr.trim_end(), expected.trim_end(), "fixture {}", dir.display());
+        assert_eq!(
+            stderr.trim_end(),
+            expected.trim_end(),
+            "fixture {}",
+            dir.display()
+        );
         cases += 1;
     }
-    assert!(cases >= 8, "expected the bad-config fixtures, found {cases}");
+    assert!(
+        cases >= 8,
+        "expected the bad-config fixtures, found {cases}"
+    );
 }

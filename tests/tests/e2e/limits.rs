@@ -9,11 +9,25 @@ use crate::support::{acme, host};
 #[tokio::test]
 async fn oversized_headers_get_431() {
     let upstream = Upstream::start().await;
-    let gw = acme(&upstream).limits("max_request_header_bytes = 2048").start();
+    let gw = acme(&upstream)
+        .limits("max_request_header_bytes = 2048")
+        .start();
     let client = gw.client();
-    let resp = client.http.get(client.url(&host("app"), "/")).header("x-big", "a".repeat(4000)).send().await.unwrap();
+    let resp = client
+        .http
+        .get(client.url(&host("app"), "/"))
+        .header("x-big", "a".repeat(4000))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 431);
-    let resp = client.http.get(client.url(&host("app"), "/")).header("x-small", "a".repeat(100)).send().await.unwrap();
+    let resp = client
+        .http
+        .get(client.url(&host("app"), "/"))
+        .header("x-small", "a".repeat(100))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
 }
 
@@ -23,20 +37,43 @@ async fn bodies_over_the_limit_get_413_declared_or_streamed() {
     let gw = acme(&upstream).limits("max_body_bytes = 1000000").start();
     let client = gw.client();
 
-    let resp = client.http.post(client.url(&host("app"), "/upload")).body(vec![1u8; 2_000_000]).send().await.unwrap();
+    let resp = client
+        .http
+        .post(client.url(&host("app"), "/upload"))
+        .body(vec![1u8; 2_000_000])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 413);
 
-    let resp = client.http.post(client.url(&host("app"), "/upload")).body(vec![1u8; 500_000]).send().await.unwrap();
+    let resp = client
+        .http
+        .post(client.url(&host("app"), "/upload"))
+        .body(vec![1u8; 500_000])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
 
     // Chunked (no Content-Length): cut off once the limit is crossed.
     let chunk = bytes::Bytes::from(vec![1u8; 100_000]);
-    let stream = futures_util::stream::iter((0..30).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
-    let h1 = e2e::Client::builder(&gw.ca_pem(), gw.https_port()).http1_only().build().unwrap();
-    let result = h1.post(client.url(&host("app"), "/upload")).body(reqwest::Body::wrap_stream(stream)).send().await;
+    let stream =
+        futures_util::stream::iter((0..30).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+    let h1 = e2e::Client::builder(&gw.ca_pem(), gw.https_port())
+        .http1_only()
+        .build()
+        .unwrap();
+    let result = h1
+        .post(client.url(&host("app"), "/upload"))
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await;
     match result {
         Ok(resp) => assert_eq!(resp.status(), 413),
-        Err(e) => assert!(e.is_request() || e.is_body(), "connection cut is acceptable, got {e}"),
+        Err(e) => assert!(
+            e.is_request() || e.is_body(),
+            "connection cut is acceptable, got {e}"
+        ),
     }
 }
 

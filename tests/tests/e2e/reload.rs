@@ -13,7 +13,10 @@ async fn wait_for_status(client: &e2e::Client, site: &str, status: u16) {
         if client.get(&host(site), "/").await.status() == status {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "{site} never answered {status}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{site} never answered {status}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -36,7 +39,11 @@ async fn rbac_changes_apply_live_and_bad_files_keep_the_old_snapshot() {
     wait_for_status(&client, "added", 200).await;
 
     // A broken file is refused; everything keeps serving as before.
-    std::fs::write(&rbac_path, added.replace("access = \"public\"", "access = \"admin_only\"")).unwrap();
+    std::fs::write(
+        &rbac_path,
+        added.replace("access = \"public\"", "access = \"admin_only\""),
+    )
+    .unwrap();
     gw.signal(libc::SIGHUP);
     let admin = format!("http://127.0.0.1:{}/metrics", gw.admin_port());
     let start = Instant::now();
@@ -45,10 +52,16 @@ async fn rbac_changes_apply_live_and_bad_files_keep_the_old_snapshot() {
         if metrics.contains("sitegate_config_reloads_total{result=\"error\"}") {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "the failed reload was not counted:\n{metrics}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the failed reload was not counted:\n{metrics}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(client.get(&host("added"), "/").await.status(), 200);
     assert_eq!(client.get(&host("app"), "/").await.status(), 200);
-    assert!(gw.log().contains("admin_only"), "the reload error names the bad value");
+    assert!(
+        gw.log().contains("admin_only"),
+        "the reload error names the bad value"
+    );
 }

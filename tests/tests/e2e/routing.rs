@@ -13,7 +13,11 @@ async fn routes_by_host_over_http1_and_http2() {
 
     let resp = client.get(&host("app"), "/echo?x=1").await;
     assert_eq!(resp.status(), 200);
-    assert_eq!(resp.version(), reqwest::Version::HTTP_2, "ALPN should pick h2");
+    assert_eq!(
+        resp.version(),
+        reqwest::Version::HTTP_2,
+        "ALPN should pick h2"
+    );
     let request_id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     let echo: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(echo["path"], "/echo");
@@ -22,8 +26,15 @@ async fn routes_by_host_over_http1_and_http2() {
     assert_eq!(echo["headers"]["x-forwarded-proto"][0], "https");
     assert_eq!(echo["headers"]["x-request-id"][0], request_id.as_str());
 
-    let h1 = e2e::Client::builder(&gw.ca_pem(), gw.https_port()).http1_only().build().unwrap();
-    let resp = h1.get(client.url(&host("app").to_uppercase(), "/")).send().await.unwrap();
+    let h1 = e2e::Client::builder(&gw.ca_pem(), gw.https_port())
+        .http1_only()
+        .build()
+        .unwrap();
+    let resp = h1
+        .get(client.url(&host("app").to_uppercase(), "/"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200, "hostnames match case-insensitively");
     assert_eq!(resp.version(), reqwest::Version::HTTP_11);
 }
@@ -36,7 +47,10 @@ async fn unknown_host_gets_404_page_or_json() {
 
     let resp = client.get("nope.acme.test.localhost", "/").await;
     assert_eq!(resp.status(), 404);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(resp.text().await.unwrap().contains("Site not found"));
 
     let resp = client
@@ -56,17 +70,35 @@ async fn unknown_host_gets_404_page_or_json() {
 async fn sec_15_sni_naming_another_site_is_misdirected() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
-    let request = format!("GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host("other"));
-    let (_, reply) = raw_https_request(&gw.ca_pem(), gw.https_port(), Some(&host("app")), &host("app"), &request)
-        .await
-        .unwrap();
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        host("other")
+    );
+    let (_, reply) = raw_https_request(
+        &gw.ca_pem(),
+        gw.https_port(),
+        Some(&host("app")),
+        &host("app"),
+        &request,
+    )
+    .await
+    .unwrap();
     assert!(reply.starts_with("HTTP/1.1 421"), "got: {reply}");
 
     // Matching SNI and Host is served.
-    let request = format!("GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host("app"));
-    let (_, reply) = raw_https_request(&gw.ca_pem(), gw.https_port(), Some(&host("app")), &host("app"), &request)
-        .await
-        .unwrap();
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        host("app")
+    );
+    let (_, reply) = raw_https_request(
+        &gw.ca_pem(),
+        gw.https_port(),
+        Some(&host("app")),
+        &host("app"),
+        &request,
+    )
+    .await
+    .unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "got: {reply}");
 }
 
@@ -74,7 +106,10 @@ async fn sec_15_sni_naming_another_site_is_misdirected() {
 async fn plain_http_redirects_to_https_keeping_path_and_query() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let resp = client
         .post(format!("http://127.0.0.1:{}/a/b?c=d", gw.http_port()))
         .header("host", host("app"))
@@ -86,4 +121,19 @@ async fn plain_http_redirects_to_https_keeping_path_and_query() {
         resp.headers()["location"],
         format!("https://{}:{}/a/b?c=d", host("app"), gw.https_port()).as_str()
     );
+}
+
+#[tokio::test]
+async fn plain_http_can_serve_sites_behind_a_tls_terminating_balancer() {
+    let upstream = Upstream::start().await;
+    let gw = acme(&upstream).listen("http_mode = \"proxy\"").start();
+    let resp = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{}/x", gw.http_port()))
+        .header("host", host("app"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let echo: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(echo["headers"]["x-forwarded-proto"][0], "http");
 }

@@ -12,12 +12,18 @@ async fn sigterm_drains_requests_in_flight() {
     let mut gw = acme(&upstream).grace_period("3s").start();
     let client = gw.client();
     let url = client.url(&host("app"), "/slow?ms=700");
-    let in_flight = tokio::spawn(async move { client.http.get(url).send().await.map(|r| r.status()) });
+    let in_flight =
+        tokio::spawn(async move { client.http.get(url).send().await.map(|r| r.status()) });
     tokio::time::sleep(Duration::from_millis(200)).await;
     gw.signal(libc::SIGTERM);
-    let status = in_flight.await.unwrap().expect("the request in flight completes");
+    let status = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight completes");
     assert_eq!(status, 200);
-    let exit = gw.wait_exit(Duration::from_secs(15)).expect("the gateway exits after the grace period");
+    let exit = gw
+        .wait_exit(Duration::from_secs(15))
+        .expect("the gateway exits after the grace period");
     assert!(exit.success(), "{exit:?}");
 }
 
@@ -31,6 +37,9 @@ async fn a_second_signal_stops_at_once() {
     let start = Instant::now();
     gw.signal(libc::SIGTERM);
     let exit = gw.wait_exit(Duration::from_secs(5));
-    assert!(exit.is_some(), "a second SIGTERM must stop the gateway at once");
+    assert!(
+        exit.is_some(),
+        "a second SIGTERM must stop the gateway at once"
+    );
     assert!(start.elapsed() < Duration::from_secs(5));
 }

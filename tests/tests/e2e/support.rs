@@ -48,5 +48,7 @@ backend = {{ upstream = "http://127.0.0.1:{refused}" }}
 
 /// A builder with the acme workspace and the development IdP on.
 pub fn acme(upstream: &Upstream) -> GatewayBuilder {
-    GatewayBuilder::new().rbac("acme", &acme_rbac(upstream)).extra("[dev_idp]\nenabled = true")
+    GatewayBuilder::new()
+        .rbac("acme", &acme_rbac(upstream))
+        .extra("[dev_idp]\nenabled = true")
 }
