@@ -6,7 +6,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use policy::{decide, normalize_path, LoadContext, NormalizedPath, Policy, Principal, UserPrincipal};
+use policy::{
+    decide, normalize_path, LoadContext, NormalizedPath, Policy, Principal, UserPrincipal,
+};
 
 const WORKSPACES: usize = 100;
 const SITES_PER_WS: usize = 100;
@@ -62,11 +64,24 @@ fn requests(p: &Policy) -> Vec<(String, Principal, NormalizedPath)> {
     (0..4096usize)
         .map(|i| {
             let host = hosts[(i * 7919) % hosts.len()].clone();
-            let w = host.split('.').nth(1).and_then(|l| l.strip_prefix("ws")).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+            let w = host
+                .split('.')
+                .nth(1)
+                .and_then(|l| l.strip_prefix("ws"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0);
             // Mostly members of the right workspace, some strangers and idp-group users.
             let (idp, email, groups) = match i % 4 {
-                0 | 1 => (w % 10, format!("user{}@corp{w}.example", (i * 31) % MEMBERS_PER_WS), vec![]),
-                2 => (w % 10, format!("nobody{i}@ws{w}.example"), vec![format!("claim{}", i % 5)]),
+                0 | 1 => (
+                    w % 10,
+                    format!("user{}@corp{w}.example", (i * 31) % MEMBERS_PER_WS),
+                    vec![],
+                ),
+                2 => (
+                    w % 10,
+                    format!("nobody{i}@ws{w}.example"),
+                    vec![format!("claim{}", i % 5)],
+                ),
                 _ => ((w + 1) % 10, format!("user{i}@elsewhere.example"), vec![]),
             };
             let who = Principal::User(UserPrincipal {
@@ -93,10 +108,26 @@ fn benches(c: &mut Criterion) {
     let reqs = requests(&policy);
     let resolved: Vec<_> = reqs
         .iter()
-        .map(|(h, who, path)| (policy.site_for_host(h).cloned().unwrap_or_else(|| panic!("{h}")), who, path))
+        .map(|(h, who, path)| {
+            (
+                policy
+                    .site_for_host(h)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("{h}")),
+                who,
+                path,
+            )
+        })
         .collect();
-    let allowed = resolved.iter().filter(|(s, w, p)| decide(s, Some(w), "GET", p).is_allowed()).count();
-    eprintln!("snapshot: {} sites, {members} members; {allowed}/{} sample requests allowed", WORKSPACES * SITES_PER_WS, resolved.len());
+    let allowed = resolved
+        .iter()
+        .filter(|(s, w, p)| decide(s, Some(w), "GET", p).is_allowed())
+        .count();
+    eprintln!(
+        "snapshot: {} sites, {members} members; {allowed}/{} sample requests allowed",
+        WORKSPACES * SITES_PER_WS,
+        resolved.len()
+    );
 
     let mut i = 0usize;
     c.bench_function("decide (10k sites, 100k members)", |b| {
@@ -123,7 +154,9 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("snapshot");
     g.sample_size(10);
-    g.bench_function("build from TOML (10k sites, 100k members)", |b| b.iter(|| build(black_box(&src))));
+    g.bench_function("build from TOML (10k sites, 100k members)", |b| {
+        b.iter(|| build(black_box(&src)))
+    });
     g.finish();
 }
 

@@ -5,7 +5,7 @@ mod site;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -198,46 +198,51 @@ pub(crate) fn build_file(
     }
 }
 
-fn members(
-    ck: &mut Checker<'_>,
-    file: &std::collections::BTreeMap<String, String>,
-) -> HashMap<String, Role> {
-    let mut out: HashMap<String, Role> = HashMap::new();
-    let mut first: HashMap<String, Diagnostic> = HashMap::new();
-    let mut entries: Vec<(&String, &String, Diagnostic)> = file
-        .iter()
-        .map(|(e, r)| (e, r, ck.loc(&join_key("members", e), true)))
-        .collect();
-    entries.sort_by_key(|(_, _, at)| (at.line, at.column));
-    for (email, role, at) in entries {
-        let key = join_key("members", email);
-        let role = ck.role(&key, role);
-        let email = match parse_config_email(email) {
-            Ok(e) => e,
-            Err(reason) => {
-                ck.err_key(
-                    &key,
-                    PolicyError::BadEmail {
-                        value: email.clone(),
-                        reason,
-                    },
-                );
-                continue;
+fn members(ck: &mut Checker<'_>, file: &BTreeMap<String, String>) -> HashMap<String, Role> {
+    let mut out: HashMap<String, Role> = HashMap::with_capacity(file.len());
+    // Spellings of each address, to report case-only duplicates; locations are looked up
+    // only when there is something to report.
+    let mut spellings: HashMap<String, Vec<&String>> = HashMap::new();
+    for (raw, role) in file {
+        let role = Role::parse(role).or_else(|| {
+            ck.role(&join_key("members", raw), role);
+            None
+        });
+        match parse_config_email(raw) {
+            Ok(email) => {
+                if let Some(role) = role {
+                    out.insert(email.clone(), role);
+                }
+                spellings.entry(email).or_default().push(raw);
             }
-        };
-        if let Some(prev) = first.get(&email) {
-            let e = PolicyError::Duplicate {
-                what: "member",
-                value: email,
-                first: prev.location(),
-            };
-            ck.err_key(&key, e);
+            Err(reason) => {
+                let e = PolicyError::BadEmail {
+                    value: raw.clone(),
+                    reason,
+                };
+                ck.err_key(&join_key("members", raw), e);
+            }
+        }
+    }
+    for (email, raws) in spellings.into_iter().filter(|(_, r)| r.len() > 1) {
+        let mut at: Vec<Diagnostic> = raws
+            .iter()
+            .map(|r| ck.loc(&join_key("members", r), true))
+            .collect();
+        at.sort_by_key(|d| (d.line, d.column));
+        let Some(first) = at.first().map(Diagnostic::location) else {
             continue;
+        };
+        for mut d in at.into_iter().skip(1) {
+            d.message = PolicyError::Duplicate {
+                what: "member",
+                value: email.clone(),
+                first: first.clone(),
+            }
+            .into();
+            ck.diags.push(d);
         }
-        first.insert(email.clone(), at);
-        if let Some(role) = role {
-            out.insert(email, role);
-        }
+        out.remove(&email);
     }
     out
 }
@@ -248,7 +253,7 @@ type GroupMaps = (
     HashMap<String, Vec<usize>>,
 );
 
-fn groups(ck: &mut Checker<'_>, file: &std::collections::BTreeMap<String, GroupFile>) -> GroupMaps {
+fn groups(ck: &mut Checker<'_>, file: &BTreeMap<String, GroupFile>) -> GroupMaps {
     let mut groups = Vec::new();
     let mut member_groups: HashMap<String, Vec<usize>> = HashMap::new();
     let mut idp_group_map: HashMap<String, Vec<usize>> = HashMap::new();

@@ -5,6 +5,7 @@ mod tests;
 
 use std::fmt;
 
+use crate::email::Email;
 use crate::model::{AccessMode, AllowList, Role, Site, Workspace};
 use crate::path::NormalizedPath;
 use crate::principal::{Principal, ServicePrincipal, UserPrincipal};
@@ -140,7 +141,9 @@ fn user(site: &Site, ws: &Workspace, access: &AccessMode, u: &UserPrincipal) -> 
     if !site.accepts_idp(&u.idp) {
         return Decision::Deny(DenyReason::IdpNotAccepted);
     }
-    let role = ws.role_of(u);
+    // Parse the email claim once for the whole decision.
+    let email = ws.usable_email(u);
+    let role = ws.resolve(u, email).map(|(role, _)| role);
     let allow = |grant| Decision::Allow(Allowed { role, grant });
     match access {
         AccessMode::Public => allow(Grant::Public),
@@ -153,7 +156,7 @@ fn user(site: &Site, ws: &Workspace, access: &AccessMode, u: &UserPrincipal) -> 
             Some(_) => allow(Grant::Membership),
             None => Decision::Deny(not_member(ws, u, DenyReason::NotAMember)),
         },
-        AccessMode::Custom(list) => match custom(ws, list, role, u) {
+        AccessMode::Custom(list) => match custom(ws, list, role, u, email) {
             Some(grant) => allow(grant),
             None => Decision::Deny(not_member(ws, u, DenyReason::NotOnAllowList)),
         },
@@ -167,17 +170,17 @@ fn custom(
     list: &AllowList,
     role: Option<Role>,
     u: &UserPrincipal,
+    email: Option<Email<'_>>,
 ) -> Option<Grant> {
     if let Some(r) = role {
         if list.roles.iter().any(|&min| r >= min) {
             return Some(Grant::AllowedRole);
         }
     }
-    if list.groups.iter().any(|&(_, g)| ws.in_group(u, g)) {
+    if list.groups.iter().any(|&(_, g)| ws.in_group(u, email, g)) {
         return Some(Grant::AllowedGroup);
     }
-    let email = ws.usable_email(u)?;
-    email.with_lowercase(|lower, domain| {
+    email?.with_lowercase(|lower, domain| {
         if list
             .users
             .binary_search_by(|x| x.as_str().cmp(lower))

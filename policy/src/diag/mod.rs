@@ -145,11 +145,24 @@ pub fn parse_toml<T: DeserializeOwned>(
             .collect();
         return Err(Diagnostics(diags));
     }
-    let mut root = root;
+    // The first attempt consumes the parsed tree; each retry (after an unknown key) parses
+    // again and drops every unknown key found so far, so the happy path parses once.
+    let mut first = Some(root);
+    let mut removed: Vec<usize> = Vec::new();
     let mut diags = Vec::new();
     loop {
+        let root = match first.take() {
+            Some(root) => root,
+            None => {
+                let (mut root, _) = DeTable::parse_recoverable(text);
+                for &start in &removed {
+                    remove_key_at(root.get_mut(), start);
+                }
+                root
+            }
+        };
         let mut ignored = Vec::new();
-        let de = toml::de::Deserializer::from(root.clone());
+        let de = toml::de::Deserializer::from(root);
         let mut on_ignored = |path: serde_ignored::Path<'_>| {
             ignored.push(spans::render_ignored(&path));
         };
@@ -173,7 +186,11 @@ pub fn parse_toml<T: DeserializeOwned>(
             Err(e) => {
                 let span = e.span();
                 if let (Some((key, expected)), Some(span)) = (unknown_field(e.message()), &span) {
-                    if diags.len() < MAX_UNKNOWN_KEYS && remove_key_at(root.get_mut(), span.start) {
+                    if diags.len() < MAX_UNKNOWN_KEYS
+                        && !removed.contains(&span.start)
+                        && index.is_key_start(span.start)
+                    {
+                        removed.push(span.start);
                         let path = index.path_at(span.start);
                         let err = PolicyError::UnknownKey { key, expected };
                         diags.push(index.diag_at(path, span.start, err));

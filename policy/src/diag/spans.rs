@@ -21,8 +21,6 @@ pub struct SpanIndex {
     line_starts: Vec<usize>,
     /// key path → (span of the key, span of the value)
     entries: HashMap<String, (Option<Range<usize>>, Range<usize>)>,
-    /// Every (span, key path), keys and values, for finding the innermost path at an offset.
-    ordered: Vec<(Range<usize>, String)>,
 }
 
 impl SpanIndex {
@@ -34,7 +32,6 @@ impl SpanIndex {
             text: text.to_string(),
             line_starts,
             entries: HashMap::new(),
-            ordered: Vec::new(),
         };
         index.walk_table("", root.get_ref());
         index
@@ -42,15 +39,11 @@ impl SpanIndex {
 
     fn walk_table(&mut self, parent: &str, table: &DeTable<'_>) {
         for (k, v) in table.iter() {
-            let path = join_key(parent, k.get_ref());
-            self.ordered.push((k.span(), path.clone()));
-            self.record(path, Some(k.span()), v);
+            self.record(join_key(parent, k.get_ref()), Some(k.span()), v);
         }
     }
 
     fn record(&mut self, path: String, key: Option<Range<usize>>, v: &Spanned<DeValue<'_>>) {
-        self.ordered.push((v.span(), path.clone()));
-        self.entries.insert(path.clone(), (key, v.span()));
         match v.get_ref() {
             DeValue::Table(t) => self.walk_table(&path, t),
             DeValue::Array(items) => {
@@ -60,6 +53,7 @@ impl SpanIndex {
             }
             _ => {}
         }
+        self.entries.insert(path, (key, v.span()));
     }
 
     /// The file this index describes.
@@ -113,12 +107,21 @@ impl SpanIndex {
         self.diag_at(String::new(), offset, msg)
     }
 
+    /// True when a key of the document starts at byte `offset`.
+    pub(crate) fn is_key_start(&self, offset: usize) -> bool {
+        self.entries
+            .values()
+            .any(|(k, _)| k.as_ref().is_some_and(|k| k.start == offset))
+    }
+
     /// The innermost key path whose key or value covers byte `offset`.
     pub(crate) fn path_at(&self, offset: usize) -> String {
-        self.ordered
+        let covers = |s: &Range<usize>| s.start <= offset && (offset < s.end || s.start == offset);
+        self.entries
             .iter()
-            .filter(|(span, _)| span.start <= offset && (offset < span.end || span.start == offset))
-            .min_by_key(|(span, _)| span.end - span.start)
+            .flat_map(|(p, (k, v))| k.iter().chain(std::iter::once(v)).map(move |s| (s, p)))
+            .filter(|(s, _)| covers(s))
+            .min_by_key(|(s, p)| (s.end - s.start, p.len()))
             .map(|(_, p)| p.clone())
             .unwrap_or_default()
     }
@@ -164,16 +167,19 @@ pub fn join_key(parent: &str, key: &str) -> String {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let seg = if bare {
-        key.to_string()
-    } else {
-        format!("{key:?}")
-    };
-    if parent.is_empty() {
-        seg
-    } else {
-        format!("{parent}.{seg}")
+    let mut out = String::with_capacity(parent.len() + key.len() + 3);
+    out.push_str(parent);
+    if !parent.is_empty() {
+        out.push('.');
     }
+    if bare {
+        out.push_str(key);
+    } else {
+        // Debug quoting escapes `"` and `\` as TOML basic strings do.
+        use std::fmt::Write as _;
+        let _ = write!(out, "{key:?}");
+    }
+    out
 }
 
 /// Appends an array index to a key path: `rules` → `rules[2]`.

@@ -8,6 +8,7 @@ use super::*;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct Strict {
     name: String,
     #[serde(default)]
@@ -18,6 +19,7 @@ struct Strict {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct Inner {
     port: u16,
 }

@@ -105,11 +105,10 @@ pub(crate) fn check_domain(domain: &str, min_labels: usize) -> Result<(), &'stat
     if !domain.is_ascii() {
         return Err("only ASCII names are accepted (write IDNs in their xn-- form)");
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < min_labels {
+    if domain.split('.').count() < min_labels {
         return Err("it needs at least two labels, as in example.com");
     }
-    for label in &labels {
+    for label in domain.split('.') {
         if label.is_empty() {
             return Err("it has an empty label");
         }
@@ -126,8 +125,9 @@ pub(crate) fn check_domain(domain: &str, min_labels: usize) -> Result<(), &'stat
             return Err("a label starts or ends with '-'");
         }
     }
-    if labels
-        .last()
+    if domain
+        .rsplit('.')
+        .next()
         .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err("the last label is all digits");

@@ -107,16 +107,22 @@ impl Workspace {
     /// role), or in a group, or with a usable email in `email_domains`, or holding a mapped
     /// IdP group (role `member`).
     pub fn role_of(&self, p: &UserPrincipal) -> Option<Role> {
-        self.resolve(p).map(|(role, _)| role)
+        self.resolve(p, self.usable_email(p)).map(|(role, _)| role)
     }
 
     /// True when the user belongs to the group at `index` (explicitly or through an IdP
     /// group), having signed in through the workspace's IdP.
-    pub(crate) fn in_group(&self, p: &UserPrincipal, index: usize) -> bool {
+    /// `email` is `self.usable_email(p)`, parsed once by the caller.
+    pub(crate) fn in_group(
+        &self,
+        p: &UserPrincipal,
+        email: Option<Email<'_>>,
+        index: usize,
+    ) -> bool {
         if p.idp != self.idp {
             return false;
         }
-        let explicit = self.usable_email(p).is_some_and(|e| {
+        let explicit = email.is_some_and(|e| {
             e.with_lowercase(|lower, _| {
                 self.member_groups
                     .get(lower)
@@ -133,9 +139,10 @@ impl Workspace {
 
     /// Role, source and groups of a user in this workspace (for identity headers).
     pub fn membership(&self, p: &UserPrincipal) -> Option<Membership<'_>> {
-        let (role, source) = self.resolve(p)?;
+        let email = self.usable_email(p);
+        let (role, source) = self.resolve(p, email)?;
         let groups = (0..self.groups.len())
-            .filter(|&i| self.in_group(p, i))
+            .filter(|&i| self.in_group(p, email, i))
             .filter_map(|i| self.groups.get(i).map(|g| g.name.as_str()))
             .collect();
         Some(Membership {
@@ -151,11 +158,16 @@ impl Workspace {
             .is_some_and(|r| self.deploy_roles.contains(&r))
     }
 
-    fn resolve(&self, p: &UserPrincipal) -> Option<(Role, MemberSource)> {
+    /// Role and source of a user; `email` is `self.usable_email(p)`, parsed once by the caller.
+    pub(crate) fn resolve(
+        &self,
+        p: &UserPrincipal,
+        email: Option<Email<'_>>,
+    ) -> Option<(Role, MemberSource)> {
         if p.idp != self.idp {
             return None;
         }
-        if let Some(email) = self.usable_email(p) {
+        if let Some(email) = email {
             let found = email.with_lowercase(|lower, domain| {
                 if let Some(role) = self.members.get(lower) {
                     Some((*role, MemberSource::Explicit))
