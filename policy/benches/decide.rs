@@ -138,6 +138,16 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // The same decisions over 16 requests only: the CPU cost with a warm cache.
+    let mut k = 0usize;
+    c.bench_function("decide, 16 hot requests", |b| {
+        b.iter(|| {
+            k = (k + 1) % 16;
+            let (site, who, path) = &resolved[k];
+            black_box(decide(site, Some(who), "GET", path))
+        })
+    });
+
     let mut j = 0usize;
     c.bench_function("host lookup + normalize_path + decide", |b| {
         b.iter(|| {

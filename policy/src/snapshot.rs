@@ -195,5 +195,5 @@ fn assemble(outputs: Vec<FileOutput>) -> Policy {
 /// Orders diagnostics by file (in the order given), then line and column.
 fn sort(diags: &mut [Diagnostic], order: &[PathBuf]) {
     let rank = |f: &Path| order.iter().position(|p| p == f).unwrap_or(usize::MAX);
-    diags.sort_by(|a, b| (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column)));
+    diags.sort_by_key(|d| (rank(&d.file), d.line, d.column));
 }

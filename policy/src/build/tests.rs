@@ -121,8 +121,11 @@ fn rules_are_kept_most_specific_first_with_method_rules_before_catch_alls() {
 fn load_reports_unreadable_files_and_problems_in_others_together() {
     let idps = idps();
     let missing = PathBuf::from("/nonexistent/sitegate-test/missing.toml");
-    let err = Policy::load(&[missing.clone()], &LoadContext::new("x.test", &idps))
-        .expect_err("missing file");
+    let err = Policy::load(
+        std::slice::from_ref(&missing),
+        &LoadContext::new("x.test", &idps),
+    )
+    .expect_err("missing file");
     assert_eq!(err.len(), 1);
     assert_eq!(err.0[0].file, missing);
     assert!(

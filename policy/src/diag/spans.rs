@@ -195,9 +195,8 @@ fn parent_of(path: &str) -> Option<&str> {
     if path.ends_with(']') {
         return path.rfind('[').map(|i| &path[..i]);
     }
-    if path.ends_with('"') {
+    if let Some(body) = path.strip_suffix('"') {
         // Quoted last segment: find its opening quote, skipping escaped quotes.
-        let body = &path[..path.len() - 1];
         let mut i = body.len();
         while let Some(j) = body[..i].rfind('"') {
             if j > 0 && body.as_bytes()[j - 1] == b'\\' {
