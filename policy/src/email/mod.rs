@@ -58,6 +58,9 @@ impl<'a> Email<'a> {
 
     /// Calls `f` with the address in lower case, without allocating.
     pub fn with_lowercase<R>(&self, f: impl FnOnce(&str, &str) -> R) -> R {
+        if !self.raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            return f(self.raw, self.domain());
+        }
         let mut buf = [0u8; MAX_EMAIL_LEN];
         let n = self.raw.len().min(MAX_EMAIL_LEN);
         for (d, s) in buf.iter_mut().zip(self.raw.as_bytes()) {
