@@ -30,6 +30,7 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
         .join("sitegate.pid")
         .to_string_lossy()
         .into_owned();
+    conf.ca_file = config.upstream_ca_file.as_ref().map(|p| p.to_string_lossy().into_owned());
     conf.upgrade_sock = config
         .state_dir
         .join("upgrade.sock")

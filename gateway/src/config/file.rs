@@ -101,6 +101,9 @@ pub struct ProxyFile {
     /// Peers (addresses or CIDR ranges) whose `X-Forwarded-*` and `X-Request-Id` are believed.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// PEM bundle of CAs that `https://` upstreams are verified against, instead of the
+    /// system's trust store.
+    pub upstream_ca_file: Option<String>,
 }
 
 /// `[log]`

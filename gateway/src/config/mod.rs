@@ -34,6 +34,8 @@ pub struct Config {
     pub limits: Limits,
     /// Peers whose forwarding headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// CAs for verifying `https://` upstreams (the system's store when `None`).
+    pub upstream_ca_file: Option<PathBuf>,
     /// Logging.
     pub log: LogConfig,
     /// How long SIGTERM lets requests in flight finish.
@@ -234,6 +236,12 @@ impl Config {
             .enumerate()
             .filter_map(|(i, p)| check.ip_net(&format!("proxy.trusted_proxies[{i}]"), p))
             .collect();
+        let upstream_ca_file = file.proxy.upstream_ca_file.as_ref().map(|f| base.join(f));
+        if let Some(path) = &upstream_ca_file {
+            if let Err(e) = std::fs::read(path) {
+                check.error("proxy.upstream_ca_file", format!("cannot read {}: {e}", path.display()));
+            }
+        }
         let log = LogConfig {
             format: match file.log.format.as_deref() {
                 None | Some("text") => LogFormat::Text,
@@ -300,6 +308,7 @@ impl Config {
             },
             limits,
             trusted_proxies,
+            upstream_ca_file,
             log,
             shutdown_grace,
             demo_backend,

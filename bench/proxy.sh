@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Proxy benchmark: nginx and Sitegate in front of the same small upstream (an nginx server
+# returning a short body), over TLS and over plain HTTP, driven by wrk with the same settings
+# in the same run. Prints req/s and p99 for each and Sitegate's ratio to nginx.
+#
+#   bench/proxy.sh [seconds per run, default 10] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+connections="${2:-64}"
+scripts/setup.sh nginx-light wrk openssl
+cargo build --release -p gateway --bin sitegate >/dev/null 2>&1 || cargo build --release -p gateway --bin sitegate
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+up_port=$(free_port); ng_tls=$(free_port); ng_http=$(free_port)
+sg_tls=$(free_port); sg_http=$(free_port); sg_admin=$(free_port)
+host="bench.bench.localhost"
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$work/key.pem" -out "$work/cert.pem" -subj "/CN=$host" \
+  -addext "subjectAltName=DNS:$host" 2>/dev/null
+
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  keepalive_requests 100000;
+  upstream origin { server 127.0.0.1:$up_port; keepalive 128; }
+  server { listen 127.0.0.1:$up_port; location / { return 200 "hello from the upstream\n"; } }
+  server {
+    listen 127.0.0.1:$ng_tls ssl http2; listen 127.0.0.1:$ng_http;
+    ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$remote_addr;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+mkdir -p "$work/sg/rbac"
+cat > "$work/sg/sitegate.toml" <<TOML
+base_domain = "localhost"
+state_dir = "$work/sg/state"
+rbac = ["rbac/bench.toml"]
+[listen]
+https = "127.0.0.1:$sg_tls"
+http = "127.0.0.1:$sg_http"
+http_mode = "proxy"
+admin = "127.0.0.1:$sg_admin"
+[tls]
+[[tls.certificates]]
+cert = "$work/cert.pem"
+key = "$work/key.pem"
+[log]
+level = "warn"
+[shutdown]
+grace_period = "0s"
+[dev_idp]
+enabled = true
+TOML
+cat > "$work/sg/rbac/bench.toml" <<TOML
+[workspace]
+id = "bench"
+name = "Bench"
+idp = "dev"
+[sites.bench]
+access = "public"
+backend = { upstream = "http://127.0.0.1:$up_port" }
+TOML
+target/release/sitegate serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
+
+# wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms".
+run() { # name url
+  local out
+  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Host: $host" "$2")
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
+  local errors
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
+  [ -n "$errors" ] && echo "  $1: $errors" >&2
+  echo "$rps $p99"
+}
+
+printf 'proxy benchmark: wrk -t2 -c%s -d%ss, one small upstream, %s cores\n' "$connections" "$duration" "$(nproc)"
+printf '%-22s %12s %10s\n' "" "req/s" "p99 ms"
+declare -A result
+for scheme in tls http; do
+  if [ "$scheme" = tls ]; then ng="https://127.0.0.1:$ng_tls/"; sg="https://127.0.0.1:$sg_tls/"; else ng="http://127.0.0.1:$ng_http/"; sg="http://127.0.0.1:$sg_http/"; fi
+  # Warm up both, then measure each.
+  wrk -t1 -c8 -d1s -H "Host: $host" "$ng" >/dev/null; wrk -t1 -c8 -d1s -H "Host: $host" "$sg" >/dev/null
+  read -r n_rps n_p99 < <(run "nginx $scheme" "$ng")
+  read -r s_rps s_p99 < <(run "sitegate $scheme" "$sg")
+  printf '%-22s %12.0f %10.2f\n' "nginx ($scheme)" "$n_rps" "$n_p99" "sitegate ($scheme)" "$s_rps" "$s_p99"
+  result[$scheme]="$(awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" 'BEGIN {printf "req/s ratio %.2f (goal >= 0.90), p99 ratio %.2f (goal <= 1.20)", a/b, c/d}')"
+done
+for scheme in tls http; do printf 'sitegate/nginx %-5s %s\n' "$scheme:" "${result[$scheme]}"; done
