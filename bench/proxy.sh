@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-64}"
 scripts/setup.sh nginx-light wrk openssl
-cargo build --release -p gateway --bin sitegate >/dev/null 2>&1 || cargo build --release -p gateway --bin sitegate
+cargo build --release -p gateway --bin sitegate
+sitegate="${CARGO_TARGET_DIR:-target}/release/sitegate"
 
 work="$(mktemp -d)"
 pids=()
@@ -86,7 +87,7 @@ idp = "dev"
 access = "public"
 backend = { upstream = "http://127.0.0.1:$up_port" }
 TOML
-target/release/sitegate serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
+"$sitegate" serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
 
