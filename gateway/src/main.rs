@@ -5,6 +5,7 @@
 mod access;
 mod access_log;
 mod admin;
+mod auth;
 mod cli;
 mod config;
 mod demo;
