@@ -10,7 +10,7 @@
 // pub mod identity;
 pub mod keys;
 // pub mod ratelimit;
-// pub mod return_to;
+pub mod return_to;
 mod seal;
 pub mod session;
 #[cfg(test)]
