@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 // pub mod assertion;
-// pub mod code;
+pub mod code;
 // pub mod cookies;
 // pub mod identity;
 pub mod keys;
