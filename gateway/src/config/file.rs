@@ -33,6 +33,12 @@ pub struct ConfigFile {
     pub demo_backend: Option<DemoBackendFile>,
     /// The built-in development identity provider, registered as the IdP named `dev`.
     pub dev_idp: Option<DevIdpFile>,
+    /// The sign-in host and sessions.
+    #[serde(default)]
+    pub signin: SigninFile,
+    /// OpenID Connect providers by name.
+    #[serde(default)]
+    pub idps: std::collections::BTreeMap<String, IdpFile>,
 }
 
 /// `[listen]`
@@ -138,4 +144,54 @@ pub struct DemoBackendFile {
 pub struct DevIdpFile {
     /// Turns the development identity provider on.
     pub enabled: bool,
+}
+
+/// `[signin]`: the sign-in host and session settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigninFile {
+    /// Hostname of the sign-in host; default `auth.<base_domain>`.
+    pub host: Option<String>,
+    /// How long a site session lasts after sign-in.
+    pub session_lifetime: Option<String>,
+    /// A site session unused for this long ends.
+    pub session_idle_timeout: Option<String>,
+    /// How often the session encryption key is replaced (old keys keep opening sessions).
+    pub key_rotation: Option<String>,
+}
+
+/// `[idps.<name>]`: an OpenID Connect provider.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdpFile {
+    /// Shown on the sign-in page; default: the IdP's name.
+    pub display_name: Option<String>,
+    /// Issuer URL; discovery is `<issuer>/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// Environment variable holding the client secret.
+    pub client_secret_env: Option<String>,
+    /// File holding the client secret.
+    pub client_secret_file: Option<String>,
+    /// Scopes to request; default `["openid", "email", "profile"]`.
+    pub scopes: Option<Vec<String>>,
+    /// Claim names for email, name and groups.
+    #[serde(default)]
+    pub claims: ClaimsFile,
+    /// Count the email claim even without `email_verified = true`.
+    #[serde(default)]
+    pub trusted_email: bool,
+}
+
+/// `[idps.<name>.claims]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsFile {
+    /// Claim with the email address; default `email`.
+    pub email: Option<String>,
+    /// Claim with the display name; default `name`.
+    pub name: Option<String>,
+    /// Claim with group names; default `groups`.
+    pub groups: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! hold an invalid state. Every problem is reported at once, with file, line, column and key.
 
 mod file;
+mod signin;
 #[cfg(test)]
 mod tests;
 
@@ -14,6 +15,7 @@ use ipnet::IpNet;
 use policy::diag::{parse_toml, Diagnostic, Diagnostics, SpanIndex};
 
 use file::{ConfigFile, LimitsFile};
+pub use signin::{ClientSecret, IdpConfig, SigninConfig};
 
 /// The validated gateway configuration.
 #[derive(Debug, Clone)]
@@ -44,6 +46,10 @@ pub struct Config {
     pub demo_backend: Option<SocketAddr>,
     /// Whether the development identity provider (IdP `dev`) is on.
     pub dev_idp: bool,
+    /// The sign-in host and sessions.
+    pub signin: SigninConfig,
+    /// OpenID Connect providers, by name.
+    pub idps: Vec<IdpConfig>,
 }
 
 /// Listening addresses.
@@ -236,6 +242,10 @@ impl Config {
             .enumerate()
             .filter_map(|(i, p)| check.ip_net(&format!("proxy.trusted_proxies[{i}]"), p))
             .collect();
+        let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
+        if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
+            check.error("base_domain", format!("\"{}\" is not a domain name", file.base_domain));
+        }
         let upstream_ca_file = file.proxy.upstream_ca_file.as_ref().map(|f| base.join(f));
         if let Some(path) = &upstream_ca_file {
             if let Err(e) = std::fs::read(path) {
@@ -276,14 +286,8 @@ impl Config {
         } else {
             Vec::new()
         };
-        let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
-        if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
-            check.error(
-                "base_domain",
-                format!("\"{}\" is not a domain name", file.base_domain),
-            );
-        }
-
+        let signin = check.signin(&file.signin, &base_domain);
+        let idps: Vec<IdpConfig> = file.idps.iter().filter_map(|(name, idp)| check.idp(name, idp, base)).collect();
         let Some(https) = https.filter(|_| errors.is_empty()) else {
             return Err(Diagnostics(errors));
         };
@@ -313,12 +317,14 @@ impl Config {
             shutdown_grace,
             demo_backend,
             dev_idp: file.dev_idp.is_some_and(|d| d.enabled),
+            signin,
+            idps,
         })
     }
 
     /// Names of the identity providers that RBAC files may reference.
     pub fn idp_names(&self) -> Vec<String> {
-        let mut names = Vec::new();
+        let mut names: Vec<String> = self.idps.iter().map(|i| i.name.clone()).collect();
         if self.dev_idp {
             names.push("dev".to_string());
         }

@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `sitegate` binary on loopback (see `e2e::gateway`).
 
+mod access;
 mod admin;
 mod config_check;
 mod limits;
