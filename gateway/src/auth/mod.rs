@@ -4,10 +4,10 @@
 // Removed when the sign-in flow is wired (issue 4).
 #![allow(dead_code)]
 
-// pub mod assertion;
+pub mod assertion;
 pub mod code;
 // pub mod cookies;
-// pub mod identity;
+pub mod identity;
 pub mod keys;
 // pub mod ratelimit;
 pub mod return_to;
