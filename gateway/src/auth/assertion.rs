@@ -12,7 +12,7 @@ use http::HeaderValue;
 use serde::Serialize;
 
 use super::keys::KeyRing;
-use super::{b64, AuthError};
+use super::{jws, AuthError};
 
 /// The request header carrying the assertion.
 pub const ASSERTION_HEADER: &str = "sitegate-jwt-assertion";
@@ -51,13 +51,6 @@ struct Payload<'a> {
     exp: u64,
 }
 
-#[derive(Serialize)]
-struct Header<'a> {
-    alg: &'static str,
-    typ: &'static str,
-    kid: &'a str,
-}
-
 /// Signs an assertion valid from `now` for `lifetime` seconds (at most five minutes).
 /// Returns the compact JWS and its `exp`.
 pub fn sign(
@@ -66,26 +59,15 @@ pub fn sign(
     lifetime: Duration,
     now: u64,
 ) -> Result<(String, u64), AuthError> {
-    let key = keys.signing_key();
     let exp = now.saturating_add(lifetime.as_secs().min(MAX_LIFETIME));
-    let header = serde_json::to_vec(&Header {
-        alg: "ES256",
-        typ: "JWT",
-        kid: &key.kid,
-    })
-    .map_err(|_| AuthError::Crypto("JWT header"))?;
-    let payload = serde_json::to_vec(&Payload {
-        claims,
-        iat: now,
-        exp,
-    })
-    .map_err(|_| AuthError::Crypto("JWT payload"))?;
-    let mut token = b64(&header);
-    token.push('.');
-    token.push_str(&b64(&payload));
-    let signature = key.sign(keys.rng(), token.as_bytes())?;
-    token.push('.');
-    token.push_str(&b64(&signature));
+    let token = jws::sign_es256(
+        keys,
+        &Payload {
+            claims,
+            iat: now,
+            exp,
+        },
+    )?;
     Ok((token, exp))
 }
 

@@ -6,10 +6,11 @@
 
 pub mod assertion;
 pub mod code;
-// pub mod cookies;
+pub mod cookies;
 pub mod identity;
+pub mod jws;
 pub mod keys;
-// pub mod ratelimit;
+pub mod ratelimit;
 pub mod return_to;
 mod seal;
 pub mod session;
@@ -47,6 +48,12 @@ pub enum AuthError {
     /// A one-time code is unknown, already used, expired or for another site.
     #[error("invalid or used sign-in code")]
     InvalidCode,
+    /// This client made too many sign-in requests; it may try again after the delay.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until a request will be accepted (for `Retry-After`).
+        retry_after_secs: u64,
+    },
     /// Too many one-time codes are outstanding; try again shortly.
     #[error("too many sign-in codes outstanding")]
     CodeStoreFull,

@@ -3,7 +3,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::auth::testutil::{load, ring, DAY, T0};
-use crate::auth::unb64;
+use crate::auth::{b64, unb64};
 
 const ISS: &str = "https://auth.sites.example.com";
 const AUD: &str = "https://crm.acme.sites.example.com";
