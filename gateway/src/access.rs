@@ -1,46 +1,148 @@
-//! The access check for a routed request: normalize the path once, ask `policy::decide`, and
-//! send the backend the same normalized path the rules saw (SECURITY-CHECKLIST line 14).
+//! The access check for a routed request: normalize the path once, find out who is asking
+//! (site session cookie), ask `policy::decide`, and shape what the backend receives: the
+//! normalized path (SECURITY-CHECKLIST line 14), fresh identity headers, no gateway cookies.
 
-use pingora_error::Result;
+use pingora_error::{Error, ErrorType, Result};
 use pingora_proxy::Session;
-use policy::{Decision, Site};
+use policy::{Decision, NormalizedPath, Principal, Site};
 
+use crate::auth::assertion::{AssertionClaims, ASSERTION_HEADER};
+use crate::auth::identity::{identity_headers, pairwise_id, Identity};
+use crate::headers;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
+use crate::signin::SignIn;
 
-/// `None` when the request may go on to the backend (its path now normalized), else the page
-/// to answer with.
-pub fn check(session: &mut Session, site: &Site, ctx: &mut RequestCtx) -> Result<Option<Page>> {
+/// What to do with a routed request.
+pub enum Verdict {
+    /// Go on to the backend.
+    Allow,
+    /// Answer with this page.
+    Page(Page),
+    /// Send the visitor to sign in.
+    Login(String),
+}
+
+/// Decides the request (its path already normalized) and, when allowed, prepares it for the
+/// backend.
+pub fn check(
+    session: &mut Session,
+    site: &Site,
+    path: &NormalizedPath,
+    signin: &SignIn,
+    ctx: &mut RequestCtx,
+) -> Result<Verdict> {
     let req = session.req_header();
-    let Ok(path) = policy::normalize_path(req.uri.path()) else {
-        ctx.outcome = "bad_path";
-        return Ok(Some(respond::BAD_REQUEST));
-    };
-    match policy::decide(site, None, req.method.as_str(), &path) {
-        Decision::Allow(_) => {
-            if path.as_str() != req.uri.path() {
-                let target = match req.uri.query() {
-                    Some(query) => format!("{}?{query}", path.as_str()),
-                    None => path.as_str().to_string(),
+    let cookie_header = joined_cookies(req);
+    let who = signin.identify(site, &cookie_header);
+    let principal = who
+        .as_ref()
+        .map(|w| Principal::User(w.session.claims.principal()));
+    match policy::decide(site, principal.as_ref(), req.method.as_str(), path) {
+        Decision::Allow(allowed) => {
+            rewrite_path(session, path)?;
+            let req = session.req_header_mut();
+            headers::strip_gateway_cookies(req)?;
+            if let Some(who) = who {
+                let claims = &who.session.claims;
+                let groups = site
+                    .workspace
+                    .membership(&claims.principal())
+                    .map(|m| m.groups.iter().map(|g| g.to_string()).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                let role = allowed.role.map(|r| r.as_str());
+                let identity = Identity::from_claims(
+                    claims,
+                    site.workspace.trusts_email(&claims.idp),
+                    role,
+                    &groups,
+                );
+                for (name, value) in identity_headers(signin.keys(), site.id(), &identity, false) {
+                    req.insert_header(name, value)?;
+                }
+                let host = site.hosts.first().map_or("", String::as_str);
+                let sub = pairwise_id(signin.keys(), &claims.issuer, &claims.subject, site.id());
+                let audience = signin.site_origin(host);
+                let assertion = AssertionClaims {
+                    iss: signin.origin(),
+                    aud: &audience,
+                    sub: &sub,
+                    email: identity.email,
+                    name: identity.name,
+                    role,
+                    groups: &groups,
                 };
-                let uri = target.parse::<http::Uri>().map_err(|e| {
-                    pingora_error::Error::explain(
-                        pingora_error::ErrorType::InvalidHTTPHeader,
-                        e.to_string(),
-                    )
-                })?;
-                session.req_header_mut().set_uri(uri);
+                match signin.assertions().get_or_sign(
+                    signin.keys(),
+                    &who.session.session_id,
+                    &assertion,
+                    crate::signin::now(),
+                ) {
+                    Ok(token) => req.insert_header(ASSERTION_HEADER, token)?,
+                    Err(e) => {
+                        return Error::e_explain(
+                            ErrorType::InternalError,
+                            format!("signing the identity assertion: {e}"),
+                        )
+                    }
+                }
+                ctx.refreshed_cookie = who.refreshed;
             }
-            Ok(None)
+            Ok(Verdict::Allow)
         }
         Decision::RequireLogin => {
             ctx.outcome = "login_required";
-            Ok(Some(respond::LOGIN_REQUIRED))
+            let target = match session.req_header().uri.query() {
+                Some(q) => format!("{}?{q}", path.as_str()),
+                None => path.as_str().to_string(),
+            };
+            Ok(Verdict::Login(signin.login_url(site, &target)))
         }
         Decision::Deny(reason) => {
             ctx.outcome = "denied";
-            tracing::debug!(request_id = %ctx.request_id, reason = %reason, "access denied");
-            Ok(Some(respond::FORBIDDEN))
+            ctx.deny_reason = Some(reason.to_string());
+            Ok(Verdict::Page(respond::FORBIDDEN))
         }
     }
+}
+
+/// All `Cookie` headers of the request, joined as one.
+pub fn joined_cookies(req: &pingora_http::RequestHeader) -> String {
+    let values: Vec<&str> = req
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    values.join("; ")
+}
+
+/// Sends the backend the normalized path (query kept).
+fn rewrite_path(session: &mut Session, path: &NormalizedPath) -> Result<()> {
+    let req = session.req_header();
+    if path.as_str() == req.uri.path() {
+        return Ok(());
+    }
+    let target = match req.uri.query() {
+        Some(query) => format!("{}?{query}", path.as_str()),
+        None => path.as_str().to_string(),
+    };
+    let uri = target
+        .parse::<http::Uri>()
+        .map_err(|e| Error::explain(ErrorType::InvalidHTTPHeader, e.to_string()))?;
+    session.req_header_mut().set_uri(uri);
+    Ok(())
+}
+
+/// Whether the request is a browser navigation (redirect to sign in) rather than an API call
+/// (401 JSON with the login URL).
+pub fn is_navigation(req: &pingora_http::RequestHeader) -> bool {
+    let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
+    if header("x-requested-with").is_some() {
+        return false;
+    }
+    if let Some(mode) = header("sec-fetch-mode") {
+        return mode.eq_ignore_ascii_case("navigate");
+    }
+    !header("accept").is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }

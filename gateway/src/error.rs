@@ -14,6 +14,9 @@ pub enum GatewayError {
     /// A listener or server could not be set up.
     #[error("cannot start listener: {0}")]
     Listener(String),
+    /// The sign-in service could not start (keys, IdP clients).
+    #[error("sign-in: {0}")]
+    SignIn(String),
     /// The state directory could not be used.
     #[error("state directory {path}: {source}")]
     State {

@@ -13,20 +13,25 @@ use pingora_http::{RequestHeader, ResponseHeader};
 use pingora_proxy::{FailToProxy, ProxyHttp, Session};
 use policy::{Backend, Site};
 
+use crate::access::Verdict;
 use crate::config::HttpMode;
 use crate::routing::{self, Route};
+use crate::signin::{self, SignIn};
 use crate::snapshot::{Snapshot, Store};
-use crate::{access, access_log, errors, metrics, request_id, respond, upstream};
+use crate::{
+    access, access_log, errors, headers, metrics, request_id, respond, signin_glue, upstream,
+};
 
 /// The gateway's proxy logic, shared by every connection.
 pub struct Gateway {
     store: Arc<Store>,
+    signin: Arc<SignIn>,
 }
 
 impl Gateway {
-    /// A gateway serving from `store`.
-    pub fn new(store: Arc<Store>) -> Self {
-        Gateway { store }
+    /// A gateway serving from `store`, signing people in with `signin`.
+    pub fn new(store: Arc<Store>, signin: Arc<SignIn>) -> Self {
+        Gateway { store, signin }
     }
 }
 
@@ -54,6 +59,10 @@ pub struct RequestCtx {
     pub body_bytes: u64,
     /// The body limit for this request.
     pub body_limit: u64,
+    /// The site session cookie with a moved idle deadline, to send back.
+    pub refreshed_cookie: Option<String>,
+    /// Why access was denied, for the log.
+    pub deny_reason: Option<String>,
 }
 
 #[async_trait]
@@ -73,6 +82,8 @@ impl ProxyHttp for Gateway {
             outcome: "",
             body_bytes: 0,
             body_limit: u64::MAX,
+            refreshed_cookie: None,
+            deny_reason: None,
         }
     }
 
@@ -96,11 +107,17 @@ impl ProxyHttp for Gateway {
             ctx.outcome = "headers_too_large";
             return respond::page(session, respond::HEADERS_TOO_LARGE, &ctx.request_id, None).await;
         }
+        headers::strip_identity(session.req_header_mut());
         ctx.host = routing::request_host(session);
         ctx.tls = routing::is_tls(session);
         if !ctx.tls && snapshot.config.listen.http_mode == HttpMode::Redirect {
             ctx.outcome = "https_redirect";
             return redirect_to_https(session, ctx, snapshot.config.listen.public_https_port).await;
+        }
+        if ctx.host.as_deref() == Some(self.signin.host()) {
+            ctx.outcome = "signin_host";
+            let reply = signin_glue::host(session, ctx, &self.signin, &snapshot).await?;
+            return respond::reply(session, reply, &ctx.request_id).await;
         }
         let site =
             match routing::route(&snapshot.policy, ctx.host.as_deref(), routing::sni(session)) {
@@ -126,8 +143,24 @@ impl ProxyHttp for Gateway {
             ctx.outcome = "body_too_large";
             return respond::page(session, respond::TOO_LARGE, &ctx.request_id, None).await;
         }
-        if let Some(page) = access::check(session, &site, ctx)? {
-            return respond::page(session, page, &ctx.request_id, None).await;
+        let Ok(path) = policy::normalize_path(session.req_header().uri.path()) else {
+            ctx.outcome = "bad_path";
+            return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
+        };
+        if path.as_str().starts_with(signin::site::RESERVED) {
+            ctx.outcome = "signin_endpoint";
+            let reply = signin_glue::site(session, ctx, &self.signin, &site, path.as_str()).await?;
+            return respond::reply(session, reply, &ctx.request_id).await;
+        }
+        match access::check(session, &site, &path, &self.signin, ctx)? {
+            Verdict::Allow => {}
+            Verdict::Page(page) => {
+                return respond::page(session, page, &ctx.request_id, None).await
+            }
+            Verdict::Login(url) => {
+                return respond::reply(session, signin_glue::login(session, url), &ctx.request_id)
+                    .await
+            }
         }
         match &site.backend {
             Backend::Upstream(_) => {
@@ -200,6 +233,15 @@ impl ProxyHttp for Gateway {
         resp: &mut ResponseHeader,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
+        if let Some(host) = ctx.host.as_deref().filter(|_| ctx.site.is_some()) {
+            let dropped = headers::filter_set_cookies(resp, host)?;
+            if dropped > 0 {
+                tracing::warn!(request_id = %ctx.request_id, dropped, "refused backend Set-Cookie naming the gateway's cookies or a wider Domain");
+            }
+        }
+        if let Some(cookie) = ctx.refreshed_cookie.take() {
+            resp.append_header("set-cookie", cookie)?;
+        }
         resp.insert_header(request_id::HEADER, &ctx.request_id)
     }
 

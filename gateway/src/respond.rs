@@ -84,13 +84,6 @@ pub const INTERNAL: Page = Page {
     title: "Something went wrong",
     message: "The gateway failed to handle this request.",
 };
-/// Sign-in is needed and no sign-in is configured for the site.
-pub const LOGIN_REQUIRED: Page = Page {
-    status: 401,
-    code: "login_required",
-    title: "Sign-in required",
-    message: "This site is only for signed-in people.",
-};
 /// Signed in, but not allowed.
 pub const FORBIDDEN: Page = Page {
     status: 403,
@@ -138,6 +131,30 @@ pub async fn redirect(session: &mut Session, location: &str, request_id: &str) -
         request_id,
     )
     .await
+}
+
+/// Writes a sign-in endpoint's reply (never cached: it may carry cookies and one-time values).
+pub async fn reply(
+    session: &mut Session,
+    reply: crate::signin::reply::Reply,
+    request_id: &str,
+) -> Result<bool> {
+    let mut header = ResponseHeader::build(reply.status, Some(4 + reply.cookies.len()))?;
+    if let Some(location) = &reply.location {
+        header.insert_header("location", location.as_str())?;
+    }
+    for cookie in reply.cookies {
+        header.append_header("set-cookie", cookie)?;
+    }
+    header.insert_header("referrer-policy", "no-referrer")?;
+    let body = match reply.body {
+        Some((content_type, body)) => {
+            header.insert_header("content-type", content_type)?;
+            Bytes::from(body)
+        }
+        None => Bytes::new(),
+    };
+    write(session, header, body, request_id).await
 }
 
 async fn write(

@@ -13,6 +13,7 @@ use crate::demo::DemoBackend;
 use crate::proxy::Gateway;
 use crate::reload::Reloader;
 use crate::shutdown::Signals;
+use crate::signin::SignIn;
 use crate::snapshot::Store;
 use crate::{tls, GatewayError};
 
@@ -30,7 +31,10 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
         .join("sitegate.pid")
         .to_string_lossy()
         .into_owned();
-    conf.ca_file = config.upstream_ca_file.as_ref().map(|p| p.to_string_lossy().into_owned());
+    conf.ca_file = config
+        .upstream_ca_file
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned());
     conf.upgrade_sock = config
         .state_dir
         .join("upgrade.sock")
@@ -39,9 +43,11 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let mut server = Server::new_with_opt_and_conf(None, conf);
     server.bootstrap();
 
+    let dev_ca_pem = store.dev_ca().map(|ca| ca.ca_pem().to_string());
+    let signin = Arc::new(SignIn::new(config, dev_ca_pem.as_deref())?);
     let mut sites = pingora_proxy::http_proxy_service_with_name(
         &server.configuration,
-        Gateway::new(store.clone()),
+        Gateway::new(store.clone(), signin),
         "sites",
     );
     sites.add_tls_with_settings(

@@ -51,10 +51,16 @@ impl ConfigSource {
         }
         .map_err(in_file_order)?;
         let idps = config.idp_names();
+        let trusted: Vec<String> = config
+            .idps
+            .iter()
+            .filter(|i| i.trusted_email)
+            .map(|i| i.name.clone())
+            .collect();
         let ctx = LoadContext {
             base_domain: &config.base_domain,
             idps: &idps,
-            email_trusted_idps: &[],
+            email_trusted_idps: &trusted,
         };
         let policy = match self {
             ConfigSource::File(_) => Policy::load(&config.rbac_files, &ctx),
@@ -144,7 +150,10 @@ fn certificates(snapshot: &Snapshot, dev_ca: Option<&DevCa>) -> Result<CertSet, 
     tls::cert_set(
         &snapshot.config,
         snapshot.config.tls.loaded.clone(),
-        snapshot.policy.hostnames(),
+        snapshot
+            .policy
+            .hostnames()
+            .chain(std::iter::once(snapshot.config.signin.host.as_str())),
         dev_ca,
     )
 }

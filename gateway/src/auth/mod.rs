@@ -79,7 +79,7 @@ pub enum AuthError {
 }
 
 /// A 32-byte secret whose `Debug` never shows its bytes; zeroed when dropped.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Secret32(pub(crate) [u8; 32]);
 
 impl Secret32 {

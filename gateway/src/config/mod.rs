@@ -244,12 +244,18 @@ impl Config {
             .collect();
         let base_domain = file.base_domain.trim_end_matches('.').to_ascii_lowercase();
         if base_domain.is_empty() || base_domain.contains(['/', ':', ' ']) {
-            check.error("base_domain", format!("\"{}\" is not a domain name", file.base_domain));
+            check.error(
+                "base_domain",
+                format!("\"{}\" is not a domain name", file.base_domain),
+            );
         }
         let upstream_ca_file = file.proxy.upstream_ca_file.as_ref().map(|f| base.join(f));
         if let Some(path) = &upstream_ca_file {
             if let Err(e) = std::fs::read(path) {
-                check.error("proxy.upstream_ca_file", format!("cannot read {}: {e}", path.display()));
+                check.error(
+                    "proxy.upstream_ca_file",
+                    format!("cannot read {}: {e}", path.display()),
+                );
             }
         }
         let log = LogConfig {
@@ -287,7 +293,11 @@ impl Config {
             Vec::new()
         };
         let signin = check.signin(&file.signin, &base_domain);
-        let idps: Vec<IdpConfig> = file.idps.iter().filter_map(|(name, idp)| check.idp(name, idp, base)).collect();
+        let idps: Vec<IdpConfig> = file
+            .idps
+            .iter()
+            .filter_map(|(name, idp)| check.idp(name, idp, base))
+            .collect();
         let Some(https) = https.filter(|_| errors.is_empty()) else {
             return Err(Diagnostics(errors));
         };

@@ -58,31 +58,56 @@ pub struct IdpConfig {
 
 impl Checker<'_> {
     pub(super) fn signin(&mut self, file: &SigninFile, base_domain: &str) -> SigninConfig {
-        let host = file.host.clone().unwrap_or_else(|| format!("auth.{base_domain}")).to_ascii_lowercase();
+        let host = file
+            .host
+            .clone()
+            .unwrap_or_else(|| format!("auth.{base_domain}"))
+            .to_ascii_lowercase();
         if policy::parse_hostname(&host).is_err() {
             self.error("signin.host", format!("\"{host}\" is not a hostname"));
         }
         SigninConfig {
             host,
-            session_lifetime: self.duration("signin.session_lifetime", file.session_lifetime.as_deref(), 12 * 3600),
-            session_idle_timeout: self.duration("signin.session_idle_timeout", file.session_idle_timeout.as_deref(), 2 * 3600),
-            key_rotation: self.duration("signin.key_rotation", file.key_rotation.as_deref(), 7 * 24 * 3600),
+            session_lifetime: self.duration(
+                "signin.session_lifetime",
+                file.session_lifetime.as_deref(),
+                12 * 3600,
+            ),
+            session_idle_timeout: self.duration(
+                "signin.session_idle_timeout",
+                file.session_idle_timeout.as_deref(),
+                2 * 3600,
+            ),
+            key_rotation: self.duration(
+                "signin.key_rotation",
+                file.key_rotation.as_deref(),
+                7 * 24 * 3600,
+            ),
         }
     }
 
     pub(super) fn idp(&mut self, name: &str, file: &IdpFile, base: &Path) -> Option<IdpConfig> {
         let key = format!("idps.{name}");
         if name == "dev" {
-            self.error(&key, "the name \"dev\" is reserved for the development identity provider ([dev_idp])");
+            self.error(
+                &key,
+                "the name \"dev\" is reserved for the development identity provider ([dev_idp])",
+            );
         }
         let issuer = match url::Url::parse(&file.issuer) {
             Ok(url) if url.scheme() == "https" || is_loopback_http(&url) => Some(url),
             Ok(_) => {
-                self.error(&format!("{key}.issuer"), format!("\"{}\" must be an https:// URL", file.issuer));
+                self.error(
+                    &format!("{key}.issuer"),
+                    format!("\"{}\" must be an https:// URL", file.issuer),
+                );
                 None
             }
             Err(e) => {
-                self.error(&format!("{key}.issuer"), format!("\"{}\" is not a URL: {e}", file.issuer));
+                self.error(
+                    &format!("{key}.issuer"),
+                    format!("\"{}\" is not a URL: {e}", file.issuer),
+                );
                 None
             }
         };
@@ -93,7 +118,13 @@ impl Checker<'_> {
                 .map_err(|e| format!("cannot read {path}: {e}")),
             _ => Err("set exactly one of client_secret_env, client_secret_file (never the secret itself)".to_string()),
         };
-        let secret = secret.and_then(|s| if s.is_empty() { Err("the client secret is empty".to_string()) } else { Ok(s) });
+        let secret = secret.and_then(|s| {
+            if s.is_empty() {
+                Err("the client secret is empty".to_string())
+            } else {
+                Ok(s)
+            }
+        });
         let secret = match secret {
             Ok(s) => Some(ClientSecret(s)),
             Err(message) => {
@@ -101,20 +132,30 @@ impl Checker<'_> {
                 None
             }
         };
-        let scopes = file.scopes.clone().unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
+        let scopes = file
+            .scopes
+            .clone()
+            .unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
         if !scopes.iter().any(|s| s == "openid") {
             self.error(&format!("{key}.scopes"), "must include \"openid\"");
         }
         Some(IdpConfig {
             name: name.to_string(),
-            display_name: file.display_name.clone().unwrap_or_else(|| name.to_string()),
+            display_name: file
+                .display_name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
             issuer: issuer?,
             client_id: file.client_id.clone(),
             client_secret: secret?,
             scopes,
             email_claim: file.claims.email.clone().unwrap_or_else(|| "email".into()),
             name_claim: file.claims.name.clone().unwrap_or_else(|| "name".into()),
-            groups_claim: file.claims.groups.clone().unwrap_or_else(|| "groups".into()),
+            groups_claim: file
+                .claims
+                .groups
+                .clone()
+                .unwrap_or_else(|| "groups".into()),
             trusted_email: file.trusted_email,
         })
     }

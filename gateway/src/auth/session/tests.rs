@@ -52,8 +52,8 @@ fn sec_06_cookie_for_site_a_rejected_by_site_b() {
 }
 
 #[test]
-fn sec_06_site_binding_is_in_the_aead_not_only_the_tag() {
-    // Give site A's cookie site B's public binding tag: the AEAD must still refuse it.
+fn sec_06_forged_site_tag_fails_authentication() {
+    // Give site A's cookie site B's public binding tag: authentication must fail.
     let (_d, keys) = ring();
     let a = session(&keys, SITE_A).seal(&keys).expect("seal");
     let b = session(&keys, SITE_B).seal(&keys).expect("seal");

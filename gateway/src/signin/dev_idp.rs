@@ -1,0 +1,244 @@
+//! The development identity provider: a real OpenID Connect issuer served by Sitegate under
+//! `<sign-in host>/dev-idp` (discovery, an authorize page listing the members of the RBAC
+//! files, a token endpoint with PKCE, JWKS). Off unless `[dev_idp] enabled = true`; every page
+//! says it is for development.
+
+use std::time::Duration;
+
+use dashmap::DashMap;
+use ring::digest;
+use serde_json::json;
+
+use super::form::Form;
+use super::pages;
+use super::reply::Reply;
+use crate::auth::keys::KeyRing;
+use crate::auth::{b64, jws, random_token};
+
+/// Path prefix of the development IdP on the sign-in host.
+pub const PREFIX: &str = "/dev-idp";
+/// The client id the gateway uses with its own development IdP.
+pub const CLIENT_ID: &str = "sitegate";
+/// How long an authorization code of the development IdP is valid.
+const CODE_TTL: Duration = Duration::from_secs(60);
+
+/// One person the development IdP lets you sign in as.
+#[derive(Debug, Clone)]
+pub struct DevUser {
+    /// Email (also the subject).
+    pub email: String,
+    /// Where it comes from, for the page (e.g. "demo · owner").
+    pub note: String,
+}
+
+struct Grant {
+    email: String,
+    nonce: Option<String>,
+    challenge: String,
+    redirect_uri: String,
+    expires_at: u64,
+}
+
+/// The development IdP's state: its issuer URL, client secret and outstanding codes.
+pub struct DevIdp {
+    issuer: String,
+    client_secret: String,
+    grants: DashMap<String, Grant>,
+}
+
+impl DevIdp {
+    /// A development IdP at `<signin_origin>/dev-idp` with a fresh client secret.
+    pub fn new(signin_origin: &str, keys: &KeyRing) -> Result<DevIdp, crate::auth::AuthError> {
+        Ok(DevIdp {
+            issuer: format!("{signin_origin}{PREFIX}"),
+            client_secret: random_token(keys.rng(), 32)?,
+            grants: DashMap::new(),
+        })
+    }
+
+    /// The issuer URL.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The client secret the gateway's relying party uses.
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// Handles a request under [`PREFIX`]; `None` for paths it does not serve.
+    pub fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        query: &Form,
+        body: &Form,
+        authorization: Option<&str>,
+        users: &[DevUser],
+        keys: &KeyRing,
+        now: u64,
+    ) -> Option<Reply> {
+        let rest = path.strip_prefix(PREFIX)?;
+        Some(match (method, rest) {
+            ("GET", "/.well-known/openid-configuration") => Reply::json(200, &self.discovery()),
+            ("GET", "/jwks") => Reply::json(200, &keys.jwks()),
+            ("GET", "/authorize") => self.authorize_page(query, users),
+            ("POST", "/authorize") => self.approve(body, keys, now),
+            ("POST", "/token") => self.token(body, authorization, keys, now),
+            _ => return None,
+        })
+    }
+
+    fn discovery(&self) -> serde_json::Value {
+        let issuer = &self.issuer;
+        json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["ES256"],
+            "code_challenge_methods_supported": ["S256"],
+            "scopes_supported": ["openid", "email", "profile"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "claims_supported": ["sub", "email", "email_verified", "name"],
+        })
+    }
+
+    fn authorize_page(&self, query: &Form, users: &[DevUser]) -> Reply {
+        let valid = query.get("response_type") == Some("code")
+            && query.get("client_id") == Some(CLIENT_ID)
+            && query.get("code_challenge_method") == Some("S256")
+            && query.get("code_challenge").is_some_and(|c| c.len() >= 43)
+            && query.get("redirect_uri").is_some();
+        if !valid {
+            return Reply::html(400, pages::dev_idp_error("The sign-in request is incomplete: it needs response_type=code, this IdP's client_id, a redirect_uri and a PKCE S256 code_challenge."));
+        }
+        Reply::html(200, pages::dev_idp_authorize(query, users))
+    }
+
+    fn approve(&self, form: &Form, keys: &KeyRing, now: u64) -> Reply {
+        let (Some(email), Some(redirect_uri), Some(challenge)) = (
+            form.get("email"),
+            form.get("redirect_uri"),
+            form.get("code_challenge"),
+        ) else {
+            return Reply::html(400, pages::dev_idp_error("The form is incomplete."));
+        };
+        let email = email.trim().to_string();
+        if email.is_empty() || !email.contains('@') {
+            return Reply::html(400, pages::dev_idp_error("Enter an email address."));
+        }
+        let Ok(code) = random_token(keys.rng(), 32) else {
+            return Reply::html(500, pages::dev_idp_error("Could not make a code."));
+        };
+        self.grants.retain(|_, g| g.expires_at > now);
+        self.grants.insert(
+            code.clone(),
+            Grant {
+                email,
+                nonce: form.get("nonce").map(str::to_string),
+                challenge: challenge.to_string(),
+                redirect_uri: redirect_uri.to_string(),
+                expires_at: now + CODE_TTL.as_secs(),
+            },
+        );
+        let mut target = match url::Url::parse(redirect_uri) {
+            Ok(url) => url,
+            Err(_) => {
+                return Reply::html(400, pages::dev_idp_error("The redirect_uri is not a URL."))
+            }
+        };
+        target.query_pairs_mut().append_pair("code", &code);
+        if let Some(state) = form.get("state") {
+            target.query_pairs_mut().append_pair("state", state);
+        }
+        target.query_pairs_mut().append_pair("iss", &self.issuer);
+        Reply::see_other(target.to_string())
+    }
+
+    fn token(&self, form: &Form, authorization: Option<&str>, keys: &KeyRing, now: u64) -> Reply {
+        let error = |code: &str| Reply::json(400, &json!({ "error": code }));
+        if !self.client_authenticated(form, authorization) {
+            return Reply::json(401, &json!({ "error": "invalid_client" }));
+        }
+        if form.get("grant_type") != Some("authorization_code") {
+            return error("unsupported_grant_type");
+        }
+        let Some((_, grant)) = form.get("code").and_then(|c| self.grants.remove(c)) else {
+            return error("invalid_grant");
+        };
+        let verifier = form.get("code_verifier").unwrap_or_default();
+        let challenge = b64(digest::digest(&digest::SHA256, verifier.as_bytes()).as_ref());
+        if grant.expires_at <= now
+            || challenge != grant.challenge
+            || form.get("redirect_uri") != Some(grant.redirect_uri.as_str())
+        {
+            return error("invalid_grant");
+        }
+        let claims = json!({
+            "iss": self.issuer,
+            "sub": grant.email.to_ascii_lowercase(),
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": grant.nonce,
+            "email": grant.email,
+            "email_verified": true,
+            "name": display_name(&grant.email),
+        });
+        match jws::sign_es256(keys, &claims) {
+            Ok(id_token) => Reply::json(
+                200,
+                &json!({ "access_token": random_token(keys.rng(), 32).unwrap_or_default(), "token_type": "Bearer", "expires_in": 300, "id_token": id_token }),
+            ),
+            Err(_) => Reply::json(500, &json!({ "error": "server_error" })),
+        }
+    }
+
+    fn client_authenticated(&self, form: &Form, authorization: Option<&str>) -> bool {
+        let basic = authorization
+            .and_then(|h| h.strip_prefix("Basic "))
+            .and_then(|b| {
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b.trim()).ok()
+            })
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|pair| {
+                let (id, secret) = pair.split_once(':').unwrap_or((&pair, ""));
+                (form::decode(id), form::decode(secret))
+            });
+        let (id, secret) = match basic {
+            Some(pair) => pair,
+            None => (
+                form.get("client_id").unwrap_or_default().to_string(),
+                form.get("client_secret").unwrap_or_default().to_string(),
+            ),
+        };
+        id == CLIENT_ID && constant_time_eq(secret.as_bytes(), self.client_secret.as_bytes())
+    }
+}
+
+use super::form;
+
+/// Compares secrets without an early exit on the first differing byte.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// "Ada Lovelace" from "ada.lovelace@example.com".
+fn display_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    local
+        .split(['.', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

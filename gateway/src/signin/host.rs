@@ -1,0 +1,335 @@
+//! The sign-in host's endpoints: `/signin` (SSO or start OIDC), `/callback` (finish OIDC),
+//! `/logout`, `/.well-known/jwks.json`, and the development IdP under `/dev-idp`.
+
+use policy::Policy;
+
+use super::dev_idp::{self, DevUser};
+use super::form;
+use super::pages::{self, Choice};
+use super::reply::Reply;
+use super::{now, Request, SignIn, FLOW_TTL};
+use crate::auth::return_to::validate_return_to;
+use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
+use crate::config::Config;
+
+/// Responses never cached: they carry cookies and one-time values.
+impl SignIn {
+    /// Handles a request on the sign-in host.
+    pub async fn handle_host(&self, req: &Request<'_>, config: &Config, policy: &Policy) -> Reply {
+        let now = now();
+        if req.path.starts_with(dev_idp::PREFIX) {
+            if let Some(dev) = &self.dev {
+                let users = dev_users(policy);
+                if let Some(reply) = dev.handle(
+                    req.method,
+                    req.path,
+                    &req.query,
+                    &req.body,
+                    req.authorization,
+                    &users,
+                    &self.keys,
+                    now,
+                ) {
+                    return reply;
+                }
+            }
+        }
+        match (req.method, req.path) {
+            ("GET", "/signin") => self.signin(req, config, policy, now).await,
+            ("GET", "/callback") => self.callback(req, config, policy, now).await,
+            ("GET" | "POST", "/logout") => self.logout(req, config).await,
+            ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys.jwks()),
+            _ => Reply::html(
+                404,
+                pages::error(
+                    "Not found",
+                    "There is nothing at this address.",
+                    req.request_id,
+                    None,
+                ),
+            ),
+        }
+    }
+
+    async fn signin(&self, req: &Request<'_>, config: &Config, policy: &Policy, now: u64) -> Reply {
+        let Some(site) = req.query.get("site").and_then(|id| policy.site(id)) else {
+            return Reply::html(
+                404,
+                pages::error(
+                    "Unknown site",
+                    "The link you followed names a site that does not exist.",
+                    req.request_id,
+                    None,
+                ),
+            );
+        };
+        let return_to = req
+            .query
+            .get("return_to")
+            .and_then(|r| validate_return_to(r).ok())
+            .unwrap_or_else(|| "/".into());
+        let accepted: Vec<&str> = site
+            .idps()
+            .filter(|name| self.provider(config, name).is_some())
+            .collect();
+        if accepted.is_empty() {
+            return Reply::html(
+                503,
+                pages::error(
+                    "Sign-in unavailable",
+                    "No identity provider is configured for this site.",
+                    req.request_id,
+                    None,
+                ),
+            );
+        }
+        // SSO: an existing sign-in-host session through an IdP this site accepts.
+        if let Some(sso) = cookie(&req.cookies, SSO_COOKIE)
+            .and_then(|raw| SsoSession::open(&self.keys, raw, now).ok())
+        {
+            if accepted.contains(&sso.claims.idp.as_str()) {
+                return self.hand_to_site(&sso, site, &return_to, req.request_id, now);
+            }
+        }
+        let chosen = match req.query.get("idp") {
+            Some(name) if accepted.contains(&name) => name,
+            Some(_) => {
+                return Reply::html(
+                    400,
+                    pages::error(
+                        "Unknown provider",
+                        "This site does not accept that sign-in provider.",
+                        req.request_id,
+                        None,
+                    ),
+                )
+            }
+            None if accepted.len() == 1 => accepted[0],
+            None => {
+                let choices: Vec<Choice> = accepted
+                    .iter()
+                    .filter_map(|name| {
+                        let provider = self.provider(config, name)?;
+                        let query = form::encode(&[
+                            ("site", site.id()),
+                            ("return_to", &return_to),
+                            ("idp", name),
+                        ]);
+                        Some(Choice {
+                            name: provider.config().display_name.clone(),
+                            href: format!("/signin?{query}"),
+                        })
+                    })
+                    .collect();
+                let host = site.hosts.first().map_or("", String::as_str);
+                return Reply::html(200, pages::chooser(&site.name, host, &choices));
+            }
+        };
+        self.start_flow(config, chosen, site.id(), &return_to, req.request_id, now)
+            .await
+    }
+
+    async fn start_flow(
+        &self,
+        config: &Config,
+        idp: &str,
+        site_id: &str,
+        return_to: &str,
+        request_id: &str,
+        now: u64,
+    ) -> Reply {
+        let failed = || {
+            Reply::html(
+                502,
+                pages::error(
+                    "Sign-in unavailable",
+                    "The identity provider could not be reached. Try again in a moment.",
+                    request_id,
+                    None,
+                ),
+            )
+        };
+        let Some(provider) = self.provider(config, idp) else {
+            return failed();
+        };
+        let Ok(flow) = FlowState::start(&self.keys, idp, site_id, return_to, FLOW_TTL, now) else {
+            return failed();
+        };
+        let url = match provider
+            .authorize_url(&flow.state, &flow.nonce, &flow.pkce_verifier)
+            .await
+        {
+            Ok(url) => url,
+            Err(e) => {
+                tracing::warn!(request_id, idp, error = %e, "cannot start sign-in");
+                return failed();
+            }
+        };
+        match flow.set_cookie(&self.keys, now) {
+            Ok(cookie) => Reply::found(url).cookie(cookie),
+            Err(_) => failed(),
+        }
+    }
+
+    async fn callback(
+        &self,
+        req: &Request<'_>,
+        config: &Config,
+        policy: &Policy,
+        now: u64,
+    ) -> Reply {
+        let denied = |title: &str, message: &str| {
+            Reply::html(400, pages::error(title, message, req.request_id, None))
+        };
+        let Some(state) = req.query.get("state") else {
+            return denied(
+                "Sign-in failed",
+                "The identity provider's answer is incomplete. Start again from the site.",
+            );
+        };
+        let cookie_name = flow_cookie_name(state);
+        let flow = cookie(&req.cookies, &cookie_name)
+            .and_then(|raw| FlowState::open(&self.keys, raw, state, now).ok());
+        let Some(flow) = flow else {
+            return denied("Sign-in expired", "This sign-in was not started in this browser, or it took too long. Start again from the site.");
+        };
+        let clear = clear_cookie(&cookie_name);
+        if !self.used_states.first_use(state, flow.expires_at, now) {
+            return denied(
+                "Sign-in already used",
+                "This sign-in link was already used. Start again from the site.",
+            )
+            .cookie(clear);
+        }
+        if let Some(error) = req.query.get("error") {
+            tracing::info!(
+                request_id = req.request_id,
+                idp = flow.idp,
+                error,
+                "IdP refused sign-in"
+            );
+            return denied(
+                "Sign-in refused",
+                "The identity provider did not sign you in.",
+            )
+            .cookie(clear);
+        }
+        let (Some(code), Some(provider)) =
+            (req.query.get("code"), self.provider(config, &flow.idp))
+        else {
+            return denied(
+                "Sign-in failed",
+                "The identity provider's answer is incomplete.",
+            )
+            .cookie(clear);
+        };
+        let claims = match provider
+            .finish(code, &flow.pkce_verifier, &flow.nonce)
+            .await
+        {
+            Ok(claims) => claims,
+            Err(e) => {
+                tracing::warn!(request_id = req.request_id, idp = flow.idp, error = %e, "sign-in failed");
+                return Reply::html(
+                    502,
+                    pages::error(
+                        "Sign-in failed",
+                        "The identity provider's answer could not be verified.",
+                        req.request_id,
+                        None,
+                    ),
+                )
+                .cookie(clear);
+            }
+        };
+        let Some(site) = policy.site(&flow.site) else {
+            return denied(
+                "Unknown site",
+                "The site you were signing in to no longer exists.",
+            )
+            .cookie(clear);
+        };
+        let Ok(sso) = SsoSession::issue(
+            &self.keys,
+            claims,
+            &site.workspace.id,
+            self.times.lifetime,
+            now,
+        ) else {
+            return denied("Sign-in failed", "The session could not be created.").cookie(clear);
+        };
+        let reply = self
+            .hand_to_site(&sso, site, &flow.return_to, req.request_id, now)
+            .cookie(clear);
+        match sso.set_cookie(&self.keys, now) {
+            Ok(c) => reply.cookie(c),
+            Err(_) => reply,
+        }
+    }
+
+    /// Mints a one-time code for `site` and sends the browser to the site's callback.
+    fn hand_to_site(
+        &self,
+        sso: &SsoSession,
+        site: &policy::Site,
+        return_to: &str,
+        request_id: &str,
+        now: u64,
+    ) -> Reply {
+        let minted = sso
+            .site_session(&self.keys, site.id(), self.times, now)
+            .and_then(|s| self.codes.mint(site.id(), s, now));
+        let (Ok(code), Some(host)) = (minted, site.hosts.first()) else {
+            return Reply::html(
+                503,
+                pages::error(
+                    "Sign-in unavailable",
+                    "Try again in a moment.",
+                    request_id,
+                    None,
+                ),
+            );
+        };
+        let query = form::encode(&[("code", &code), ("return_to", return_to)]);
+        Reply::found(format!(
+            "{}/.sitegate/callback?{query}",
+            self.site_origin(host)
+        ))
+    }
+
+    async fn logout(&self, req: &Request<'_>, config: &Config) -> Reply {
+        let idp = cookie(&req.cookies, SSO_COOKIE)
+            .and_then(|raw| SsoSession::open(&self.keys, raw, now()).ok())
+            .map(|s| s.claims.idp);
+        let clear = clear_cookie(SSO_COOKIE);
+        if let Some(provider) = idp.and_then(|name| self.provider(config, &name)) {
+            if let Some(end) = provider.end_session_endpoint().await {
+                return Reply::found(end).cookie(clear);
+            }
+        }
+        Reply::html(200, pages::signed_out()).cookie(clear)
+    }
+}
+
+/// The members the development IdP offers, from every workspace that signs in through it.
+fn dev_users(policy: &Policy) -> Vec<DevUser> {
+    let mut users = Vec::new();
+    for ws in policy.workspaces().filter(|w| w.idp == "dev") {
+        for (email, role) in ws.members() {
+            users.push(DevUser {
+                email: email.to_string(),
+                note: format!("{} · {}", ws.name, role.as_str()),
+            });
+        }
+    }
+    users
+}
+
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}

@@ -1,0 +1,124 @@
+//! HTML of the sign-in pages: the provider chooser, sign-in errors, signed-out, and the
+//! development IdP's pages. Server-rendered, no script, escaped throughout.
+
+use super::dev_idp::DevUser;
+use super::form::Form;
+use crate::respond::escape_html as esc;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}}\
+a.button,button{{display:block;width:100%;margin:.5rem 0;padding:.7rem 1rem;font-size:1rem;border:1px solid #555;\
+border-radius:.4rem;background:#fff;color:#1a1a1a;text-align:left;text-decoration:none;cursor:pointer}}\
+.banner{{background:#fff3cd;border:1px solid #b58900;padding:.6rem .8rem;border-radius:.4rem}}\
+small{{color:#555}} input{{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box}}</style></head>\
+<body><main>{body}</main></body></html>\n",
+        title = esc(title),
+    )
+}
+
+/// One sign-in option on the chooser.
+pub struct Choice {
+    /// Provider display name.
+    pub name: String,
+    /// URL that starts sign-in with it.
+    pub href: String,
+}
+
+/// The provider chooser for a site.
+pub fn chooser(site_name: &str, site_host: &str, choices: &[Choice]) -> String {
+    let buttons: String = choices
+        .iter()
+        .map(|c| {
+            format!(
+                "<a class=\"button\" href=\"{}\">Continue with {}</a>",
+                esc(&c.href),
+                esc(&c.name)
+            )
+        })
+        .collect();
+    page(
+        "Sign in",
+        &format!(
+            "<h1>Sign in to {}</h1><p>You are signing in to open <strong>{}</strong>.</p>{buttons}",
+            esc(site_name),
+            esc(site_host)
+        ),
+    )
+}
+
+/// A sign-in failure explained in plain words, with the request id.
+pub fn error(title: &str, message: &str, request_id: &str, retry: Option<&str>) -> String {
+    let retry = retry
+        .map(|href| format!("<p><a href=\"{}\">Try signing in again</a></p>", esc(href)))
+        .unwrap_or_default();
+    page(
+        title,
+        &format!(
+            "<h1>{}</h1><p>{}</p>{retry}<p><small>Request id {}</small></p>",
+            esc(title),
+            esc(message),
+            esc(request_id)
+        ),
+    )
+}
+
+/// After logging out of the sign-in host.
+pub fn signed_out() -> String {
+    page(
+        "Signed out",
+        "<h1>You are signed out</h1><p>You can close this tab.</p>",
+    )
+}
+
+const DEV_BANNER: &str = "<p class=\"banner\"><strong>Development identity provider.</strong> For development and demos only: \
+anyone who can reach this page can sign in as anyone listed. Turn it off (<code>[dev_idp]</code>) in production.</p>";
+
+/// The development IdP's sign-in page: one button per listed member, or any email.
+pub fn dev_idp_authorize(query: &Form, users: &[DevUser]) -> String {
+    let hidden: String = [
+        "client_id",
+        "redirect_uri",
+        "state",
+        "nonce",
+        "code_challenge",
+        "code_challenge_method",
+        "scope",
+    ]
+    .iter()
+    .filter_map(|k| {
+        query
+            .get(k)
+            .map(|v| format!("<input type=\"hidden\" name=\"{k}\" value=\"{}\">", esc(v)))
+    })
+    .collect();
+    let buttons: String = users
+        .iter()
+        .map(|u| {
+            format!(
+                "<form method=\"post\" action=\"authorize\">{hidden}<input type=\"hidden\" name=\"email\" value=\"{email}\">\
+<button type=\"submit\">{email} <small>{note}</small></button></form>",
+                email = esc(&u.email),
+                note = esc(&u.note),
+            )
+        })
+        .collect();
+    page(
+        "Development sign-in",
+        &format!(
+            "{DEV_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
+<form method=\"post\" action=\"authorize\">{hidden}<label for=\"email\">Email</label>\
+<input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\"><button type=\"submit\">Sign in</button></form>"
+        ),
+    )
+}
+
+/// A development IdP error.
+pub fn dev_idp_error(message: &str) -> String {
+    page(
+        "Development sign-in",
+        &format!("{DEV_BANNER}<h1>Cannot sign in</h1><p>{}</p>", esc(message)),
+    )
+}

@@ -1,0 +1,65 @@
+//! What a sign-in endpoint answers, independent of pingora: the proxy writes it with
+//! `respond::reply`, and tests inspect it directly.
+
+use serde_json::Value;
+
+/// A response from a sign-in endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Location`, for redirects.
+    pub location: Option<String>,
+    /// `Set-Cookie` values.
+    pub cookies: Vec<String>,
+    /// `Content-Type` and body.
+    pub body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Reply {
+    /// A `302 Found` to `location`.
+    pub fn found(location: impl Into<String>) -> Reply {
+        Reply {
+            status: 302,
+            location: Some(location.into()),
+            cookies: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A `303 See Other` to `location` (after a POST).
+    pub fn see_other(location: impl Into<String>) -> Reply {
+        Reply {
+            status: 303,
+            ..Reply::found(location)
+        }
+    }
+
+    /// An HTML page.
+    pub fn html(status: u16, html: String) -> Reply {
+        Reply {
+            status,
+            location: None,
+            cookies: Vec::new(),
+            body: Some(("text/html; charset=utf-8", html.into_bytes())),
+        }
+    }
+
+    /// A JSON document.
+    pub fn json(status: u16, value: &Value) -> Reply {
+        let mut body = value.to_string().into_bytes();
+        body.push(b'\n');
+        Reply {
+            status,
+            location: None,
+            cookies: Vec::new(),
+            body: Some(("application/json", body)),
+        }
+    }
+
+    /// Adds a `Set-Cookie`.
+    pub fn cookie(mut self, set_cookie: String) -> Reply {
+        self.cookies.push(set_cookie);
+        self
+    }
+}

@@ -1,0 +1,145 @@
+//! The sign-in endpoints on every site host (`/.sitegate/login`, `/callback`, `/logout`,
+//! `/me`), reading a site's session cookie, and where a visitor who must sign in is sent.
+
+use policy::Site;
+use serde_json::json;
+
+use super::form;
+use super::host::cookie;
+use super::pages;
+use super::reply::Reply;
+use super::{now, Request, SignIn};
+use crate::auth::return_to::validate_return_to;
+use crate::auth::session::{clear_cookie, SiteSession, SITE_COOKIE};
+
+/// Path prefix reserved for the gateway on every site host.
+pub const RESERVED: &str = "/.sitegate/";
+
+/// A site session read from the request, and the refreshed cookie to send back when its idle
+/// deadline moved.
+pub struct Identified {
+    /// The session.
+    pub session: SiteSession,
+    /// `Set-Cookie` with the refreshed idle deadline, when it changed.
+    pub refreshed: Option<String>,
+}
+
+impl SignIn {
+    /// The visitor's session on `site`, if the request carries a valid one. A cookie of another
+    /// site, expired, tampered with or sealed by an unknown key is ignored (as if absent).
+    pub fn identify(&self, site: &Site, cookie_header: &str) -> Option<Identified> {
+        let raw = cookie(cookie_header, SITE_COOKIE)?;
+        let now = now();
+        let mut session = SiteSession::open(&self.keys, raw, site.id(), now).ok()?;
+        let refreshed = if session.touch(self.times, now) {
+            session.set_cookie(&self.keys, now).ok()
+        } else {
+            None
+        };
+        Some(Identified { session, refreshed })
+    }
+
+    /// Where to send a visitor who must sign in to `site`, coming back to `return_to`.
+    pub fn login_url(&self, site: &Site, return_to: &str) -> String {
+        let return_to = validate_return_to(return_to).unwrap_or_else(|_| "/".into());
+        format!(
+            "{}/signin?{}",
+            self.origin,
+            form::encode(&[("site", site.id()), ("return_to", &return_to)])
+        )
+    }
+
+    /// Handles `/.sitegate/*` on a site host.
+    pub fn handle_site(&self, req: &Request<'_>, site: &Site) -> Reply {
+        let now = now();
+        match (req.method, req.path) {
+            ("GET", "/.sitegate/login") => {
+                let return_to = req.query.get("return_to").unwrap_or("/");
+                Reply::found(self.login_url(site, return_to))
+            }
+            ("GET", "/.sitegate/callback") => self.site_callback(req, site, now),
+            ("GET" | "POST", "/.sitegate/logout") => {
+                let reply = if req.method == "POST" {
+                    Reply::see_other(format!("{}/logout", self.origin))
+                } else {
+                    Reply::found(format!("{}/logout", self.origin))
+                };
+                reply.cookie(clear_cookie(SITE_COOKIE))
+            }
+            ("GET", "/.sitegate/me") => match self.identify(site, &req.cookies) {
+                Some(who) => {
+                    let claims = &who.session.claims;
+                    let body = json!({
+                        "site": site.id(),
+                        "idp": claims.idp,
+                        "email": claims.email,
+                        "email_verified": claims.email_verified,
+                        "name": claims.name,
+                        "groups": claims.idp_groups,
+                        "expires_at": who.session.expires_at,
+                    });
+                    Reply::json(200, &body)
+                }
+                None => Reply::json(
+                    401,
+                    &json!({ "error": "login_required", "login_url": self.login_url(site, "/") }),
+                ),
+            },
+            _ => Reply::html(
+                404,
+                pages::error(
+                    "Not found",
+                    "There is nothing at this address.",
+                    req.request_id,
+                    None,
+                ),
+            ),
+        }
+    }
+
+    fn site_callback(&self, req: &Request<'_>, site: &Site, now: u64) -> Reply {
+        let Some(code) = req.query.get("code") else {
+            return Reply::html(
+                400,
+                pages::error(
+                    "Sign-in failed",
+                    "The sign-in link is incomplete.",
+                    req.request_id,
+                    None,
+                ),
+            );
+        };
+        let session = match self.codes.redeem(code, site.id(), now) {
+            Ok(session) => session,
+            Err(_) => {
+                let retry = self.login_url(site, req.query.get("return_to").unwrap_or("/"));
+                return Reply::html(
+                    400,
+                    pages::error(
+                        "Sign-in link expired",
+                        "This sign-in link was already used or has expired.",
+                        req.request_id,
+                        Some(&retry),
+                    ),
+                );
+            }
+        };
+        let return_to = req
+            .query
+            .get("return_to")
+            .and_then(|r| validate_return_to(r).ok())
+            .unwrap_or_else(|| "/".into());
+        match session.set_cookie(&self.keys, now) {
+            Ok(cookie) => Reply::found(return_to).cookie(cookie),
+            Err(_) => Reply::html(
+                500,
+                pages::error(
+                    "Sign-in failed",
+                    "The session could not be created.",
+                    req.request_id,
+                    None,
+                ),
+            ),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Glue between pingora sessions and the sign-in handlers: builds a `signin::Request` (reading
+//! a small form body for POSTs) and chooses redirect or 401 for visitors who must sign in.
+
+use std::sync::Arc;
+
+use pingora_error::{Error, ErrorType, Result};
+use pingora_proxy::Session;
+use policy::Site;
+use serde_json::json;
+
+use crate::access::{is_navigation, joined_cookies};
+use crate::proxy::RequestCtx;
+use crate::signin::form::Form;
+use crate::signin::reply::Reply;
+use crate::signin::{Request, SignIn};
+use crate::snapshot::Snapshot;
+
+/// Largest form body a sign-in endpoint reads.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+async fn request<'a>(
+    session: &'a mut Session,
+    ctx: &'a RequestCtx,
+) -> Result<(Request<'a>, String)> {
+    let body = if session.req_header().method == http::Method::POST {
+        read_form(session).await?
+    } else {
+        Form::default()
+    };
+    let req = session.req_header();
+    let path = req.uri.path().to_string();
+    let request = Request {
+        method: req.method.as_str(),
+        path: "",
+        query: Form::parse(req.uri.query().unwrap_or("").as_bytes()),
+        body,
+        cookies: joined_cookies(req),
+        authorization: req
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+        request_id: &ctx.request_id,
+        client_ip: ctx.client_ip,
+    };
+    Ok((request, path))
+}
+
+async fn read_form(session: &mut Session) -> Result<Form> {
+    let mut data = Vec::new();
+    while let Some(chunk) = session.read_request_body().await? {
+        data.extend_from_slice(&chunk);
+        if data.len() > MAX_FORM_BYTES {
+            return Error::e_explain(ErrorType::HTTPStatus(413), "sign-in form too large");
+        }
+    }
+    Ok(Form::parse(&data))
+}
+
+/// A request to the sign-in host.
+pub async fn host(
+    session: &mut Session,
+    ctx: &RequestCtx,
+    signin: &SignIn,
+    snapshot: &Arc<Snapshot>,
+) -> Result<Reply> {
+    let (mut req, path) = request(session, ctx).await?;
+    req.path = &path;
+    Ok(signin
+        .handle_host(&req, &snapshot.config, &snapshot.policy)
+        .await)
+}
+
+/// A request to `/.sitegate/*` on a site host.
+pub async fn site(
+    session: &mut Session,
+    ctx: &RequestCtx,
+    signin: &SignIn,
+    site: &Site,
+    path: &str,
+) -> Result<Reply> {
+    let (mut req, _) = request(session, ctx).await?;
+    req.path = path;
+    Ok(signin.handle_site(&req, site))
+}
+
+/// A visitor who must sign in: browsers are redirected, API callers get 401 JSON.
+pub fn login(session: &Session, login_url: String) -> Reply {
+    if is_navigation(session.req_header()) {
+        Reply::found(login_url)
+    } else {
+        Reply::json(
+            401,
+            &json!({ "error": "login_required", "message": "Sign in to use this site.", "login_url": login_url }),
+        )
+    }
+}
