@@ -126,26 +126,40 @@ impl GatewayBuilder {
             .expect("run sitegate check")
     }
 
-    /// Starts the gateway and waits until its admin listener answers.
-    pub fn start(self) -> Gateway {
-        let config = self.write();
-        let log = std::fs::File::create(self.dir.path().join("sitegate.log")).expect("log file");
-        let child = Command::new(sitegate_bin())
-            .arg("serve")
-            .arg("--config")
-            .arg(&config)
-            .env("SITEGATE_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(log.try_clone().expect("log handle"))
-            .spawn()
-            .expect("spawn sitegate");
-        let gateway = Gateway {
-            child,
-            builder: self,
-            config,
-        };
-        gateway.wait_ready();
-        gateway
+    /// Starts the gateway and waits until its admin listener answers as this process. Ports
+    /// are picked before the gateway binds them, so another test may take one first: then the
+    /// gateway exits, and it is started again on new ports.
+    pub fn start(mut self) -> Gateway {
+        for _ in 0..5 {
+            let config = self.write();
+            let log = std::fs::File::create(self.dir.path().join("sitegate.log")).expect("log file");
+            let child = Command::new(sitegate_bin())
+                .arg("serve")
+                .arg("--config")
+                .arg(&config)
+                .env("SITEGATE_LOG", "info")
+                .stdout(Stdio::null())
+                .stderr(log.try_clone().expect("log handle"))
+                .spawn()
+                .expect("spawn sitegate");
+            let mut gateway = Gateway { child, builder: self, config };
+            if gateway.wait_ready() {
+                return gateway;
+            }
+            let _ = gateway.child.kill();
+            let _ = gateway.child.wait();
+            let mut builder = std::mem::replace(&mut gateway.builder, GatewayBuilder::placeholder());
+            std::mem::forget(gateway);
+            builder.https = free_port();
+            builder.http = free_port();
+            builder.admin = free_port();
+            self = builder;
+        }
+        panic!("sitegate did not start in 5 attempts; last log:\n{}", std::fs::read_to_string(self.dir.path().join("sitegate.log")).unwrap_or_default());
+    }
+
+    fn placeholder() -> GatewayBuilder {
+        GatewayBuilder::new()
     }
 }
 
@@ -233,10 +247,15 @@ impl Gateway {
             .unwrap_or(0)
     }
 
-    fn wait_ready(&self) {
+    /// True once this gateway's admin listener answers; false if the process exited first.
+    fn wait_ready(&mut self) -> bool {
         let start = Instant::now();
         let addr = format!("127.0.0.1:{}", self.admin_port());
-        while start.elapsed() < Duration::from_secs(20) {
+        let me = format!("\"pid\":{}", self.child.id());
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
             if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
                 use std::io::{Read, Write};
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
@@ -246,15 +265,15 @@ impl Gateway {
                 {
                     let mut reply = String::new();
                     let _ = stream.read_to_string(&mut reply);
-                    if reply.starts_with("HTTP/1.1 200") {
-                        return;
+                    if reply.starts_with("HTTP/1.1 200") && reply.contains(&me) {
+                        return true;
                     }
                 }
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!(
-            "sitegate did not become ready within 20s; log:\n{}",
+            "sitegate did not become ready within 30s; log:\n{}",
             self.log()
         );
     }

@@ -66,8 +66,10 @@ impl Upstream {
     pub async fn start_tls(cert: &certs::CertSource) -> u16 {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-        let chain: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_file_iter(&cert.cert).expect("cert file").filter_map(Result::ok).collect();
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert.cert)
+            .expect("cert file")
+            .filter_map(Result::ok)
+            .collect();
         let key = PrivateKeyDer::from_pem_file(&cert.key).expect("key file");
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -78,13 +80,17 @@ impl Upstream {
             .expect("server config");
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind tls upstream");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind tls upstream");
         let port = listener.local_addr().expect("addr").port();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    let Ok(tls) = acceptor.accept(stream).await else { return };
+                    let Ok(tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
                     let io = hyper_util::rt::TokioIo::new(tls);
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(io, hyper::service::service_fn(handle))

@@ -43,12 +43,27 @@ async fn status(client: &e2e::Client, site: &str, path: &str) -> u16 {
 #[tokio::test]
 async fn modes_and_most_specific_path_rules_decide_for_anonymous_visitors() {
     let upstream = Upstream::start().await;
-    let gw = GatewayBuilder::new().rbac("acme", &rbac(&upstream)).extra("[dev_idp]\nenabled = true").start();
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .start();
     let client = gw.client();
-    assert_eq!(status(&client, "intranet", "/").await, 401, "workspace_all needs sign-in");
-    assert_eq!(status(&client, "intranet", "/api/public/status").await, 200, "a public path rule opens it");
+    assert_eq!(
+        status(&client, "intranet", "/").await,
+        302,
+        "workspace_all sends visitors to sign in"
+    );
+    assert_eq!(
+        status(&client, "intranet", "/api/public/status").await,
+        200,
+        "a public path rule opens it"
+    );
     assert_eq!(status(&client, "shop", "/").await, 200);
-    assert_eq!(status(&client, "shop", "/admin/orders").await, 401, "an admins_only rule closes it");
+    assert_eq!(
+        status(&client, "shop", "/admin/orders").await,
+        302,
+        "an admins_only rule closes it"
+    );
 
     let resp = client
         .http
@@ -57,14 +72,19 @@ async fn modes_and_most_specific_path_rules_decide_for_anonymous_visitors() {
         .send()
         .await
         .unwrap();
+    assert_eq!(resp.status(), 401, "API callers get 401 rather than a redirect");
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"], "login_required");
+    assert!(body["login_url"].as_str().unwrap().starts_with("https://auth.test.localhost:"), "{body}");
 }
 
 #[tokio::test]
 async fn sec_14_normalization_cannot_move_a_request_out_of_a_rule() {
     let upstream = Upstream::start().await;
-    let gw = GatewayBuilder::new().rbac("acme", &rbac(&upstream)).extra("[dev_idp]\nenabled = true").start();
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .start();
     let client = gw.client();
     // reqwest normalizes dot segments itself, so send the raw paths over a raw connection.
     for path in [
@@ -74,26 +94,56 @@ async fn sec_14_normalization_cannot_move_a_request_out_of_a_rule() {
         "/api/public/.%2e/secret",
         "//api/public/../../secret",
     ] {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host("intranet"));
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            host("intranet")
+        );
         let (ca, name) = (gw.ca_pem(), host("intranet"));
-        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request).await.unwrap();
-        assert!(reply.starts_with("HTTP/1.1 401"), "{path} escaped the public rule: {reply}");
+        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
+            .await
+            .unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 302"),
+            "{path} escaped the public rule: {reply}"
+        );
     }
-    for path in ["/api%2Fpublic/x", "/api/public%2F..%2Fsecret", "/api/public/..%5Csecret", "/api/public\\..\\secret"] {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host("intranet"));
+    for path in [
+        "/api%2Fpublic/x",
+        "/api/public%2F..%2Fsecret",
+        "/api/public/..%5Csecret",
+        "/api/public\\..\\secret",
+    ] {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            host("intranet")
+        );
         let (ca, name) = (gw.ca_pem(), host("intranet"));
-        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request).await.unwrap();
-        assert!(reply.starts_with("HTTP/1.1 400"), "{path} must be refused: {reply}");
+        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
+            .await
+            .unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 400"),
+            "{path} must be refused: {reply}"
+        );
     }
     // The backend receives the normalized path the rules saw, query kept.
-    let request = format!("GET /api/public/./x//y/../z?q=1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host("intranet"));
+    let request = format!(
+        "GET /api/public/./x//y/../z?q=1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        host("intranet")
+    );
     let (ca, name) = (gw.ca_pem(), host("intranet"));
-    let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request).await.unwrap();
+    let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
+        .await
+        .unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
-    let echo: serde_json::Value = serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let echo: serde_json::Value =
+        serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{e}: {body}"));
     assert_eq!(echo["path"], "/api/public/x/z");
     assert_eq!(echo["query"], "q=1");
     // Fragments never reach the server; a query cannot carry a path.
-    assert_eq!(status(&client, "intranet", "/secret?/api/public/x").await, 401);
+    assert_eq!(
+        status(&client, "intranet", "/secret?/api/public/x").await,
+        302
+    );
 }

@@ -177,8 +177,15 @@ async fn refused_upstream_is_502_and_slow_upstream_is_504() {
 async fn https_upstreams_are_verified_against_the_configured_cas() {
     let builder = e2e::GatewayBuilder::new();
     let ca = certs::DevCa::load_or_create(&builder.dir().join("upstream-ca")).unwrap();
-    let good = ca.issue_to_files(&["localhost".to_string()], &builder.dir().join("good")).unwrap();
-    let wrong_name = ca.issue_to_files(&["someone-else.test".to_string()], &builder.dir().join("bad")).unwrap();
+    let good = ca
+        .issue_to_files(&["localhost".to_string()], &builder.dir().join("good"))
+        .unwrap();
+    let wrong_name = ca
+        .issue_to_files(
+            &["someone-else.test".to_string()],
+            &builder.dir().join("bad"),
+        )
+        .unwrap();
     let good_port = Upstream::start_tls(&good).await;
     let wrong_port = Upstream::start_tls(&wrong_name).await;
     // "localhost" resolves to 127.0.0.1 here; the certificate name is what is verified.
@@ -190,9 +197,21 @@ async fn https_upstreams_are_verified_against_the_configured_cas() {
     let gw = builder
         .rbac("acme", &rbac)
         .extra("[dev_idp]\nenabled = true")
-        .extra(&format!("[proxy]\nupstream_ca_file = \"{}\"", ca.ca_path().display()))
+        .extra(&format!(
+            "[proxy]\nupstream_ca_file = \"{}\"",
+            ca.ca_path().display()
+        ))
         .start();
     let client = gw.client();
-    assert_eq!(client.get(&host("good"), "/").await.status(), 200, "{}", gw.log());
-    assert_eq!(client.get(&host("wrong"), "/").await.status(), 502, "a certificate for another name must be refused");
+    assert_eq!(
+        client.get(&host("good"), "/").await.status(),
+        200,
+        "{}",
+        gw.log()
+    );
+    assert_eq!(
+        client.get(&host("wrong"), "/").await.status(),
+        502,
+        "a certificate for another name must be refused"
+    );
 }
