@@ -3,10 +3,12 @@
 
 pub mod client;
 pub mod gateway;
+pub mod signin;
 pub mod upstream;
 
 pub use client::{raw_https_request, Client};
 pub use gateway::{Gateway, GatewayBuilder};
+pub use signin::Browser;
 pub use upstream::Upstream;
 
 /// A free TCP port on 127.0.0.1 (bound, then released for the gateway to take).

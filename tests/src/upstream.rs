@@ -170,6 +170,16 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
                 "{{\"bytes\":{total},\"checksum\":{checksum}}}"
             )))
         }
+        "/set-cookies" => {
+            let url = reqwest::Url::parse(&format!("http://x{}", req.uri())).expect("uri");
+            let mut response = Response::builder();
+            for (k, v) in url.query_pairs() {
+                if k == "c" {
+                    response = response.header("set-cookie", v.as_ref());
+                }
+            }
+            response.body(full("cookies set"))
+        }
         "/slow" => {
             tokio::time::sleep(Duration::from_millis(query_number(&req, "ms"))).await;
             Response::builder().body(full("slow done"))

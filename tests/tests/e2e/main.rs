@@ -8,5 +8,6 @@ mod proxying;
 mod reload;
 mod routing;
 mod shutdown;
+mod signin;
 mod support;
 mod tls;
