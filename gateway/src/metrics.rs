@@ -15,7 +15,7 @@ static REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
         "Requests handled, by site, status class and outcome.",
         &["site", "status", "outcome"]
     )
-    .unwrap_or_else(|e| unreachable_metric(e))
+    .unwrap_or_else(unreachable_metric)
 });
 
 static DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
@@ -25,7 +25,7 @@ static DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
         &["site"],
         vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]
     )
-    .unwrap_or_else(|e| unreachable_metric(e))
+    .unwrap_or_else(unreachable_metric)
 });
 
 static RELOADS: LazyLock<IntCounterVec> = LazyLock::new(|| {
@@ -34,7 +34,7 @@ static RELOADS: LazyLock<IntCounterVec> = LazyLock::new(|| {
         "Config reloads, by result (ok or error).",
         &["result"]
     )
-    .unwrap_or_else(|e| unreachable_metric(e))
+    .unwrap_or_else(unreachable_metric)
 });
 
 /// A metric with a fixed, valid definition failed to register: only possible by registering

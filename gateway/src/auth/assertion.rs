@@ -178,19 +178,4 @@ impl AssertionCache {
             .retain(|_, c| c.exp.saturating_sub(now) >= REFRESH_WHEN_LEFT);
         before.saturating_sub(self.entries.len())
     }
-
-    /// Forgets a session's token (at logout).
-    pub fn forget(&self, session_id: &str) {
-        self.entries.remove(session_id);
-    }
-
-    /// Sessions cached.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when nothing is cached.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }

@@ -16,10 +16,6 @@ use ring::{digest, hmac};
 use super::keys::KeyRing;
 use super::{b64, random_array, AuthError};
 
-/// How long a code is valid unless configured otherwise.
-pub const DEFAULT_CODE_TTL: Duration = Duration::from_secs(30);
-/// Most codes outstanding at once unless configured otherwise.
-pub const DEFAULT_CAPACITY: usize = 100_000;
 /// Length of a code as minted (32 bytes, base64url without padding).
 pub const CODE_LEN: usize = 43;
 
@@ -95,16 +91,6 @@ impl<T> CodeStore<T> {
         before.saturating_sub(self.pending.len())
     }
 
-    /// Codes outstanding (expired ones included until swept).
-    pub fn len(&self) -> usize {
-        self.pending.len()
-    }
-
-    /// True when no code is outstanding.
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
-
     fn slot(&self, code: &str) -> [u8; 32] {
         let tag = hmac::sign(&self.key, code.as_bytes());
         let mut slot = [0u8; 32];
@@ -163,15 +149,5 @@ impl ReplayGuard {
         let before = self.seen.len();
         self.seen.retain(|_, exp| now < *exp);
         before.saturating_sub(self.seen.len())
-    }
-
-    /// Values remembered.
-    pub fn len(&self) -> usize {
-        self.seen.len()
-    }
-
-    /// True when nothing is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
     }
 }

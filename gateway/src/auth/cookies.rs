@@ -6,8 +6,6 @@
 #[cfg(test)]
 mod tests;
 
-use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
-
 /// Why a backend's `Set-Cookie` was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -68,24 +66,6 @@ pub fn check_set_cookie(value: &[u8], site_host: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Removes the `Set-Cookie` values that `check_set_cookie` refuses; returns how many.
-pub fn filter_set_cookies(headers: &mut HeaderMap, site_host: &str) -> usize {
-    let all: Vec<HeaderValue> = headers.get_all(SET_COOKIE).iter().cloned().collect();
-    let kept: Vec<HeaderValue> = all
-        .iter()
-        .filter(|v| check_set_cookie(v.as_bytes(), site_host).is_ok())
-        .cloned()
-        .collect();
-    let refused = all.len() - kept.len();
-    if refused > 0 {
-        headers.remove(SET_COOKIE);
-        for v in kept {
-            headers.append(SET_COOKIE, v);
-        }
-    }
-    refused
-}
-
 /// True when a `Cookie` header carries any of the gateway's cookies.
 pub fn has_gateway_cookie(cookie_header: &str) -> bool {
     cookie_header
@@ -101,43 +81,4 @@ pub fn strip_gateway_cookies(cookie_header: &str) -> Option<String> {
         .filter(|pair| !pair.is_empty() && !is_gateway_cookie(effective_name(pair)))
         .collect();
     (!kept.is_empty()).then(|| kept.join("; "))
-}
-
-/// Strips the gateway's cookies from every `Cookie` header (HTTP/2 may send several),
-/// leaving one joined header or none. Values that are not UTF-8 are dropped whole when
-/// they might hide a gateway cookie. Returns true when anything changed.
-pub fn strip_gateway_cookies_in(headers: &mut HeaderMap) -> bool {
-    let needs = headers
-        .get_all(COOKIE)
-        .iter()
-        .any(|v| v.to_str().map_or(true, has_gateway_cookie));
-    if !needs {
-        return false;
-    }
-    let kept: Vec<String> = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(strip_gateway_cookies)
-        .collect();
-    headers.remove(COOKIE);
-    if !kept.is_empty() {
-        if let Ok(v) = HeaderValue::try_from(kept.join("; ")) {
-            headers.insert(COOKIE, v);
-        }
-    }
-    true
-}
-
-/// Values of the cookie named exactly `name` across all `Cookie` headers, in order.
-pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(move |pair| {
-            let (n, v) = pair.split_once('=')?;
-            (n.trim() == name).then(|| v.trim())
-        })
 }

@@ -72,25 +72,15 @@ fn same_normalized(name: &[u8], canonical: &[u8]) -> bool {
     })
 }
 
-/// The identity headers present in `headers` (each name once, however often it repeats).
-/// Read `oai-sites-authorization` before stripping: it is one of them. Use this with
-/// header types that must be edited through their own methods (case maps).
+/// The identity headers present in `headers` (each name once, however often it repeats),
+/// for the caller to remove through its own header API (`headers::strip_identity`).
+/// Read `oai-sites-authorization` before stripping: it is one of them.
 pub fn identity_header_names(headers: &HeaderMap) -> Vec<HeaderName> {
     headers
         .keys()
         .filter(|n| is_identity_header(n.as_str()))
         .cloned()
         .collect()
-}
-
-/// Removes every identity header (all values of each) from `headers`; returns how many
-/// distinct names were removed.
-pub fn strip_identity_headers(headers: &mut HeaderMap) -> usize {
-    let names = identity_header_names(headers);
-    for name in &names {
-        headers.remove(name);
-    }
-    names.len()
 }
 
 /// Who the backend is told is asking.

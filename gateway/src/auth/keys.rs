@@ -31,8 +31,6 @@ pub const SECRET_FILE: &str = "secret.json";
 pub struct SessionKey {
     /// Key id, carried in the cookie header.
     pub id: u32,
-    /// Unix time the key was made.
-    pub created_at: u64,
     pub(crate) key: LessSafeKey,
 }
 
@@ -40,8 +38,6 @@ pub struct SessionKey {
 pub struct SigningKey {
     /// The JWK thumbprint (RFC 7638), used as `kid`.
     pub kid: String,
-    /// Unix time the key was made.
-    pub created_at: u64,
     pub(crate) pair: EcdsaKeyPair,
 }
 
@@ -165,11 +161,6 @@ impl KeyRing {
         self.session.iter().find(|k| k.id == id)
     }
 
-    /// Ids of the cookie keys, newest first.
-    pub fn session_key_ids(&self) -> Vec<u32> {
-        self.session.iter().map(|k| k.id).collect()
-    }
-
     /// The key that signs new assertions.
     pub fn signing_key(&self) -> &SigningKey {
         &self.signing[0]
@@ -205,11 +196,6 @@ impl SigningKey {
             .sign(rng, message)
             .map(|s| s.as_ref().to_vec())
             .map_err(|_| AuthError::Crypto("ES256 signing"))
-    }
-
-    /// The public key: the uncompressed P-256 point.
-    pub fn public_key(&self) -> &[u8] {
-        self.pair.public_key().as_ref()
     }
 
     /// The public key as a JWK with `kid`, `use: sig` and `alg: ES256`.
@@ -291,7 +277,6 @@ fn session_key(k: &StoredKey, path: &Path) -> Result<SessionKey, AuthError> {
         .map_err(|_| bad(path, "a key is not a valid AES-256 key"))?;
     Ok(SessionKey {
         id,
-        created_at: k.created_at,
         key: LessSafeKey::new(unbound),
     })
 }
@@ -302,7 +287,6 @@ fn signing_key(k: &StoredKey, path: &Path, rng: &SystemRandom) -> Result<Signing
         .map_err(|_| bad(path, "a key is not a P-256 PKCS#8 private key"))?;
     Ok(SigningKey {
         kid: thumbprint(&pair),
-        created_at: k.created_at,
         pair,
     })
 }

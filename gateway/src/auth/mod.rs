@@ -1,8 +1,6 @@
 //! Building blocks of sign-in: keys, sealed cookies, one-time codes, `return_to` checks,
 //! identity headers and assertions, backend cookie filtering and rate limits. Pure: no
 //! pingora types, time passed in by the caller so tests can cover expiry without sleeping.
-// Removed when the sign-in flow is wired (issue 4).
-#![allow(dead_code)]
 
 pub mod assertion;
 pub mod code;
@@ -18,11 +16,10 @@ pub mod session;
 mod testutil;
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SecureRandom;
 
 /// Why a sign-in building block refused its input or could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -106,27 +103,12 @@ impl Drop for Secret32 {
     }
 }
 
-/// Seconds since the Unix epoch now (0 if the clock is before 1970).
-pub fn unix_now() -> u64 {
-    unix_time(SystemTime::now())
-}
-
-/// Seconds since the Unix epoch at `t` (0 before 1970).
-pub fn unix_time(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// `n` random bytes, base64url without padding: ids, states, nonces, PKCE verifiers.
 pub fn random_token(rng: &dyn SecureRandom, n: usize) -> Result<String, AuthError> {
     let mut buf = vec![0u8; n];
     rng.fill(&mut buf)
         .map_err(|_| AuthError::Crypto("random generator"))?;
     Ok(b64(&buf))
-}
-
-/// A fresh system random generator (cheap: it holds no state).
-pub fn system_rng() -> SystemRandom {
-    SystemRandom::new()
 }
 
 pub(crate) fn random_array<const N: usize>(rng: &dyn SecureRandom) -> Result<[u8; N], AuthError> {

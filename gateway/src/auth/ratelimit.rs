@@ -89,16 +89,6 @@ impl RateLimiter {
         });
         before.saturating_sub(self.buckets.len())
     }
-
-    /// Clients tracked.
-    pub fn len(&self) -> usize {
-        self.buckets.len()
-    }
-
-    /// True when no client is tracked.
-    pub fn is_empty(&self) -> bool {
-        self.buckets.is_empty()
-    }
 }
 
 impl Default for RateLimiter {

@@ -7,12 +7,11 @@ mod tests;
 use std::time::Duration;
 
 use policy::UserPrincipal;
-use ring::digest;
 use serde::{Deserialize, Serialize};
 
 use super::keys::KeyRing;
 use super::seal::{self, Sealed};
-use super::{b64, random_token, AuthError};
+use super::{random_token, AuthError};
 
 /// The site session cookie, host-only on each site's hostname.
 pub const SITE_COOKIE: &str = "__Host-sitegate";
@@ -304,11 +303,6 @@ impl FlowState {
             created_at: now,
             expires_at: now.saturating_add(ttl),
         })
-    }
-
-    /// The PKCE S256 challenge: base64url(SHA-256(verifier)).
-    pub fn pkce_challenge(&self) -> String {
-        b64(digest::digest(&digest::SHA256, self.pkce_verifier.as_bytes()).as_ref())
     }
 
     /// The name of this flow's cookie.

@@ -1,11 +1,14 @@
 use super::*;
 use crate::auth::testutil::{ring, T0};
 
+/// The code lifetime the gateway configures (30 s).
+const CODE_TTL: Duration = Duration::from_secs(30);
+
 const SITE_A: &str = "acme/crm";
 const SITE_B: &str = "acme/wiki";
 
 fn store(keys: &KeyRing) -> CodeStore<String> {
-    CodeStore::new(keys, DEFAULT_CODE_TTL, 16)
+    CodeStore::new(keys, CODE_TTL, 16)
 }
 
 #[test]
@@ -18,7 +21,7 @@ fn code_redeems_once_for_its_site() {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     assert_eq!(codes.redeem(&code, SITE_A, T0 + 1).expect("redeem"), "ana");
-    assert!(codes.is_empty());
+    assert!(codes.pending.is_empty());
 }
 
 #[test]
@@ -105,7 +108,7 @@ fn stores_no_code_in_the_clear_and_codes_differ() {
 #[test]
 fn sweep_and_capacity_bound_memory() {
     let (_d, keys) = ring();
-    let codes = CodeStore::new(&keys, DEFAULT_CODE_TTL, 3);
+    let codes = CodeStore::new(&keys, CODE_TTL, 3);
     for _ in 0..3 {
         codes.mint(SITE_A, 0u8, T0).expect("mint");
     }
@@ -115,7 +118,7 @@ fn sweep_and_capacity_bound_memory() {
     ));
     // Once the old ones expire, minting sweeps them.
     assert!(codes.mint(SITE_A, 0u8, T0 + 30).is_ok());
-    assert_eq!(codes.len(), 1);
+    assert_eq!(codes.pending.len(), 1);
     assert_eq!(codes.sweep(T0 + 60), 1);
 }
 
@@ -127,7 +130,7 @@ fn sec_09_replay_guard_refuses_second_use() {
     assert!(guard.first_use("state-2", T0 + 600, T0 + 1));
     assert!(!guard.first_use("state-3", T0, T0), "already expired");
     assert_eq!(guard.sweep(T0 + 600), 2);
-    assert!(guard.is_empty());
+    assert!(guard.seen.is_empty());
 }
 
 #[test]
@@ -137,5 +140,5 @@ fn replay_guard_fails_closed_when_full() {
     assert!(guard.first_use("b", T0 + 10, T0));
     assert!(!guard.first_use("c", T0 + 10, T0), "full of live values");
     assert!(guard.first_use("c", T0 + 20, T0 + 10), "expired ones swept");
-    assert_eq!(guard.len(), 1);
+    assert_eq!(guard.seen.len(), 1);
 }

@@ -93,9 +93,9 @@ fn table_is_bounded_and_swept() {
         limiter.check(ip("192.0.2.3"), later).is_ok(),
         "refilled buckets swept"
     );
-    assert_eq!(limiter.len(), 1);
+    assert_eq!(limiter.buckets.len(), 1);
     assert_eq!(limiter.sweep(later + Duration::from_secs(2)), 1);
-    assert!(limiter.is_empty());
+    assert!(limiter.buckets.is_empty());
 }
 
 #[test]
