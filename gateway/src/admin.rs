@@ -32,8 +32,11 @@ impl ServeHttp for Admin {
                 (
                     200,
                     "application/json",
-                    format!("{{\"status\":\"ok\",\"sites\":{sites},\"pid\":{}}}\n", std::process::id())
-                        .into_bytes(),
+                    format!(
+                        "{{\"status\":\"ok\",\"sites\":{sites},\"pid\":{}}}\n",
+                        std::process::id()
+                    )
+                    .into_bytes(),
                 )
             }
             "/metrics" => (200, "text/plain; version=0.0.4", metrics::render()),

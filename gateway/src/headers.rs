@@ -16,20 +16,25 @@ pub fn strip_identity(req: &mut RequestHeader) {
 }
 
 /// Removes the gateway's cookies from the `Cookie` header(s) before the backend sees them
-/// (line 4); other cookies pass unchanged.
+/// (line 4); other cookies pass unchanged. A value that is not valid UTF-8 cannot be checked,
+/// so it is dropped whole.
 pub fn strip_gateway_cookies(req: &mut RequestHeader) -> Result<()> {
-    let values: Vec<String> = req
+    let values: Vec<Option<&str>> = req
         .headers
         .get_all(COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .map(|v| v.to_str().ok())
         .collect();
-    if !values.iter().any(|v| cookies::has_gateway_cookie(v)) {
+    let clean = values
+        .iter()
+        .all(|v| v.is_some_and(|v| !cookies::has_gateway_cookie(v)));
+    if clean {
         return Ok(());
     }
     let kept: Vec<String> = values
-        .iter()
-        .filter_map(|v| cookies::strip_gateway_cookies(v))
+        .into_iter()
+        .flatten()
+        .filter_map(cookies::strip_gateway_cookies)
         .collect();
     req.remove_header(&COOKIE);
     if !kept.is_empty() {
@@ -55,4 +60,44 @@ pub fn filter_set_cookies(resp: &mut ResponseHeader, site_host: &str) -> Result<
         }
     }
     Ok(dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use pingora_http::RequestHeader;
+
+    use super::strip_gateway_cookies;
+
+    fn cookies_after(values: &[&[u8]]) -> Vec<String> {
+        let mut req = RequestHeader::build("GET", b"/", None).unwrap();
+        for v in values {
+            req.append_header("cookie", http::HeaderValue::from_bytes(v).unwrap())
+                .unwrap();
+        }
+        strip_gateway_cookies(&mut req).unwrap();
+        req.headers
+            .get_all("cookie")
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn sec_04_gateway_cookies_are_removed_and_others_kept() {
+        assert_eq!(
+            cookies_after(&[b"a=1; __Host-sitegate=secret; b=2"]),
+            ["a=1; b=2"]
+        );
+        assert_eq!(
+            cookies_after(&[b"__Host-sitegate=secret"]),
+            Vec::<String>::new()
+        );
+        assert_eq!(cookies_after(&[b"a=1"]), ["a=1"]);
+    }
+
+    #[test]
+    fn sec_04_a_cookie_value_that_is_not_utf8_is_dropped_whole() {
+        let after = cookies_after(&[b"a=1", b"x=\xff; __Host-sitegate=secret"]);
+        assert_eq!(after, ["a=1"]);
+    }
 }

@@ -32,6 +32,11 @@ use std::sync::Arc;
 
 use clap::Parser;
 
+/// The allocator: the proxy path allocates many small, short-lived buffers, which mimalloc
+/// serves markedly faster than the system allocator (see bench/proxy.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cli::{CaCommand, Cli, Command};
 pub use error::GatewayError;
 use snapshot::{ConfigSource, Store};

@@ -13,6 +13,7 @@ use crate::demo::DemoBackend;
 use crate::proxy::Gateway;
 use crate::reload::Reloader;
 use crate::shutdown::Signals;
+use crate::signin::sweeper::Sweeper;
 use crate::signin::SignIn;
 use crate::snapshot::Store;
 use crate::{tls, GatewayError};
@@ -22,24 +23,19 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let snapshot = store.load();
     let config = &snapshot.config;
 
-    let mut conf = ServerConf::default();
-    conf.threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    conf.grace_period_seconds = Some(config.shutdown_grace.as_secs_f64().ceil() as u64);
-    conf.graceful_shutdown_timeout_seconds = Some(1);
-    conf.pid_file = config
-        .state_dir
-        .join("sitegate.pid")
-        .to_string_lossy()
-        .into_owned();
-    conf.ca_file = config
-        .upstream_ca_file
-        .as_ref()
-        .map(|p| p.to_string_lossy().into_owned());
-    conf.upgrade_sock = config
-        .state_dir
-        .join("upgrade.sock")
-        .to_string_lossy()
-        .into_owned();
+    let state_file = |name: &str| config.state_dir.join(name).to_string_lossy().into_owned();
+    let conf = ServerConf {
+        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        grace_period_seconds: Some(config.shutdown_grace.as_secs_f64().ceil() as u64),
+        graceful_shutdown_timeout_seconds: Some(1),
+        pid_file: state_file("sitegate.pid"),
+        upgrade_sock: state_file("upgrade.sock"),
+        ca_file: config
+            .upstream_ca_file
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
+        ..ServerConf::default()
+    };
     let mut server = Server::new_with_opt_and_conf(None, conf);
     server.bootstrap();
 
@@ -47,7 +43,7 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let signin = Arc::new(SignIn::new(config, dev_ca_pem.as_deref())?);
     let mut sites = pingora_proxy::http_proxy_service_with_name(
         &server.configuration,
-        Gateway::new(store.clone(), signin),
+        Gateway::new(store.clone(), signin.clone()),
         "sites",
     );
     sites.add_tls_with_settings(
@@ -71,6 +67,7 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
         server.add_service(demo);
     }
     server.add_service(background_service("reload", Reloader::new(store.clone())));
+    server.add_service(background_service("sign-in sweeper", Sweeper(signin)));
 
     tracing::info!(
         https = %config.listen.https,

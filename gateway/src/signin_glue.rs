@@ -40,7 +40,6 @@ async fn request<'a>(
             .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
         request_id: &ctx.request_id,
-        client_ip: ctx.client_ip,
     };
     Ok((request, path))
 }
@@ -56,6 +55,13 @@ async fn read_form(session: &mut Session) -> Result<Form> {
     Ok(Form::parse(&data))
 }
 
+/// The answer to a client over its sign-in rate limit (SECURITY-CHECKLIST line 22).
+fn too_many(ctx: &RequestCtx) -> Reply {
+    let message = "Too many sign-in requests from your network. Wait a minute and try again.";
+    let page = crate::signin::pages::error("Too many attempts", message, &ctx.request_id, None);
+    Reply::html(429, page)
+}
+
 /// A request to the sign-in host.
 pub async fn host(
     session: &mut Session,
@@ -63,6 +69,9 @@ pub async fn host(
     signin: &SignIn,
     snapshot: &Arc<Snapshot>,
 ) -> Result<Reply> {
+    if !signin.allow_client(ctx.client_ip) {
+        return Ok(too_many(ctx));
+    }
     let (mut req, path) = request(session, ctx).await?;
     req.path = &path;
     Ok(signin
@@ -78,6 +87,9 @@ pub async fn site(
     site: &Site,
     path: &str,
 ) -> Result<Reply> {
+    if !signin.allow_client(ctx.client_ip) {
+        return Ok(too_many(ctx));
+    }
     let (mut req, _) = request(session, ctx).await?;
     req.path = path;
     Ok(signin.handle_site(&req, site))

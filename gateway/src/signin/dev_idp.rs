@@ -12,6 +12,7 @@ use serde_json::json;
 use super::form::Form;
 use super::pages;
 use super::reply::Reply;
+use super::Request;
 use crate::auth::keys::KeyRing;
 use crate::auth::{b64, jws, random_token};
 
@@ -69,22 +70,18 @@ impl DevIdp {
     /// Handles a request under [`PREFIX`]; `None` for paths it does not serve.
     pub fn handle(
         &self,
-        method: &str,
-        path: &str,
-        query: &Form,
-        body: &Form,
-        authorization: Option<&str>,
+        req: &Request<'_>,
         users: &[DevUser],
         keys: &KeyRing,
         now: u64,
     ) -> Option<Reply> {
-        let rest = path.strip_prefix(PREFIX)?;
-        Some(match (method, rest) {
+        let rest = req.path.strip_prefix(PREFIX)?;
+        Some(match (req.method, rest) {
             ("GET", "/.well-known/openid-configuration") => Reply::json(200, &self.discovery()),
             ("GET", "/jwks") => Reply::json(200, &keys.jwks()),
-            ("GET", "/authorize") => self.authorize_page(query, users),
-            ("POST", "/authorize") => self.approve(body, keys, now),
-            ("POST", "/token") => self.token(body, authorization, keys, now),
+            ("GET", "/authorize") => self.authorize_page(&req.query, users),
+            ("POST", "/authorize") => self.approve(&req.body, keys, now),
+            ("POST", "/token") => self.token(&req.body, req.authorization, keys, now),
             _ => return None,
         })
     }

@@ -20,16 +20,7 @@ impl SignIn {
         if req.path.starts_with(dev_idp::PREFIX) {
             if let Some(dev) = &self.dev {
                 let users = dev_users(policy);
-                if let Some(reply) = dev.handle(
-                    req.method,
-                    req.path,
-                    &req.query,
-                    &req.body,
-                    req.authorization,
-                    &users,
-                    &self.keys,
-                    now,
-                ) {
+                if let Some(reply) = dev.handle(req, &users, &self.keys, now) {
                     return reply;
                 }
             }

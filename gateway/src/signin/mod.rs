@@ -9,6 +9,7 @@ pub mod oidc;
 pub mod pages;
 pub mod reply;
 pub mod site;
+pub mod sweeper;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -18,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::auth::assertion::AssertionCache;
 use crate::auth::code::{CodeStore, ReplayGuard};
 use crate::auth::keys::KeyRing;
+use crate::auth::ratelimit::RateLimiter;
 use crate::auth::session::{SessionTimes, SiteSession};
 use crate::auth::AuthError;
 use crate::config::{ClientSecret, Config, IdpConfig};
@@ -44,8 +46,6 @@ pub struct Request<'a> {
     pub authorization: Option<&'a str>,
     /// The request id, for error pages.
     pub request_id: &'a str,
-    /// The client's address, for rate limits.
-    pub client_ip: Option<IpAddr>,
 }
 
 /// The sign-in service: keys, codes, the flow replay guard, the IdP clients.
@@ -54,6 +54,7 @@ pub struct SignIn {
     codes: CodeStore<SiteSession>,
     used_states: ReplayGuard,
     assertions: AssertionCache,
+    limiter: RateLimiter,
     dev: Option<dev_idp::DevIdp>,
     providers: RwLock<HashMap<String, (String, Arc<Provider>)>>,
     origin: String,
@@ -113,6 +114,7 @@ impl SignIn {
             codes: CodeStore::new(&keys, Duration::from_secs(30), 100_000),
             used_states: ReplayGuard::new(100_000),
             assertions: AssertionCache::new(Duration::from_secs(300), 100_000),
+            limiter: RateLimiter::default(),
             keys,
             dev,
             providers: RwLock::new(HashMap::new()),
@@ -146,6 +148,20 @@ impl SignIn {
     /// Signed identity assertions, cached per session.
     pub fn assertions(&self) -> &AssertionCache {
         &self.assertions
+    }
+
+    /// Whether `ip` may make another sign-in request now (SECURITY-CHECKLIST line 22).
+    pub fn allow_client(&self, ip: Option<IpAddr>) -> bool {
+        ip.is_none_or(|ip| self.limiter.check(ip, std::time::Instant::now()).is_ok())
+    }
+
+    /// Drops expired codes, used states, cached assertions and idle rate-limit buckets.
+    pub fn sweep(&self) {
+        let now = now();
+        self.codes.sweep(now);
+        self.used_states.sweep(now);
+        self.assertions.sweep(now);
+        self.limiter.sweep(std::time::Instant::now());
     }
 
     /// `https://<host>[:port]` of a site.
