@@ -132,7 +132,8 @@ impl GatewayBuilder {
     pub fn start(mut self) -> Gateway {
         for _ in 0..5 {
             let config = self.write();
-            let log = std::fs::File::create(self.dir.path().join("sitegate.log")).expect("log file");
+            let log =
+                std::fs::File::create(self.dir.path().join("sitegate.log")).expect("log file");
             let child = Command::new(sitegate_bin())
                 .arg("serve")
                 .arg("--config")
@@ -142,20 +143,28 @@ impl GatewayBuilder {
                 .stderr(log.try_clone().expect("log handle"))
                 .spawn()
                 .expect("spawn sitegate");
-            let mut gateway = Gateway { child, builder: self, config };
+            let mut gateway = Gateway {
+                child,
+                builder: self,
+                config,
+            };
             if gateway.wait_ready() {
                 return gateway;
             }
             let _ = gateway.child.kill();
             let _ = gateway.child.wait();
-            let mut builder = std::mem::replace(&mut gateway.builder, GatewayBuilder::placeholder());
+            let mut builder =
+                std::mem::replace(&mut gateway.builder, GatewayBuilder::placeholder());
             std::mem::forget(gateway);
             builder.https = free_port();
             builder.http = free_port();
             builder.admin = free_port();
             self = builder;
         }
-        panic!("sitegate did not start in 5 attempts; last log:\n{}", std::fs::read_to_string(self.dir.path().join("sitegate.log")).unwrap_or_default());
+        panic!(
+            "sitegate did not start in 5 attempts; last log:\n{}",
+            std::fs::read_to_string(self.dir.path().join("sitegate.log")).unwrap_or_default()
+        );
     }
 
     fn placeholder() -> GatewayBuilder {

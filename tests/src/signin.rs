@@ -37,7 +37,10 @@ impl Browser {
     /// A browser trusting the gateway's CA.
     pub fn new(ca_pem: &str, port: u16) -> Browser {
         let jar = Arc::new(Jar::default());
-        let http = Client::builder(ca_pem, port).cookie_provider(jar.clone()).build().expect("client");
+        let http = Client::builder(ca_pem, port)
+            .cookie_provider(jar.clone())
+            .build()
+            .expect("client");
         Browser { http, jar, port }
     }
 
@@ -48,15 +51,28 @@ impl Browser {
 
     /// GET without following redirects; returns status and `Location`.
     pub async fn get(&self, url: &str) -> (u16, Option<String>) {
-        let resp = self.http.get(url).header("sec-fetch-mode", "navigate").send().await.expect("request");
-        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let resp = self
+            .http
+            .get(url)
+            .header("sec-fetch-mode", "navigate")
+            .send()
+            .await
+            .expect("request");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         (resp.status().as_u16(), location)
     }
 
     /// The cookie header the jar would send to `url`.
     pub fn cookies_for(&self, url: &str) -> String {
         let url = Url::parse(url).expect("url");
-        self.jar.cookies(&url).and_then(|v| v.to_str().ok().map(str::to_string)).unwrap_or_default()
+        self.jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// Signs in as `email` starting from `path` on `host`, through the development IdP.
@@ -64,16 +80,31 @@ impl Browser {
     pub async fn sign_in(&self, host: &str, path: &str, email: &str) -> Hops {
         let mut hops = Hops::default();
         let (status, location) = self.get(&self.url(host, path)).await;
-        assert_eq!(status, 302, "the site should send an anonymous visitor to sign in");
+        assert_eq!(
+            status, 302,
+            "the site should send an anonymous visitor to sign in"
+        );
         hops.signin = location.expect("Location to the sign-in host");
         let (status, location) = self.get(&hops.signin).await;
-        assert_eq!(status, 302, "the sign-in host should send the visitor to the IdP");
+        assert_eq!(
+            status, 302,
+            "the sign-in host should send the visitor to the IdP"
+        );
         hops.authorize = location.expect("Location to the IdP");
         let (status, _) = self.get(&hops.authorize).await;
         assert_eq!(status, 200, "the development IdP shows its sign-in page");
-        let query = hops.authorize.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        let query = hops
+            .authorize
+            .split_once('?')
+            .map(|(_, q)| q)
+            .unwrap_or_default();
         let form = format!("{query}&email={}", email.replace('@', "%40"));
-        let post_url = hops.authorize.split('?').next().unwrap_or_default().to_string();
+        let post_url = hops
+            .authorize
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let resp = self
             .http
             .post(&post_url)
@@ -111,7 +142,10 @@ impl Browser {
         let (status, location) = self.get(&location.expect("to sign-in host")).await;
         assert_eq!(status, 302);
         let site_callback = location.expect("straight to the site callback (SSO)");
-        assert!(site_callback.contains("/.sitegate/callback?"), "SSO should skip the IdP: {site_callback}");
+        assert!(
+            site_callback.contains("/.sitegate/callback?"),
+            "SSO should skip the IdP: {site_callback}"
+        );
         let (status, location) = self.get(&site_callback).await;
         assert_eq!(status, 302);
         location.expect("return_to")

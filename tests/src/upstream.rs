@@ -49,10 +49,8 @@ impl Upstream {
                         return;
                     };
                     while let Some(Ok(msg)) = socket.next().await {
-                        if msg.is_text() || msg.is_binary() {
-                            if socket.send(msg).await.is_err() {
-                                break;
-                            }
+                        if (msg.is_text() || msg.is_binary()) && socket.send(msg).await.is_err() {
+                            break;
                         }
                     }
                 });

@@ -72,10 +72,20 @@ async fn modes_and_most_specific_path_rules_decide_for_anonymous_visitors() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 401, "API callers get 401 rather than a redirect");
+    assert_eq!(
+        resp.status(),
+        401,
+        "API callers get 401 rather than a redirect"
+    );
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"], "login_required");
-    assert!(body["login_url"].as_str().unwrap().starts_with("https://auth.test.localhost:"), "{body}");
+    assert!(
+        body["login_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://auth.test.localhost:"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

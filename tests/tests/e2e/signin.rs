@@ -45,13 +45,21 @@ backend = {{ upstream = "{up}" }}
 
 async fn start() -> (e2e::Gateway, Browser, Upstream) {
     let upstream = Upstream::start().await;
-    let gw = GatewayBuilder::new().rbac("acme", &rbac(&upstream)).extra("[dev_idp]\nenabled = true").start();
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .start();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
     (gw, browser, upstream)
 }
 
 async fn echo(browser: &Browser, site: &str, path: &str) -> (u16, serde_json::Value) {
-    let resp = browser.http.get(browser.url(&host(site), path)).send().await.unwrap();
+    let resp = browser
+        .http
+        .get(browser.url(&host(site), path))
+        .send()
+        .await
+        .unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(serde_json::Value::Null))
 }
@@ -59,25 +67,48 @@ async fn echo(browser: &Browser, site: &str, path: &str) -> (u16, serde_json::Va
 #[tokio::test]
 async fn sign_in_sends_identity_to_the_backend_and_sso_covers_the_workspace() {
     let (_gw, browser, _up) = start().await;
-    let hops = browser.sign_in(&host("app"), "/reports?q=1", "owner@acme.test").await;
-    assert_eq!(hops.landed, "/reports?q=1", "back where the visitor started");
+    let hops = browser
+        .sign_in(&host("app"), "/reports?q=1", "owner@acme.test")
+        .await;
+    assert_eq!(
+        hops.landed, "/reports?q=1",
+        "back where the visitor started"
+    );
     let (status, echo_app) = echo(&browser, "app", "/reports").await;
     assert_eq!(status, 200);
     let headers = &echo_app["headers"];
     assert_eq!(headers["sitegate-user-email"][0], "owner@acme.test");
     assert_eq!(headers["sitegate-user-role"][0], "owner");
-    assert!(headers["sitegate-jwt-assertion"][0].as_str().is_some_and(|t| t.split('.').count() == 3));
+    assert!(headers["sitegate-jwt-assertion"][0]
+        .as_str()
+        .is_some_and(|t| t.split('.').count() == 3));
     let id_on_app = headers["sitegate-user-id"][0].as_str().unwrap().to_string();
 
     // SSO: the second site of the workspace signs in without the IdP page.
     assert_eq!(browser.sso(&host("other"), "/").await, "/");
     let (_, echo_other) = echo(&browser, "other", "/").await;
-    let id_on_other = echo_other["headers"]["sitegate-user-id"][0].as_str().unwrap();
-    assert_ne!(id_on_app, id_on_other, "user ids are pairwise: different per site");
+    let id_on_other = echo_other["headers"]["sitegate-user-id"][0]
+        .as_str()
+        .unwrap();
+    assert_ne!(
+        id_on_app, id_on_other,
+        "user ids are pairwise: different per site"
+    );
 
-    let me: serde_json::Value = browser.http.get(browser.url(&host("app"), "/.sitegate/me")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = browser
+        .http
+        .get(browser.url(&host("app"), "/.sitegate/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "owner@acme.test");
-    assert!(!me.to_string().contains("eyJ"), "/.sitegate/me never returns a token");
+    assert!(
+        !me.to_string().contains("eyJ"),
+        "/.sitegate/me never returns a token"
+    );
 }
 
 #[tokio::test]
@@ -111,7 +142,11 @@ async fn the_access_matrix_holds_for_signed_in_people() {
 async fn sec_03_spoofed_identity_headers_never_reach_the_backend() {
     let (_gw, browser, _up) = start().await;
     browser.sign_in(&host("app"), "/", "dora@acme.test").await;
-    let h1 = e2e::Client::builder(&_gw.ca_pem(), _gw.https_port()).cookie_provider(browser.jar.clone()).http1_only().build().unwrap();
+    let h1 = e2e::Client::builder(&_gw.ca_pem(), _gw.https_port())
+        .cookie_provider(browser.jar.clone())
+        .http1_only()
+        .build()
+        .unwrap();
     let resp = h1
         .get(browser.url(&host("app"), "/"))
         .header("Sitegate-User-Email", "owner@acme.test")
@@ -126,11 +161,22 @@ async fn sec_03_spoofed_identity_headers_never_reach_the_backend() {
         .unwrap();
     let echo: serde_json::Value = resp.json().await.unwrap();
     let headers = &echo["headers"];
-    assert_eq!(headers["sitegate-user-email"], serde_json::json!(["dora@acme.test"]), "{echo}");
-    assert_eq!(headers["sitegate-user-role"], serde_json::json!(["member"]), "{echo}");
+    assert_eq!(
+        headers["sitegate-user-email"],
+        serde_json::json!(["dora@acme.test"]),
+        "{echo}"
+    );
+    assert_eq!(
+        headers["sitegate-user-role"],
+        serde_json::json!(["member"]),
+        "{echo}"
+    );
     assert!(headers.get("sitegate_user_role").is_none(), "{echo}");
     assert!(headers.get("sitegate-user-groups").is_none(), "{echo}");
-    assert!(headers.get("oai-authenticated-user-email").is_none(), "{echo}");
+    assert!(
+        headers.get("oai-authenticated-user-email").is_none(),
+        "{echo}"
+    );
     assert!(headers.get("oai_authenticated_user_id").is_none(), "{echo}");
     assert_ne!(headers["sitegate-jwt-assertion"][0], "forged");
 }
@@ -141,14 +187,23 @@ async fn sec_04_the_gateways_cookies_never_reach_the_backend() {
     browser.sign_in(&host("app"), "/", "dora@acme.test").await;
     let jar = browser.cookies_for(&browser.url(&host("app"), "/"));
     assert!(jar.contains("__Host-sitegate="), "{jar}");
-    let resp = browser.http.get(browser.url(&host("app"), "/")).header("cookie", format!("theme=dark; {jar}")).send().await.unwrap();
+    let resp = browser
+        .http
+        .get(browser.url(&host("app"), "/"))
+        .header("cookie", format!("theme=dark; {jar}"))
+        .send()
+        .await
+        .unwrap();
     let status = resp.status();
     let text = resp.text().await.unwrap();
     assert_eq!(status, 200, "{text}");
     let echo: serde_json::Value = serde_json::from_str(&text).unwrap();
     let cookies = echo["headers"]["cookie"].to_string();
     assert!(!cookies.contains("sitegate"), "{cookies}");
-    assert!(cookies.contains("theme=dark"), "the site's own cookies pass: {cookies}");
+    assert!(
+        cookies.contains("theme=dark"),
+        "the site's own cookies pass: {cookies}"
+    );
 }
 
 #[tokio::test]
@@ -156,12 +211,30 @@ async fn sec_05_backends_cannot_set_the_gateways_cookies_or_toss_cookies_to_sibl
     let (_gw, browser, _up) = start().await;
     browser.sign_in(&host("app"), "/", "dora@acme.test").await;
     let query = "c=__Host-sitegate%3Dstolen%3B%20Path%3D%2F%3B%20Secure&c=wide%3D1%3B%20Domain%3Dacme.test.localhost&c=fine%3D1%3B%20Path%3D%2F&c=__Host-SITEGATE%3Dx";
-    let resp = browser.http.get(browser.url(&host("app"), &format!("/set-cookies?{query}"))).send().await.unwrap();
-    let set: Vec<String> = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let resp = browser
+        .http
+        .get(browser.url(&host("app"), &format!("/set-cookies?{query}")))
+        .send()
+        .await
+        .unwrap();
+    let set: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
     assert!(set.iter().any(|c| c.starts_with("fine=1")), "{set:?}");
-    assert!(!set.iter().any(|c| c.to_ascii_lowercase().starts_with("__host-sitegate")), "{set:?}");
+    assert!(
+        !set.iter()
+            .any(|c| c.to_ascii_lowercase().starts_with("__host-sitegate")),
+        "{set:?}"
+    );
     assert!(!set.iter().any(|c| c.starts_with("wide=")), "{set:?}");
-    assert_eq!(echo(&browser, "app", "/").await.0, 200, "the session still works");
+    assert_eq!(
+        echo(&browser, "app", "/").await.0,
+        200,
+        "the session still works"
+    );
 }
 
 #[tokio::test]
@@ -169,11 +242,32 @@ async fn sec_06_a_cookie_minted_for_one_site_is_refused_by_another() {
     let (gw, browser, _up) = start().await;
     browser.sign_in(&host("app"), "/", "owner@acme.test").await;
     let cookie = browser.cookies_for(&browser.url(&host("app"), "/"));
-    let session = cookie.split("; ").find(|c| c.starts_with("__Host-sitegate=")).expect("site cookie").to_string();
+    let session = cookie
+        .split("; ")
+        .find(|c| c.starts_with("__Host-sitegate="))
+        .expect("site cookie")
+        .to_string();
     let stranger = Browser::new(&gw.ca_pem(), gw.https_port());
-    let resp = stranger.http.get(stranger.url(&host("other"), "/")).header("cookie", &session).header("sec-fetch-mode", "navigate").send().await.unwrap();
-    assert_eq!(resp.status(), 302, "site B must not accept site A's session");
-    let resp = stranger.http.get(stranger.url(&host("app"), "/")).header("cookie", &session).send().await.unwrap();
+    let resp = stranger
+        .http
+        .get(stranger.url(&host("other"), "/"))
+        .header("cookie", &session)
+        .header("sec-fetch-mode", "navigate")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        302,
+        "site B must not accept site A's session"
+    );
+    let resp = stranger
+        .http
+        .get(stranger.url(&host("app"), "/"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200, "the same cookie works on its own site");
 }
 
@@ -181,7 +275,10 @@ async fn sec_06_a_cookie_minted_for_one_site_is_refused_by_another() {
 async fn sec_07_every_sign_in_mints_a_fresh_session() {
     let (_gw, browser, _up) = start().await;
     let url = browser.url(&host("app"), "/");
-    browser.jar.add_cookie_str("__Host-sitegate=planted-by-attacker; Path=/; Secure", &reqwest::Url::parse(&url).unwrap());
+    browser.jar.add_cookie_str(
+        "__Host-sitegate=planted-by-attacker; Path=/; Secure",
+        &reqwest::Url::parse(&url).unwrap(),
+    );
     browser.sign_in(&host("app"), "/", "dora@acme.test").await;
     let first = browser.cookies_for(&url);
     assert!(!first.contains("planted-by-attacker"), "{first}");
@@ -195,13 +292,29 @@ async fn sec_08_tampered_truncated_and_garbage_cookies_are_refused() {
     let (gw, browser, _up) = start().await;
     browser.sign_in(&host("app"), "/", "owner@acme.test").await;
     let cookie = browser.cookies_for(&browser.url(&host("app"), "/"));
-    let value = cookie.split("; ").find_map(|c| c.strip_prefix("__Host-sitegate=")).expect("site cookie").to_string();
+    let value = cookie
+        .split("; ")
+        .find_map(|c| c.strip_prefix("__Host-sitegate="))
+        .expect("site cookie")
+        .to_string();
     let mut flipped = value.clone().into_bytes();
     let mid = flipped.len() / 2;
     flipped[mid] = if flipped[mid] == b'A' { b'B' } else { b'A' };
     let stranger = Browser::new(&gw.ca_pem(), gw.https_port());
-    for bad in [String::from_utf8(flipped).unwrap(), value[..value.len() - 4].to_string(), "AAAA".to_string(), format!("{value}x")] {
-        let resp = stranger.http.get(stranger.url(&host("app"), "/")).header("cookie", format!("__Host-sitegate={bad}")).header("sec-fetch-mode", "navigate").send().await.unwrap();
+    for bad in [
+        String::from_utf8(flipped).unwrap(),
+        value[..value.len() - 4].to_string(),
+        "AAAA".to_string(),
+        format!("{value}x"),
+    ] {
+        let resp = stranger
+            .http
+            .get(stranger.url(&host("app"), "/"))
+            .header("cookie", format!("__Host-sitegate={bad}"))
+            .header("sec-fetch-mode", "navigate")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 302, "cookie {bad:.20}… must not be accepted");
     }
 }
@@ -236,7 +349,10 @@ async fn sec_12_the_site_code_is_single_use_and_bound_to_its_site() {
     let (_, location) = second.get(&second.url(&host("app"), "/")).await;
     let signin = location.unwrap();
     let fresh = browser.get(&signin).await.1.unwrap();
-    assert!(fresh.contains("/.sitegate/callback?code="), "SSO hands out a code: {fresh}");
+    assert!(
+        fresh.contains("/.sitegate/callback?code="),
+        "SSO hands out a code: {fresh}"
+    );
     let moved = fresh.replace(&host("app"), &host("other"));
     let (status, _) = second.get(&moved).await;
     assert_eq!(status, 400, "a code for one site is refused by another");
@@ -250,7 +366,11 @@ async fn sec_18_a_member_removed_from_the_file_loses_access_at_the_next_reload()
     browser.sign_in(&host("ops"), "/", "admin@acme.test").await;
     assert_eq!(echo(&browser, "ops", "/").await.0, 200);
     let file = gw.dir().join("rbac/acme.toml");
-    std::fs::write(&file, rbac(&up).replace("\"admin@acme.test\" = \"admin\"\n", "")).unwrap();
+    std::fs::write(
+        &file,
+        rbac(&up).replace("\"admin@acme.test\" = \"admin\"\n", ""),
+    )
+    .unwrap();
     gw.signal(libc::SIGHUP);
     let start = std::time::Instant::now();
     loop {
@@ -258,7 +378,10 @@ async fn sec_18_a_member_removed_from_the_file_loses_access_at_the_next_reload()
         if status == 403 {
             break;
         }
-        assert!(start.elapsed() < std::time::Duration::from_secs(15), "still allowed after reload: {status}");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "still allowed after reload: {status}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
@@ -268,12 +391,25 @@ async fn sec_02_the_sign_in_host_only_sends_codes_to_configured_sites() {
     let (gw, browser, _up) = start().await;
     browser.sign_in(&host("app"), "/", "dora@acme.test").await;
     for site in ["acme%2Fnope", "evil.example", "acme%2Fapp.evil.net", ""] {
-        let (status, location) = browser.get(&format!("https://auth.test.localhost:{}/signin?site={site}&return_to=%2F", gw.https_port())).await;
+        let (status, location) = browser
+            .get(&format!(
+                "https://auth.test.localhost:{}/signin?site={site}&return_to=%2F",
+                gw.https_port()
+            ))
+            .await;
         assert_eq!(status, 404, "site={site} got {status} {location:?}");
     }
     // return_to cannot point elsewhere: it is reduced to a same-origin path.
-    let (_, location) = browser.get(&format!("https://auth.test.localhost:{}/signin?site=acme%2Fapp&return_to=%2F%2Fevil.example", gw.https_port())).await;
+    let (_, location) = browser
+        .get(&format!(
+            "https://auth.test.localhost:{}/signin?site=acme%2Fapp&return_to=%2F%2Fevil.example",
+            gw.https_port()
+        ))
+        .await;
     let location = location.unwrap();
-    assert!(location.starts_with(&format!("https://{}:", host("app"))), "{location}");
+    assert!(
+        location.starts_with(&format!("https://{}:", host("app"))),
+        "{location}"
+    );
     assert!(location.ends_with("return_to=%2F"), "{location}");
 }
