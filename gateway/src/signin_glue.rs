@@ -62,6 +62,16 @@ fn too_many(ctx: &RequestCtx) -> Reply {
     Reply::html(429, page)
 }
 
+/// Endpoints that servers, not browsers, call: key sets, discovery and the development IdP's
+/// token endpoint (which this gateway itself calls). They start no sign-in and are not
+/// rate limited per client.
+fn is_machine_endpoint(path: &str) -> bool {
+    path.starts_with("/.well-known/")
+        || path.starts_with("/dev-idp/.well-known/")
+        || path == "/dev-idp/jwks"
+        || path == "/dev-idp/token"
+}
+
 /// A request to the sign-in host.
 pub async fn host(
     session: &mut Session,
@@ -69,7 +79,8 @@ pub async fn host(
     signin: &SignIn,
     snapshot: &Arc<Snapshot>,
 ) -> Result<Reply> {
-    if !signin.allow_client(ctx.client_ip) {
+    let machine = is_machine_endpoint(session.req_header().uri.path());
+    if !machine && !signin.allow_client(ctx.client_ip) {
         return Ok(too_many(ctx));
     }
     let (mut req, path) = request(session, ctx).await?;

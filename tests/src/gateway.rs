@@ -14,6 +14,7 @@ pub struct GatewayBuilder {
     limits_toml: String,
     tls_toml: String,
     listen_toml: String,
+    signin_toml: String,
     grace: String,
     rbac: Vec<(String, String)>,
     https: u16,
@@ -36,6 +37,8 @@ impl GatewayBuilder {
             limits_toml: String::new(),
             tls_toml: String::new(),
             listen_toml: String::new(),
+            // Every test client is 127.0.0.1: a generous sign-in rate limit unless a test sets one.
+            signin_toml: "rate_limit_burst = 1000\nrate_limit_per_minute = 60000\n".to_string(),
             grace: "1s".to_string(),
             rbac: Vec::new(),
             https: free_port(),
@@ -60,6 +63,12 @@ impl GatewayBuilder {
     /// Sets `[shutdown] grace_period`.
     pub fn grace_period(mut self, value: &str) -> Self {
         self.grace = value.to_string();
+        self
+    }
+
+    /// Replaces the `[signin]` table's lines.
+    pub fn signin(mut self, toml: &str) -> Self {
+        self.signin_toml = format!("{toml}\n");
         self
     }
 
@@ -100,13 +109,14 @@ impl GatewayBuilder {
         let config = format!(
             "base_domain = \"test.localhost\"\nstate_dir = \"state\"\nrbac = [\"rbac/*.toml\"]\n\n\
 [listen]\nhttps = \"127.0.0.1:{}\"\nhttp = \"127.0.0.1:{}\"\nadmin = \"127.0.0.1:{}\"\n{}\n\
-[tls]\ndev_ca = true\n{}\n[shutdown]\ngrace_period = \"{}\"\n\n[limits]\n{}\n{}",
+[tls]\ndev_ca = true\n{}\n[shutdown]\ngrace_period = \"{}\"\n\n[signin]\n{}\n[limits]\n{}\n{}",
             self.https,
             self.http,
             self.admin,
             self.listen_toml,
             self.tls_toml,
             self.grace,
+            self.signin_toml,
             self.limits_toml,
             self.extra_toml
         );

@@ -2,6 +2,7 @@
 //! generated config, run real upstreams next to it, and talk to it over real TLS.
 
 pub mod client;
+pub mod fake_idp;
 pub mod gateway;
 pub mod signin;
 pub mod upstream;

@@ -158,6 +158,10 @@ pub struct SigninFile {
     pub session_idle_timeout: Option<String>,
     /// How often the session encryption key is replaced (old keys keep opening sessions).
     pub key_rotation: Option<String>,
+    /// Sign-in requests a client address may make at once.
+    pub rate_limit_burst: Option<u32>,
+    /// Sign-in requests a client address may make per minute, sustained.
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 /// `[idps.<name>]`: an OpenID Connect provider.

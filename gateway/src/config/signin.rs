@@ -19,6 +19,10 @@ pub struct SigninConfig {
     pub session_idle_timeout: Duration,
     /// How often the session key rotates.
     pub key_rotation: Duration,
+    /// Sign-in requests a client may make at once.
+    pub rate_limit_burst: u32,
+    /// Sign-in requests a client may make per minute, sustained.
+    pub rate_limit_per_minute: u32,
 }
 
 /// A client secret; never printed.
@@ -78,6 +82,8 @@ impl Checker<'_> {
                 file.session_idle_timeout.as_deref(),
                 2 * 3600,
             ),
+            rate_limit_burst: file.rate_limit_burst.unwrap_or(20),
+            rate_limit_per_minute: file.rate_limit_per_minute.unwrap_or(60),
             key_rotation: self.duration(
                 "signin.key_rotation",
                 file.key_rotation.as_deref(),

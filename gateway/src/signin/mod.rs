@@ -114,7 +114,11 @@ impl SignIn {
             codes: CodeStore::new(&keys, Duration::from_secs(30), 100_000),
             used_states: ReplayGuard::new(100_000),
             assertions: AssertionCache::new(Duration::from_secs(300), 100_000),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(
+                signin.rate_limit_burst,
+                signin.rate_limit_per_minute,
+                100_000,
+            ),
             keys,
             dev,
             providers: RwLock::new(HashMap::new()),

@@ -3,6 +3,7 @@
 mod access;
 mod admin;
 mod config_check;
+mod idp_security;
 mod limits;
 mod proxying;
 mod reload;

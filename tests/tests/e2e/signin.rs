@@ -413,3 +413,36 @@ async fn sec_02_the_sign_in_host_only_sends_codes_to_configured_sites() {
     );
     assert!(location.ends_with("return_to=%2F"), "{location}");
 }
+
+#[tokio::test]
+async fn sec_22_sign_in_endpoints_are_rate_limited_per_client() {
+    let upstream = Upstream::start().await;
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .signin("rate_limit_burst = 3\nrate_limit_per_minute = 1")
+        .start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let url = format!(
+        "https://auth.test.localhost:{}/signin?site=acme%2Fapp&return_to=%2F",
+        gw.https_port()
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(browser.get(&url).await.0);
+    }
+    assert_eq!(statuses, [302, 302, 302, 429, 429]);
+    assert_eq!(
+        browser
+            .get(&browser.url(&host("app"), "/.sitegate/me"))
+            .await
+            .0,
+        429,
+        "site sign-in endpoints share the limit"
+    );
+    assert_eq!(
+        browser.get(&browser.url(&host("app"), "/")).await.0,
+        302,
+        "ordinary site traffic is not limited"
+    );
+}

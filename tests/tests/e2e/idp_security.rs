@@ -1,0 +1,226 @@
+//! SECURITY-CHECKLIST lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
+//! are refused, the IdP client follows no redirects, and unverified email grants nothing.
+
+use e2e::fake_idp::{FakeIdp, CLIENT_SECRET};
+use e2e::{Browser, Gateway, GatewayBuilder, Upstream};
+use serde_json::Value;
+
+use crate::support::host;
+
+async fn setup() -> (Gateway, FakeIdp, Upstream) {
+    let idp = FakeIdp::start().await;
+    let upstream = Upstream::start().await;
+    let rbac = format!(
+        "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"op\"\nemail_domains = [\"acme.test\"]\n\n\
+[sites.app]\naccess = \"workspace_all\"\nbackend = {{ upstream = \"{}\" }}\n",
+        upstream.url()
+    );
+    let builder = GatewayBuilder::new()
+        .rbac("acme", &rbac)
+        .extra(&idp.config("op", "op-secret.txt"));
+    std::fs::write(builder.dir().join("op-secret.txt"), CLIENT_SECRET).unwrap();
+    (builder.start(), idp, upstream)
+}
+
+fn query_param(url: &str, name: &str) -> String {
+    let url = reqwest::Url::parse(url).unwrap();
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Starts a sign-in on `app`; returns (state, nonce) as sent to the IdP.
+async fn start(browser: &Browser) -> (String, String) {
+    let (_, to_signin) = browser.get(&browser.url(&host("app"), "/")).await;
+    let (status, to_idp) = browser.get(&to_signin.expect("to sign-in host")).await;
+    assert_eq!(status, 302);
+    let to_idp = to_idp.expect("to the IdP");
+    (query_param(&to_idp, "state"), query_param(&to_idp, "nonce"))
+}
+
+/// Completes the sign-in with whatever token the IdP serves, following the hand-off to the
+/// site when there is one; returns the sign-in host's status.
+async fn finish(browser: &Browser, state: &str) -> u16 {
+    let url = format!(
+        "https://auth.test.localhost:{}/callback?code=anything&state={state}",
+        browser.port
+    );
+    let (status, location) = browser.get(&url).await;
+    if let Some(site_callback) = location.filter(|_| status == 302) {
+        assert_eq!(
+            browser.get(&site_callback).await.0,
+            302,
+            "the site accepts the hand-off"
+        );
+    }
+    status
+}
+
+async fn attempt(
+    gw: &Gateway,
+    idp: &FakeIdp,
+    forge: impl Fn(&FakeIdp, &str) -> String,
+) -> (u16, Browser) {
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let (state, nonce) = start(&browser).await;
+    idp.serve_token(forge(idp, &nonce));
+    (finish(&browser, &state).await, browser)
+}
+
+#[tokio::test]
+async fn sec_10_only_properly_signed_and_addressed_id_tokens_are_accepted() {
+    let (gw, idp, _up) = setup().await;
+    let now = |c: &mut Value, k: &str, delta: i64| {
+        let v = c[k].as_i64().unwrap() + delta;
+        c[k] = Value::from(v);
+    };
+    // The control: a correct token signs in, so every refusal below is the token's fault.
+    let (status, browser) = attempt(&gw, &idp, |idp, nonce| {
+        idp.sign(&idp.claims("dora@acme.test", nonce))
+    })
+    .await;
+    assert_eq!(status, 302, "a valid token must sign in");
+    assert_eq!(browser.get(&browser.url(&host("app"), "/")).await.0, 200);
+
+    type Forge = Box<dyn Fn(&FakeIdp, &str) -> String>;
+    let forgeries: Vec<(&str, Forge)> = vec![
+        (
+            "alg none",
+            Box::new(|idp, nonce| FakeIdp::unsigned(&idp.claims("dora@acme.test", nonce))),
+        ),
+        (
+            "HS256 keyed with the public JWK",
+            Box::new(|idp, nonce| {
+                FakeIdp::sign_hs256(
+                    &idp.claims("dora@acme.test", nonce),
+                    idp.public_jwk().to_string().as_bytes(),
+                )
+            }),
+        ),
+        (
+            "HS256 keyed with the client secret",
+            Box::new(|idp, nonce| {
+                FakeIdp::sign_hs256(
+                    &idp.claims("dora@acme.test", nonce),
+                    CLIENT_SECRET.as_bytes(),
+                )
+            }),
+        ),
+        (
+            "unpublished key",
+            Box::new(|idp, nonce| {
+                idp.sign_with_unpublished_key(&idp.claims("dora@acme.test", nonce))
+            }),
+        ),
+        (
+            "wrong nonce",
+            Box::new(|idp, _| idp.sign(&idp.claims("dora@acme.test", "not-the-nonce"))),
+        ),
+        (
+            "wrong audience",
+            Box::new(|idp, nonce| {
+                let mut c = idp.claims("dora@acme.test", nonce);
+                c["aud"] = "someone-else".into();
+                idp.sign(&c)
+            }),
+        ),
+        (
+            "wrong issuer",
+            Box::new(|idp, nonce| {
+                let mut c = idp.claims("dora@acme.test", nonce);
+                c["iss"] = "https://evil.example".into();
+                idp.sign(&c)
+            }),
+        ),
+        (
+            "expired",
+            Box::new(move |idp, nonce| {
+                let mut c = idp.claims("dora@acme.test", nonce);
+                now(&mut c, "exp", -3600);
+                now(&mut c, "iat", -7200);
+                idp.sign(&c)
+            }),
+        ),
+        (
+            "tampered payload",
+            Box::new(|idp, nonce| {
+                let good = idp.sign(&idp.claims("dora@acme.test", nonce));
+                let evil = idp.sign(&idp.claims("owner@acme.test", nonce));
+                let parts: Vec<&str> = good.split('.').collect();
+                let evil_payload = evil.split('.').nth(1).unwrap().to_string();
+                format!("{}.{}.{}", parts[0], evil_payload, parts[2])
+            }),
+        ),
+        ("no id_token at all", Box::new(|_, _| String::new())),
+    ];
+    for (name, forge) in forgeries {
+        let (status, browser) = attempt(&gw, &idp, forge).await;
+        assert_eq!(
+            status, 502,
+            "{name}: the sign-in host must refuse the token"
+        );
+        let (site, _) = browser.get(&browser.url(&host("app"), "/")).await;
+        assert_eq!(site, 302, "{name}: no session may result");
+    }
+}
+
+#[tokio::test]
+async fn sec_11_the_idp_client_does_not_follow_redirects() {
+    let (gw, idp, _up) = setup().await;
+    let elsewhere = FakeIdp::start().await;
+    idp.redirect_discovery_to(&format!(
+        "{}/.well-known/openid-configuration",
+        elsewhere.issuer()
+    ));
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let (_, to_signin) = browser.get(&browser.url(&host("app"), "/")).await;
+    let (status, _) = browser.get(&to_signin.unwrap()).await;
+    assert_eq!(
+        status, 502,
+        "discovery answered with a redirect: sign-in must fail"
+    );
+    assert!(idp.discovery_hits() >= 1);
+    assert_eq!(
+        elsewhere.discovery_hits(),
+        0,
+        "the redirect target must never be contacted"
+    );
+}
+
+#[tokio::test]
+async fn sec_13_an_unverified_email_grants_no_membership() {
+    let (gw, idp, _up) = setup().await;
+    let (status, browser) = attempt(&gw, &idp, |idp, nonce| {
+        let mut c = idp.claims("dora@acme.test", nonce);
+        c["email_verified"] = false.into();
+        idp.sign(&c)
+    })
+    .await;
+    assert_eq!(status, 302, "the sign-in itself succeeds");
+    assert_eq!(
+        browser.get(&browser.url(&host("app"), "/")).await.0,
+        403,
+        "but an unverified email is not a member"
+    );
+
+    let (_, browser) = attempt(&gw, &idp, |idp, nonce| {
+        idp.sign(&idp.claims("DORA@Acme.Test", nonce))
+    })
+    .await;
+    assert_eq!(
+        browser.get(&browser.url(&host("app"), "/")).await.0,
+        200,
+        "verified, compared case-insensitively"
+    );
+
+    let (_, browser) = attempt(&gw, &idp, |idp, nonce| {
+        idp.sign(&idp.claims("dora@acme.test@evil.example", nonce))
+    })
+    .await;
+    assert_eq!(
+        browser.get(&browser.url(&host("app"), "/")).await.0,
+        403,
+        "a malformed address matches no domain"
+    );
+}
