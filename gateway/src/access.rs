@@ -4,7 +4,7 @@
 
 use pingora_error::{Error, ErrorType, Result};
 use pingora_proxy::Session;
-use policy::{Decision, NormalizedPath, Principal, Site};
+use policy::{Decision, NormalizedPath, Principal, ServicePrincipal, Site};
 
 use crate::auth::assertion::{AssertionClaims, ASSERTION_HEADER};
 use crate::auth::identity::{identity_headers, pairwise_id, Identity};
@@ -12,6 +12,7 @@ use crate::headers;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
 use crate::signin::SignIn;
+use crate::tokens::TokenIndex;
 
 /// What to do with a routed request.
 pub enum Verdict {
@@ -30,14 +31,33 @@ pub fn check(
     site: &Site,
     path: &NormalizedPath,
     signin: &SignIn,
+    tokens: &TokenIndex,
     ctx: &mut RequestCtx,
 ) -> Result<Verdict> {
     let req = session.req_header();
-    let cookie_header = joined_cookies(req);
-    let who = signin.identify(site, &cookie_header);
-    let principal = who
-        .as_ref()
-        .map(|w| Principal::User(w.session.claims.principal()));
+    let (who, principal) = match ctx.bearer.as_deref() {
+        Some(bearer) => match tokens.verify(bearer) {
+            Ok(token) => {
+                let service = ServicePrincipal {
+                    workspace: token.workspace,
+                    sites: token.sites,
+                    token_id: token.id,
+                };
+                (None, Some(Principal::Service(service)))
+            }
+            Err(_) => {
+                ctx.outcome = "invalid_token";
+                return Ok(Verdict::Page(respond::INVALID_TOKEN));
+            }
+        },
+        None => {
+            let who = signin.identify(site, &joined_cookies(req));
+            let principal = who
+                .as_ref()
+                .map(|w| Principal::User(w.session.claims.principal()));
+            (who, principal)
+        }
+    };
     match policy::decide(site, principal.as_ref(), req.method.as_str(), path) {
         Decision::Allow(allowed) => {
             rewrite_path(session, path)?;

@@ -24,6 +24,13 @@ pub enum Command {
     /// Validate the config and every RBAC file and certificate it names; print every problem
     /// with file, line, column and key, and exit non-zero if there is any.
     Check(ConfigArg),
+    /// Manage service tokens: bearer credentials for machine callers, scoped to one workspace
+    /// and some of its sites.
+    Token {
+        /// What to do.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Manage the development CA.
     Ca {
         /// What to do with it.
@@ -38,6 +45,37 @@ pub enum CaCommand {
     /// Print the development CA certificate (PEM) so browsers and tools can trust it. Creates
     /// the CA in the state directory if it does not exist yet.
     Export(ConfigArg),
+}
+
+/// `sitegate token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token and print it once (it is stored only hashed). Callers send it as
+    /// `Authorization: Bearer <token>`.
+    Create {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The workspace that issues it.
+        #[arg(long)]
+        workspace: String,
+        /// Site names (comma-separated) it may open.
+        #[arg(long, value_delimiter = ',', required = true)]
+        sites: Vec<String>,
+        /// How long it works, e.g. `30d`, `12h`.
+        #[arg(long, default_value = "90d")]
+        expires: String,
+    },
+    /// List tokens (id, workspace, sites, created, expires, revoked); never their secrets.
+    List(ConfigArg),
+    /// Revoke a token by id; the gateway refuses it from the next request on.
+    Revoke {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The token's id (from `token list`).
+        id: String,
+    },
 }
 
 /// The config file option shared by the verbs.

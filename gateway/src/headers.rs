@@ -8,6 +8,28 @@ use pingora_http::{RequestHeader, ResponseHeader};
 
 use crate::auth::{cookies, identity};
 
+/// Takes a Sitegate bearer credential off the request: `OAI-Sites-Authorization: Bearer …`
+/// (any token; it is an identity header and never forwarded), or `Authorization: Bearer sgt_…`
+/// (removed; any other `Authorization` belongs to the backend and stays).
+pub fn take_bearer(req: &mut RequestHeader) -> Option<String> {
+    let bearer = |name: &str| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(|t| t.trim().to_string())
+    };
+    if let Some(token) = bearer("oai-sites-authorization") {
+        return Some(token);
+    }
+    let token = bearer("authorization").filter(|t| t.starts_with(crate::tokens::PREFIX))?;
+    req.remove_header("authorization");
+    Some(token)
+}
+
 /// Removes every identity header the client sent, in any spelling (line 3).
 pub fn strip_identity(req: &mut RequestHeader) {
     for name in identity::identity_header_names(&req.headers) {

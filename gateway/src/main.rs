@@ -11,6 +11,7 @@ mod config;
 mod demo;
 mod error;
 mod errors;
+mod fsutil;
 mod headers;
 mod logging;
 mod metrics;
@@ -25,6 +26,7 @@ mod signin;
 mod signin_glue;
 mod snapshot;
 mod tls;
+mod tokens;
 mod upstream;
 
 use std::process::ExitCode;
@@ -37,7 +39,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use cli::{CaCommand, Cli, Command};
+use cli::{CaCommand, Cli, Command, TokenCommand};
 pub use error::GatewayError;
 use snapshot::{ConfigSource, Store};
 
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Ca {
             command: CaCommand::Export(arg),
         } => ca_export(arg.source()),
+        Command::Token { command } => token(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -88,6 +91,77 @@ fn ca_export(source: ConfigSource) -> anyhow::Result<()> {
     let snapshot = source.load()?;
     let ca = certs::DevCa::load_or_create(&snapshot.config.state_dir)?;
     print!("{}", ca.ca_pem());
+    Ok(())
+}
+
+fn token(command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create {
+            config,
+            workspace,
+            sites,
+            expires,
+        } => {
+            let snapshot = config.source().load()?;
+            let ws = snapshot
+                .policy
+                .workspace(&workspace)
+                .ok_or_else(|| anyhow::anyhow!("no workspace \"{workspace}\" in the RBAC files"))?;
+            for site in &sites {
+                if !snapshot.policy.sites_of(&ws.id).any(|s| &s.name == site) {
+                    anyhow::bail!("workspace \"{workspace}\" has no site \"{site}\"");
+                }
+            }
+            let lifetime = humantime::parse_duration(&expires).map_err(|e| {
+                anyhow::anyhow!("--expires \"{expires}\": {e}; expected e.g. 30d, 12h")
+            })?;
+            let (token, record) = tokens::create(
+                &snapshot.config.state_dir,
+                &workspace,
+                &sites,
+                lifetime.as_secs(),
+            )
+            .map_err(anyhow::Error::msg)?;
+            eprintln!(
+                "Token {} for {workspace}: {} (shown once; store it now)",
+                record.id,
+                sites.join(", ")
+            );
+            println!("{token}");
+        }
+        TokenCommand::List(config) => {
+            let snapshot = config.source().load()?;
+            for r in tokens::read(&snapshot.config.state_dir).map_err(anyhow::Error::msg)? {
+                let state = if r.revoked {
+                    "revoked"
+                } else if r.expires_at <= signin::now() {
+                    "expired"
+                } else {
+                    "active"
+                };
+                let when = |t: u64| {
+                    humantime::format_rfc3339_seconds(
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(t),
+                    )
+                };
+                println!(
+                    "{}\t{}\t{}\tcreated {}\texpires {}\t{state}",
+                    r.id,
+                    r.workspace,
+                    r.sites.join(","),
+                    when(r.created_at),
+                    when(r.expires_at)
+                );
+            }
+        }
+        TokenCommand::Revoke { config, id } => {
+            let snapshot = config.source().load()?;
+            if !tokens::revoke(&snapshot.config.state_dir, &id).map_err(anyhow::Error::msg)? {
+                anyhow::bail!("no token with id {id}");
+            }
+            eprintln!("Token {id} revoked.");
+        }
+    }
     Ok(())
 }
 

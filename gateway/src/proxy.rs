@@ -18,6 +18,7 @@ use crate::config::HttpMode;
 use crate::routing::{self, Route};
 use crate::signin::{self, SignIn};
 use crate::snapshot::{Snapshot, Store};
+use crate::tokens::TokenIndex;
 use crate::{
     access, access_log, errors, headers, metrics, request_id, respond, signin_glue, upstream,
 };
@@ -26,12 +27,17 @@ use crate::{
 pub struct Gateway {
     store: Arc<Store>,
     signin: Arc<SignIn>,
+    tokens: Arc<TokenIndex>,
 }
 
 impl Gateway {
-    /// A gateway serving from `store`, signing people in with `signin`.
-    pub fn new(store: Arc<Store>, signin: Arc<SignIn>) -> Self {
-        Gateway { store, signin }
+    /// A gateway serving from `store`, signing people in with `signin`, accepting `tokens`.
+    pub fn new(store: Arc<Store>, signin: Arc<SignIn>, tokens: Arc<TokenIndex>) -> Self {
+        Gateway {
+            store,
+            signin,
+            tokens,
+        }
     }
 }
 
@@ -63,6 +69,8 @@ pub struct RequestCtx {
     pub refreshed_cookie: Option<String>,
     /// Why access was denied, for the log.
     pub deny_reason: Option<String>,
+    /// A Sitegate bearer token the request presented.
+    pub bearer: Option<String>,
 }
 
 #[async_trait]
@@ -84,6 +92,7 @@ impl ProxyHttp for Gateway {
             body_limit: u64::MAX,
             refreshed_cookie: None,
             deny_reason: None,
+            bearer: None,
         }
     }
 
@@ -107,6 +116,7 @@ impl ProxyHttp for Gateway {
             ctx.outcome = "headers_too_large";
             return respond::page(session, respond::HEADERS_TOO_LARGE, &ctx.request_id, None).await;
         }
+        ctx.bearer = headers::take_bearer(session.req_header_mut());
         headers::strip_identity(session.req_header_mut());
         ctx.host = routing::request_host(session);
         ctx.tls = routing::is_tls(session);
@@ -152,7 +162,7 @@ impl ProxyHttp for Gateway {
             let reply = signin_glue::site(session, ctx, &self.signin, &site, path.as_str()).await?;
             return respond::reply(session, reply, &ctx.request_id).await;
         }
-        match access::check(session, &site, &path, &self.signin, ctx)? {
+        match access::check(session, &site, &path, &self.signin, &self.tokens, ctx)? {
             Verdict::Allow => {}
             Verdict::Page(page) => {
                 return respond::page(session, page, &ctx.request_id, None).await

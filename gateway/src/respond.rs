@@ -84,6 +84,13 @@ pub const INTERNAL: Page = Page {
     title: "Something went wrong",
     message: "The gateway failed to handle this request.",
 };
+/// A bearer token that is unknown, expired or revoked.
+pub const INVALID_TOKEN: Page = Page {
+    status: 401,
+    code: "invalid_token",
+    title: "Invalid token",
+    message: "The access token is not valid: it is unknown, expired or revoked.",
+};
 /// Signed in, but not allowed.
 pub const FORBIDDEN: Page = Page {
     status: 403,

@@ -16,6 +16,7 @@ use crate::shutdown::Signals;
 use crate::signin::sweeper::Sweeper;
 use crate::signin::SignIn;
 use crate::snapshot::Store;
+use crate::tokens::TokenIndex;
 use crate::{tls, GatewayError};
 
 /// Runs the gateway until it is told to stop.
@@ -43,7 +44,11 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let signin = Arc::new(SignIn::new(config, dev_ca_pem.as_deref())?);
     let mut sites = pingora_proxy::http_proxy_service_with_name(
         &server.configuration,
-        Gateway::new(store.clone(), signin.clone()),
+        Gateway::new(
+            store.clone(),
+            signin.clone(),
+            TokenIndex::new(&config.state_dir),
+        ),
         "sites",
     );
     sites.add_tls_with_settings(

@@ -6,9 +6,8 @@
 #[cfg(test)]
 mod tests;
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 use std::time::Duration;
 
 use ring::aead::{LessSafeKey, UnboundKey, AES_256_GCM};
@@ -340,35 +339,7 @@ fn read_keys(path: &Path) -> Result<Vec<StoredKey>, AuthError> {
 fn write_keys(path: &Path, keys: &[StoredKey]) -> Result<(), AuthError> {
     let body =
         serde_json::to_vec_pretty(&KeysFileRef { keys }).map_err(|e| bad(path, &e.to_string()))?;
-    let dir = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let name = path
-        .file_name()
-        .map_or_else(|| "keys".to_string(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        match fs::remove_file(&tmp) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
-            _ => {}
-        }
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp).map_err(io_err(&tmp))?;
-        file.write_all(&body).map_err(io_err(&tmp))?;
-        file.sync_all().map_err(io_err(&tmp))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(io_err(path))?;
-        File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io_err(&dir))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::fsutil::write_private_atomic(path, &body).map_err(io_err(path))
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), AuthError> {

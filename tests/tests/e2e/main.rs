@@ -12,3 +12,4 @@ mod shutdown;
 mod signin;
 mod support;
 mod tls;
+mod tokens;

@@ -1,0 +1,225 @@
+//! Service tokens: `sgt_<id>_<secret>` bearer credentials scoped to one workspace and some of
+//! its sites (SECURITY-CHECKLIST line 17). Stored hashed in `<state_dir>/tokens.json`, listed
+//! without their secret, revocable; the gateway re-reads the file when it changes, checked on
+//! every token-bearing request, so a revocation applies to the very next request.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use arc_swap::ArcSwap;
+use ring::digest;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::random_token;
+
+/// Prefix of every token Sitegate issues.
+pub const PREFIX: &str = "sgt_";
+/// The store's file name in the state directory.
+pub const FILE: &str = "tokens.json";
+
+/// One issued token, as stored (the secret only as its SHA-256).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Public id (part of the token; shown in listings and logs).
+    pub id: String,
+    /// The workspace that issued it.
+    pub workspace: String,
+    /// Site names in that workspace it may open.
+    pub sites: Vec<String>,
+    /// SHA-256 of the secret part, hex.
+    pub secret_sha256: String,
+    /// Unix time of creation.
+    pub created_at: u64,
+    /// Unix time it stops working.
+    pub expires_at: u64,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// Why a presented token was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// Not a Sitegate token at all (leave the header to the backend).
+    NotOurs,
+    /// Unknown id, wrong secret, expired or revoked.
+    Invalid,
+}
+
+fn sha256_hex(text: &str) -> String {
+    digest::digest(&digest::SHA256, text.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn now() -> u64 {
+    crate::signin::now()
+}
+
+/// Reads the records, or none when the file does not exist yet.
+pub fn read(state_dir: &Path) -> Result<Vec<TokenRecord>, String> {
+    let path = state_dir.join(FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Writes the records atomically, readable by the owner only.
+fn write(state_dir: &Path, records: &[TokenRecord]) -> Result<(), String> {
+    std::fs::create_dir_all(state_dir).map_err(|e| format!("{}: {e}", state_dir.display()))?;
+    let path = state_dir.join(FILE);
+    let json = serde_json::to_vec_pretty(records).map_err(|e| e.to_string())?;
+    crate::fsutil::write_private_atomic(&path, &json)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Issues a token; returns the full token (shown once) and its record.
+pub fn create(
+    state_dir: &Path,
+    workspace: &str,
+    sites: &[String],
+    lifetime_secs: u64,
+) -> Result<(String, TokenRecord), String> {
+    let rng = ring::rand::SystemRandom::new();
+    let id = random_token(&rng, 9)
+        .map_err(|e| e.to_string())?
+        .replace(['-', '_'], "x");
+    let secret = random_token(&rng, 32).map_err(|e| e.to_string())?;
+    let now = now();
+    let record = TokenRecord {
+        id: id.clone(),
+        workspace: workspace.to_string(),
+        sites: sites.to_vec(),
+        secret_sha256: sha256_hex(&secret),
+        created_at: now,
+        expires_at: now.saturating_add(lifetime_secs),
+        revoked: false,
+    };
+    let mut records = read(state_dir)?;
+    records.push(record.clone());
+    write(state_dir, &records)?;
+    Ok((format!("{PREFIX}{id}_{secret}"), record))
+}
+
+/// Revokes the token with `id`; false when there is none.
+pub fn revoke(state_dir: &Path, id: &str) -> Result<bool, String> {
+    let mut records = read(state_dir)?;
+    let Some(record) = records.iter_mut().find(|r| r.id == id) else {
+        return Ok(false);
+    };
+    record.revoked = true;
+    write(state_dir, &records)?;
+    Ok(true)
+}
+
+/// The tokens the running gateway accepts, re-read whenever the file changes.
+pub struct TokenIndex {
+    path: PathBuf,
+    records: ArcSwap<Vec<TokenRecord>>,
+    seen: Mutex<Option<(SystemTime, u64)>>,
+}
+
+impl TokenIndex {
+    /// The index of `<state_dir>/tokens.json`.
+    pub fn new(state_dir: &Path) -> Arc<TokenIndex> {
+        let index = Arc::new(TokenIndex {
+            path: state_dir.join(FILE),
+            records: ArcSwap::from_pointee(Vec::new()),
+            seen: Mutex::new(None),
+        });
+        index.refresh();
+        index
+    }
+
+    /// Re-reads the file if it changed since the last look.
+    fn refresh(&self) {
+        let stamp = std::fs::metadata(&self.path)
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())));
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        if *seen == stamp {
+            return;
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        match read(dir) {
+            Ok(records) => {
+                self.records.store(Arc::new(records));
+                *seen = stamp;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read service tokens; keeping the previous set")
+            }
+        }
+    }
+
+    /// The record for a presented bearer value, if it is a valid Sitegate token.
+    pub fn verify(&self, bearer: &str) -> Result<TokenRecord, TokenRefusal> {
+        let rest = bearer.strip_prefix(PREFIX).ok_or(TokenRefusal::NotOurs)?;
+        let (id, secret) = rest.split_once('_').ok_or(TokenRefusal::Invalid)?;
+        self.refresh();
+        let records = self.records.load();
+        let record = records
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or(TokenRefusal::Invalid)?;
+        let presented = sha256_hex(secret);
+        let matches = presented.len() == record.secret_sha256.len()
+            && presented
+                .bytes()
+                .zip(record.secret_sha256.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !matches || record.revoked || record.expires_at <= now() {
+            return Err(TokenRefusal::Invalid);
+        }
+        Ok(record.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_verify_until_revoked_and_never_store_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let (token, record) = create(dir.path(), "acme", &["crm".into()], 3600).unwrap();
+        let stored = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(
+            !stored.contains(token.rsplit('_').next().unwrap()),
+            "the secret is stored only hashed"
+        );
+        let index = TokenIndex::new(dir.path());
+        assert_eq!(index.verify(&token).unwrap().id, record.id);
+        assert_eq!(
+            index.verify(&format!("{token}x")),
+            Err(TokenRefusal::Invalid)
+        );
+        assert_eq!(
+            index.verify("Bearer-something-else"),
+            Err(TokenRefusal::NotOurs)
+        );
+        assert!(revoke(dir.path(), &record.id).unwrap());
+        assert_eq!(
+            index.verify(&token),
+            Err(TokenRefusal::Invalid),
+            "revocation applies to the next request"
+        );
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (token, _) = create(dir.path(), "acme", &["crm".into()], 0).unwrap();
+        assert_eq!(
+            TokenIndex::new(dir.path()).verify(&token),
+            Err(TokenRefusal::Invalid)
+        );
+    }
+}
