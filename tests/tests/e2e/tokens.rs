@@ -4,8 +4,6 @@ use std::process::Command;
 
 use e2e::{GatewayBuilder, Upstream};
 
-use crate::support::host;
-
 fn sitegate(gw: &e2e::Gateway, args: &[&str]) -> std::process::Output {
     Command::new(e2e::sitegate_bin())
         .args(args)
