@@ -77,7 +77,9 @@ pub fn check(
                     role,
                     &groups,
                 );
-                for (name, value) in identity_headers(signin.keys(), site.id(), &identity, false) {
+                for (name, value) in
+                    identity_headers(signin.keys(), site.id(), &identity, site.codex_sites)
+                {
                     req.insert_header(name, value)?;
                 }
                 let host = site.hosts.first().map_or("", String::as_str);

@@ -157,6 +157,14 @@ impl ProxyHttp for Gateway {
             ctx.outcome = "bad_path";
             return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
         };
+        if site.codex_sites
+            && [signin::site::CODEX_SIGNIN, signin::site::CODEX_SIGNOUT].contains(&path.as_str())
+        {
+            ctx.outcome = "signin_endpoint";
+            let reply =
+                signin_glue::codex(session, ctx, &self.signin, &site, path.as_str()).await?;
+            return respond::reply(session, reply, &ctx.request_id).await;
+        }
         if path.as_str().starts_with(signin::site::RESERVED) {
             ctx.outcome = "signin_endpoint";
             let reply = signin_glue::site(session, ctx, &self.signin, &site, path.as_str()).await?;

@@ -171,7 +171,7 @@ async fn write(
     request_id: &str,
 ) -> Result<bool> {
     header.insert_header("content-length", body.len().to_string())?;
-    header.insert_header("cache-control", "no-store")?;
+    header.insert_header("cache-control", "private, no-store")?;
     header.insert_header(crate::request_id::HEADER, request_id)?;
     let head_only = session.req_header().method == http::Method::HEAD;
     session

@@ -40,8 +40,41 @@ async fn request<'a>(
             .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
         request_id: &ctx.request_id,
+        cross_site: is_cross_site(req, ctx.host.as_deref()),
+        prefetch: is_prefetch(req),
     };
     Ok((request, path))
+}
+
+/// `Sec-Fetch-Site: cross-site`, or an `Origin` whose host is not the request's.
+fn is_cross_site(req: &pingora_http::RequestHeader, host: Option<&str>) -> bool {
+    let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
+        return true;
+    }
+    match header("origin") {
+        Some(origin) => {
+            let origin_host = url::Url::parse(origin)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+            origin_host.as_deref() != host
+        }
+        None => false,
+    }
+}
+
+/// A speculative prefetch by the browser or a framework's router.
+fn is_prefetch(req: &pingora_http::RequestHeader) -> bool {
+    let has = |name: &str, value: Option<&str>| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| value.is_none_or(|want| v.to_ascii_lowercase().contains(want)))
+    };
+    has("sec-purpose", Some("prefetch"))
+        || has("purpose", Some("prefetch"))
+        || has("next-router-prefetch", None)
+        || has("x-middleware-prefetch", None)
 }
 
 async fn read_form(session: &mut Session) -> Result<Form> {
@@ -104,6 +137,19 @@ pub async fn site(
     let (mut req, _) = request(session, ctx).await?;
     req.path = path;
     Ok(signin.handle_site(&req, site))
+}
+
+/// A request to a Codex Sites sign-in path on a site with that contract.
+pub async fn codex(
+    session: &mut Session,
+    ctx: &RequestCtx,
+    signin: &SignIn,
+    site: &Site,
+    path: &str,
+) -> Result<Reply> {
+    let (mut req, _) = request(session, ctx).await?;
+    req.path = path;
+    Ok(signin.handle_codex(&req, site))
 }
 
 /// A visitor who must sign in: browsers are redirected, API callers get 401 JSON.

@@ -50,6 +50,9 @@ pub(crate) struct SiteFile {
     #[serde(default)]
     pub external_idps: Vec<String>,
     pub max_body_bytes: Option<u64>,
+    /// Serve the Codex Sites contract too (`oai-authenticated-*` headers, sign-in paths).
+    #[serde(default)]
+    pub codex_sites: bool,
     pub backend: BackendFile,
     #[serde(default)]
     pub rules: Vec<RuleFile>,

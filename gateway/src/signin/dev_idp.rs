@@ -34,6 +34,7 @@ pub struct DevUser {
 
 struct Grant {
     email: String,
+    name: String,
     nonce: Option<String>,
     challenge: String,
     redirect_uri: String,
@@ -134,6 +135,11 @@ impl DevIdp {
         self.grants.insert(
             code.clone(),
             Grant {
+                name: form
+                    .get("name")
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map_or_else(|| display_name(&email), str::to_string),
                 email,
                 nonce: form.get("nonce").map(str::to_string),
                 challenge: challenge.to_string(),
@@ -183,7 +189,7 @@ impl DevIdp {
             "nonce": grant.nonce,
             "email": grant.email,
             "email_verified": true,
-            "name": display_name(&grant.email),
+            "name": grant.name,
         });
         match jws::sign_es256(keys, &claims) {
             Ok(id_token) => Reply::json(

@@ -46,6 +46,11 @@ pub struct Request<'a> {
     pub authorization: Option<&'a str>,
     /// The request id, for error pages.
     pub request_id: &'a str,
+    /// A cross-site request (`Sec-Fetch-Site: cross-site`, or an `Origin` of another host).
+    pub cross_site: bool,
+    /// A speculative prefetch (`Sec-Purpose`/`Purpose: prefetch`, `Next-Router-Prefetch`,
+    /// `X-Middleware-Prefetch`), which must have no side effects.
+    pub prefetch: bool,
 }
 
 /// The sign-in service: keys, codes, the flow replay guard, the IdP clients.

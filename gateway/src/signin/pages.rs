@@ -110,7 +110,9 @@ pub fn dev_idp_authorize(query: &Form, users: &[DevUser]) -> String {
         &format!(
             "{DEV_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
 <form method=\"post\" action=\"authorize\">{hidden}<label for=\"email\">Email</label>\
-<input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\"><button type=\"submit\">Sign in</button></form>"
+<input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
+<label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
+<button type=\"submit\">Sign in</button></form>"
         ),
     )
 }

@@ -57,6 +57,16 @@ impl Reply {
         }
     }
 
+    /// An answer without a body (`204` to a prefetch).
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            location: None,
+            cookies: Vec::new(),
+            body: None,
+        }
+    }
+
     /// Adds a `Set-Cookie`.
     pub fn cookie(mut self, set_cookie: String) -> Reply {
         self.cookies.push(set_cookie);

@@ -14,6 +14,10 @@ use crate::auth::session::{clear_cookie, SiteSession, SITE_COOKIE};
 
 /// Path prefix reserved for the gateway on every site host.
 pub const RESERVED: &str = "/.sitegate/";
+/// Codex Sites' sign-in path, owned by the gateway on sites with `codex_sites = true`.
+pub const CODEX_SIGNIN: &str = "/signin-with-chatgpt";
+/// Codex Sites' sign-out path.
+pub const CODEX_SIGNOUT: &str = "/signout-with-chatgpt";
 
 /// A site session read from the request, and the refreshed cookie to send back when its idle
 /// deadline moved.
@@ -90,6 +94,49 @@ impl SignIn {
                 pages::error(
                     "Not found",
                     "There is nothing at this address.",
+                    req.request_id,
+                    None,
+                ),
+            ),
+        }
+    }
+
+    /// Codex Sites' `/signin-with-chatgpt` (GET) and `/signout-with-chatgpt` (GET, or POST
+    /// answered with 303). Prefetches get 204 and change nothing; cross-site requests get 403.
+    pub fn handle_codex(&self, req: &Request<'_>, site: &Site) -> Reply {
+        if req.prefetch {
+            return Reply::empty(204);
+        }
+        if req.cross_site {
+            return Reply::html(
+                403,
+                pages::error(
+                    "Cross-site request refused",
+                    "Signing in or out must start on this site.",
+                    req.request_id,
+                    None,
+                ),
+            );
+        }
+        let return_to = req
+            .query
+            .get("return_to")
+            .and_then(|r| validate_return_to(r).ok())
+            .unwrap_or_else(|| "/".into());
+        match (req.method, req.path) {
+            ("GET", CODEX_SIGNIN) if self.identify(site, &req.cookies).is_some() => {
+                Reply::found(return_to)
+            }
+            ("GET", CODEX_SIGNIN) => Reply::found(self.login_url(site, &return_to)),
+            ("GET", CODEX_SIGNOUT) => Reply::found(return_to).cookie(clear_cookie(SITE_COOKIE)),
+            ("POST", CODEX_SIGNOUT) => {
+                Reply::see_other(return_to).cookie(clear_cookie(SITE_COOKIE))
+            }
+            _ => Reply::html(
+                405,
+                pages::error(
+                    "Not allowed",
+                    "This address does not accept that kind of request.",
                     req.request_id,
                     None,
                 ),

@@ -62,6 +62,7 @@ pub(crate) fn build_site(
             rules,
             backend,
             max_body_bytes: s.max_body_bytes,
+            codex_sites: s.codex_sites,
             external_idps: s.external_idps.clone(),
             id: format!("{}/{}", ws.id, name),
         }),

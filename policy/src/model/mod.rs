@@ -204,6 +204,9 @@ pub struct Site {
     pub backend: Backend,
     /// Largest request body accepted, if limited.
     pub max_body_bytes: Option<u64>,
+    /// Whether the site also gets the Codex Sites contract (its header names and sign-in
+    /// paths), so apps built for that platform run unchanged.
+    pub codex_sites: bool,
     /// IdPs besides the workspace's through which people may sign in to this site.
     pub external_idps: Vec<String>,
     pub(crate) id: String,

@@ -2,6 +2,7 @@
 
 mod access;
 mod admin;
+mod codex;
 mod config_check;
 mod idp_security;
 mod limits;
