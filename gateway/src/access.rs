@@ -78,12 +78,12 @@ pub fn check(
                     &groups,
                 );
                 for (name, value) in
-                    identity_headers(signin.keys(), site.id(), &identity, site.codex_sites)
+                    identity_headers(&signin.keys(), site.id(), &identity, site.codex_sites)
                 {
                     req.insert_header(name, value)?;
                 }
                 let host = site.hosts.first().map_or("", String::as_str);
-                let sub = pairwise_id(signin.keys(), &claims.issuer, &claims.subject, site.id());
+                let sub = pairwise_id(&signin.keys(), &claims.issuer, &claims.subject, site.id());
                 let audience = signin.site_origin(host);
                 let assertion = AssertionClaims {
                     iss: signin.origin(),
@@ -95,7 +95,7 @@ pub fn check(
                     groups: &groups,
                 };
                 match signin.assertions().get_or_sign(
-                    signin.keys(),
+                    &signin.keys(),
                     &who.session.session_id,
                     &assertion,
                     crate::signin::now(),

@@ -20,7 +20,7 @@ impl SignIn {
         if req.path.starts_with(dev_idp::PREFIX) {
             if let Some(dev) = &self.dev {
                 let users = dev_users(policy);
-                if let Some(reply) = dev.handle(req, &users, &self.keys, now) {
+                if let Some(reply) = dev.handle(req, &users, &self.keys(), now) {
                     return reply;
                 }
             }
@@ -29,7 +29,7 @@ impl SignIn {
             ("GET", "/signin") => self.signin(req, config, policy, now).await,
             ("GET", "/callback") => self.callback(req, config, policy, now).await,
             ("GET" | "POST", "/logout") => self.logout(req, config).await,
-            ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys.jwks()),
+            ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys().jwks()),
             _ => Reply::html(
                 404,
                 pages::error(
@@ -76,7 +76,7 @@ impl SignIn {
         }
         // SSO: an existing sign-in-host session through an IdP this site accepts.
         if let Some(sso) = cookie(&req.cookies, SSO_COOKIE)
-            .and_then(|raw| SsoSession::open(&self.keys, raw, now).ok())
+            .and_then(|raw| SsoSession::open(&self.keys(), raw, now).ok())
         {
             if accepted.contains(&sso.claims.idp.as_str()) {
                 return self.hand_to_site(&sso, site, &return_to, req.request_id, now);
@@ -143,7 +143,8 @@ impl SignIn {
         let Some(provider) = self.provider(config, idp) else {
             return failed();
         };
-        let Ok(flow) = FlowState::start(&self.keys, idp, site_id, return_to, FLOW_TTL, now) else {
+        let Ok(flow) = FlowState::start(&self.keys(), idp, site_id, return_to, FLOW_TTL, now)
+        else {
             return failed();
         };
         let url = match provider
@@ -156,7 +157,7 @@ impl SignIn {
                 return failed();
             }
         };
-        match flow.set_cookie(&self.keys, now) {
+        match flow.set_cookie(&self.keys(), now) {
             Ok(cookie) => Reply::found(url).cookie(cookie),
             Err(_) => failed(),
         }
@@ -180,7 +181,7 @@ impl SignIn {
         };
         let cookie_name = flow_cookie_name(state);
         let flow = cookie(&req.cookies, &cookie_name)
-            .and_then(|raw| FlowState::open(&self.keys, raw, state, now).ok());
+            .and_then(|raw| FlowState::open(&self.keys(), raw, state, now).ok());
         let Some(flow) = flow else {
             return denied("Sign-in expired", "This sign-in was not started in this browser, or it took too long. Start again from the site.");
         };
@@ -241,7 +242,7 @@ impl SignIn {
             .cookie(clear);
         };
         let Ok(sso) = SsoSession::issue(
-            &self.keys,
+            &self.keys(),
             claims,
             &site.workspace.id,
             self.times.lifetime,
@@ -252,7 +253,7 @@ impl SignIn {
         let reply = self
             .hand_to_site(&sso, site, &flow.return_to, req.request_id, now)
             .cookie(clear);
-        match sso.set_cookie(&self.keys, now) {
+        match sso.set_cookie(&self.keys(), now) {
             Ok(c) => reply.cookie(c),
             Err(_) => reply,
         }
@@ -268,7 +269,7 @@ impl SignIn {
         now: u64,
     ) -> Reply {
         let minted = sso
-            .site_session(&self.keys, site.id(), self.times, now)
+            .site_session(&self.keys(), site.id(), self.times, now)
             .and_then(|s| self.codes.mint(site.id(), s, now));
         let (Ok(code), Some(host)) = (minted, site.hosts.first()) else {
             return Reply::html(
@@ -290,7 +291,7 @@ impl SignIn {
 
     async fn logout(&self, req: &Request<'_>, config: &Config) -> Reply {
         let idp = cookie(&req.cookies, SSO_COOKIE)
-            .and_then(|raw| SsoSession::open(&self.keys, raw, now()).ok())
+            .and_then(|raw| SsoSession::open(&self.keys(), raw, now()).ok())
             .map(|s| s.claims.idp);
         let clear = clear_cookie(SSO_COOKIE);
         if let Some(provider) = idp.and_then(|name| self.provider(config, &name)) {

@@ -14,6 +14,8 @@ pub mod sweeper;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
+
+use arc_swap::ArcSwap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::auth::assertion::AssertionCache;
@@ -55,7 +57,8 @@ pub struct Request<'a> {
 
 /// The sign-in service: keys, codes, the flow replay guard, the IdP clients.
 pub struct SignIn {
-    keys: Arc<KeyRing>,
+    keys: ArcSwap<KeyRing>,
+    keys_dir: std::path::PathBuf,
     codes: CodeStore<SiteSession>,
     used_states: ReplayGuard,
     assertions: AssertionCache,
@@ -65,6 +68,7 @@ pub struct SignIn {
     origin: String,
     host: String,
     times: SessionTimes,
+    rotation: Duration,
     https_port: u16,
     dev_http: Option<reqwest::Client>,
     extra_ca: Option<String>,
@@ -116,20 +120,22 @@ impl SignIn {
             None
         };
         Ok(SignIn {
+            keys_dir: config.state_dir.join("keys"),
             codes: CodeStore::new(&keys, Duration::from_secs(30), 100_000),
             used_states: ReplayGuard::new(100_000),
             assertions: AssertionCache::new(Duration::from_secs(300), 100_000),
+            keys: ArcSwap::new(keys),
             limiter: RateLimiter::new(
                 signin.rate_limit_burst,
                 signin.rate_limit_per_minute,
                 100_000,
             ),
-            keys,
             dev,
             providers: RwLock::new(HashMap::new()),
             origin,
             host: signin.host.clone(),
             times: SessionTimes::new(signin.session_lifetime, signin.session_idle_timeout),
+            rotation: signin.key_rotation,
             https_port: port,
             dev_http,
             extra_ca: config
@@ -149,9 +155,9 @@ impl SignIn {
         &self.origin
     }
 
-    /// The keys.
-    pub fn keys(&self) -> &KeyRing {
-        &self.keys
+    /// The current keys (replaced when they rotate).
+    pub fn keys(&self) -> Arc<KeyRing> {
+        self.keys.load_full()
     }
 
     /// Signed identity assertions, cached per session.
@@ -164,9 +170,22 @@ impl SignIn {
         ip.is_none_or(|ip| self.limiter.check(ip, std::time::Instant::now()).is_ok())
     }
 
-    /// Drops expired codes, used states, cached assertions and idle rate-limit buckets.
+    /// Rotates the keys when due (keeping older ones for opening), and drops expired codes,
+    /// used states, cached assertions and idle rate-limit buckets.
     pub fn sweep(&self) {
         let now = now();
+        let times = self.times;
+        match KeyRing::load_or_create(
+            &self.keys_dir,
+            self.rotation,
+            Duration::from_secs(times.lifetime),
+            now,
+        ) {
+            Ok(ring) => self.keys.store(Arc::new(ring)),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot reload sign-in keys; keeping the current ones")
+            }
+        }
         self.codes.sweep(now);
         self.used_states.sweep(now);
         self.assertions.sweep(now);

@@ -34,9 +34,9 @@ impl SignIn {
     pub fn identify(&self, site: &Site, cookie_header: &str) -> Option<Identified> {
         let raw = cookie(cookie_header, SITE_COOKIE)?;
         let now = now();
-        let mut session = SiteSession::open(&self.keys, raw, site.id(), now).ok()?;
+        let mut session = SiteSession::open(&self.keys(), raw, site.id(), now).ok()?;
         let refreshed = if session.touch(self.times, now) {
-            session.set_cookie(&self.keys, now).ok()
+            session.set_cookie(&self.keys(), now).ok()
         } else {
             None
         };
@@ -176,7 +176,7 @@ impl SignIn {
             .get("return_to")
             .and_then(|r| validate_return_to(r).ok())
             .unwrap_or_else(|| "/".into());
-        match session.set_cookie(&self.keys, now) {
+        match session.set_cookie(&self.keys(), now) {
             Ok(cookie) => Reply::found(return_to).cookie(cookie),
             Err(_) => Reply::html(
                 500,

@@ -23,20 +23,24 @@ async fn sec_23_health_and_metrics_live_only_on_the_admin_listener() {
 
     let client = gw.client();
     assert_eq!(client.get(&host("app"), "/").await.status(), 200);
-    let metrics = plain
-        .get(format!("{admin}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.contains(
-            "sitegate_requests_total{outcome=\"proxied\",site=\"acme/app\",status=\"2xx\"}"
-        ),
-        "{metrics}"
-    );
+    // Requests are counted when they finish, just after the client has its response.
+    let wanted = "sitegate_requests_total{outcome=\"proxied\",site=\"acme/app\",status=\"2xx\"}";
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = plain
+            .get(format!("{admin}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains(wanted) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(metrics.contains(wanted), "{metrics}");
 
     // On a site hostname these paths belong to the site: the upstream answers, not the gateway.
     for path in ["/healthz", "/metrics"] {
