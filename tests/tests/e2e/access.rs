@@ -157,3 +157,48 @@ async fn sec_14_normalization_cannot_move_a_request_out_of_a_rule() {
         302
     );
 }
+
+#[tokio::test]
+async fn sec_16_no_header_user_agent_address_or_path_is_a_silent_bypass() {
+    let upstream = Upstream::start().await;
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .start();
+    let client = gw.client();
+    let attempts: [(&str, &[(&str, &str)]); 9] = [
+        ("/", &[("user-agent", "GoogleHC/1.0")]),
+        ("/", &[("user-agent", "kube-probe/1.29")]),
+        ("/", &[("x-forwarded-for", "127.0.0.1")]),
+        (
+            "/",
+            &[("x-real-ip", "10.0.0.1"), ("forwarded", "for=127.0.0.1")],
+        ),
+        (
+            "/",
+            &[
+                ("x-original-url", "/api/public/x"),
+                ("x-rewrite-url", "/api/public/x"),
+            ],
+        ),
+        ("/healthz", &[]),
+        ("/.well-known/openid-configuration", &[]),
+        ("/favicon.ico", &[]),
+        ("/", &[("authorization", "Bearer not-a-sitegate-token")]),
+    ];
+    for (path, headers) in attempts {
+        let mut req = client
+            .http
+            .get(client.url(&host("intranet"), path))
+            .header("sec-fetch-mode", "navigate");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(
+            resp.status(),
+            302,
+            "{path} with {headers:?} must still need sign-in"
+        );
+    }
+}

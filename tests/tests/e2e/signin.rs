@@ -53,6 +53,59 @@ async fn start() -> (e2e::Gateway, Browser, Upstream) {
     (gw, browser, upstream)
 }
 
+/// Checks an identity assertion as a backend would: ES256 signature by a key published at the
+/// sign-in host's JWKS, issuer, audience and a lifetime of at most five minutes.
+async fn verify_assertion(browser: &Browser, token: &str, site_host: &str) {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    let header: serde_json::Value = serde_json::from_slice(&b64.decode(parts[0]).unwrap()).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES256");
+    let jwks_url = format!(
+        "https://auth.test.localhost:{}/.well-known/jwks.json",
+        browser.port
+    );
+    let jwks: serde_json::Value = browser
+        .http
+        .get(jwks_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .expect("kid published");
+    let mut point = vec![4u8];
+    point.extend(b64.decode(key["x"].as_str().unwrap()).unwrap());
+    point.extend(b64.decode(key["y"].as_str().unwrap()).unwrap());
+    let public =
+        ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point);
+    let signed = format!("{}.{}", parts[0], parts[1]);
+    public
+        .verify(signed.as_bytes(), &b64.decode(parts[2]).unwrap())
+        .expect("signature verifies with the published key");
+    assert_eq!(
+        claims["iss"],
+        format!("https://auth.test.localhost:{}", browser.port)
+    );
+    assert_eq!(
+        claims["aud"],
+        format!("https://{site_host}:{}", browser.port)
+    );
+    let lifetime = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
+    assert!(
+        lifetime <= 300,
+        "assertions live at most five minutes: {lifetime}"
+    );
+}
+
 async fn echo(browser: &Browser, site: &str, path: &str) -> (u16, serde_json::Value) {
     let resp = browser
         .http
@@ -79,9 +132,8 @@ async fn sign_in_sends_identity_to_the_backend_and_sso_covers_the_workspace() {
     let headers = &echo_app["headers"];
     assert_eq!(headers["sitegate-user-email"][0], "owner@acme.test");
     assert_eq!(headers["sitegate-user-role"][0], "owner");
-    assert!(headers["sitegate-jwt-assertion"][0]
-        .as_str()
-        .is_some_and(|t| t.split('.').count() == 3));
+    let assertion = headers["sitegate-jwt-assertion"][0].as_str().unwrap();
+    verify_assertion(&browser, assertion, &host("app")).await;
     let id_on_app = headers["sitegate-user-id"][0].as_str().unwrap().to_string();
 
     // SSO: the second site of the workspace signs in without the IdP page.
