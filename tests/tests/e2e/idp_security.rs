@@ -224,3 +224,57 @@ async fn sec_13_an_unverified_email_grants_no_membership() {
         "a malformed address matches no domain"
     );
 }
+
+#[tokio::test]
+async fn a_site_with_external_idps_offers_a_choice_and_admits_their_users_by_allow_list() {
+    let idp = FakeIdp::start().await;
+    let upstream = Upstream::start().await;
+    let rbac = format!(
+        "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n[members]\n\"owner@acme.test\" = \"owner\"\n\n\
+[sites.portal]\naccess = \"custom\"\nallow = {{ users = [\"cust@customer.test\"], roles = [\"owner\"] }}\nexternal_idps = [\"op\"]\n\
+backend = {{ upstream = \"{}\" }}\n",
+        upstream.url()
+    );
+    let builder = GatewayBuilder::new()
+        .rbac("acme", &rbac)
+        .extra("[dev_idp]\nenabled = true")
+        .extra(&idp.config("op", "op-secret.txt"));
+    std::fs::write(builder.dir().join("op-secret.txt"), CLIENT_SECRET).unwrap();
+    let gw = builder.start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let (_, to_signin) = browser.get(&browser.url(&host("portal"), "/")).await;
+    let chooser = browser.http.get(to_signin.unwrap()).send().await.unwrap();
+    assert_eq!(chooser.status(), 200, "two providers: the visitor chooses");
+    let page = chooser.text().await.unwrap();
+    assert!(
+        page.contains("Continue with Development sign-in") && page.contains("Continue with op"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&host("portal")),
+        "the page says where the visitor is going"
+    );
+
+    let href = page
+        .split("href=\"")
+        .filter_map(|p| p.split('"').next())
+        .find(|h| h.contains("idp=op"))
+        .unwrap()
+        .replace("&amp;", "&");
+    let (status, to_idp) = browser
+        .get(&format!(
+            "https://auth.test.localhost:{}{href}",
+            gw.https_port()
+        ))
+        .await;
+    assert_eq!(status, 302);
+    let to_idp = to_idp.unwrap();
+    assert!(to_idp.starts_with(&idp.issuer()), "{to_idp}");
+    idp.serve_token(idp.sign(&idp.claims("cust@customer.test", &query_param(&to_idp, "nonce"))));
+    assert_eq!(finish(&browser, &query_param(&to_idp, "state")).await, 302);
+    assert_eq!(
+        browser.get(&browser.url(&host("portal"), "/")).await.0,
+        200,
+        "an external IdP's user on the allow list"
+    );
+}
