@@ -3,6 +3,10 @@
 //! headers, `Host`).
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
 
 use pingora_core::upstreams::peer::HttpPeer;
 use pingora_error::{Error, ErrorType, Result};
@@ -26,17 +30,31 @@ pub async fn peer(upstream: &Upstream, limits: &Limits) -> Result<Box<HttpPeer>>
     Ok(Box::new(peer))
 }
 
+/// How long a resolved upstream address is reused before it is looked up again.
+const DNS_TTL: Duration = Duration::from_secs(30);
+
+/// Resolved upstream addresses by (host, port), so a hostname upstream costs one lookup per
+/// `DNS_TTL` rather than one per request.
+static RESOLVED: LazyLock<DashMap<(String, u16), (Instant, SocketAddr)>> =
+    LazyLock::new(DashMap::new);
+
 async fn resolve(upstream: &Upstream) -> Result<SocketAddr> {
     let host = upstream.host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, upstream.port));
     }
+    let key = (host.to_string(), upstream.port);
+    if let Some(hit) = RESOLVED.get(&key).filter(|e| e.0.elapsed() < DNS_TTL) {
+        return Ok(hit.1);
+    }
     let mut addrs = tokio::net::lookup_host((host, upstream.port))
         .await
         .map_err(|e| Error::explain(ErrorType::ConnectNoRoute, format!("resolving {host}: {e}")))?;
-    addrs
-        .next()
-        .ok_or_else(|| Error::explain(ErrorType::ConnectNoRoute, format!("{host} has no address")))
+    let addr = addrs.next().ok_or_else(|| {
+        Error::explain(ErrorType::ConnectNoRoute, format!("{host} has no address"))
+    })?;
+    RESOLVED.insert(key, (Instant::now(), addr));
+    Ok(addr)
 }
 
 /// Who the client is, as the upstream should learn it.
