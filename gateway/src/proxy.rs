@@ -16,7 +16,7 @@ use policy::{Backend, Site};
 use crate::access::Verdict;
 use crate::config::HttpMode;
 use crate::routing::{self, Route};
-use crate::signin::{self, SignIn};
+use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
 use crate::{
@@ -157,15 +157,7 @@ impl ProxyHttp for Gateway {
             ctx.outcome = "bad_path";
             return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
         };
-        if site.codex_sites
-            && [signin::site::CODEX_SIGNIN, signin::site::CODEX_SIGNOUT].contains(&path.as_str())
-        {
-            ctx.outcome = "signin_endpoint";
-            let reply =
-                signin_glue::codex(session, ctx, &self.signin, &site, path.as_str()).await?;
-            return respond::reply(session, reply, &ctx.request_id).await;
-        }
-        if path.as_str().starts_with(signin::site::RESERVED) {
+        if SignIn::is_endpoint(&site, path.as_str()) {
             ctx.outcome = "signin_endpoint";
             let reply = signin_glue::site(session, ctx, &self.signin, &site, path.as_str()).await?;
             return respond::reply(session, reply, &ctx.request_id).await;

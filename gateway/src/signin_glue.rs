@@ -123,7 +123,8 @@ pub async fn host(
         .await)
 }
 
-/// A request to `/.sitegate/*` on a site host.
+/// A request to a sign-in endpoint on a site host (`/.sitegate/*`, and the Codex Sites paths
+/// on sites with that contract).
 pub async fn site(
     session: &mut Session,
     ctx: &RequestCtx,
@@ -137,19 +138,6 @@ pub async fn site(
     let (mut req, _) = request(session, ctx).await?;
     req.path = path;
     Ok(signin.handle_site(&req, site))
-}
-
-/// A request to a Codex Sites sign-in path on a site with that contract.
-pub async fn codex(
-    session: &mut Session,
-    ctx: &RequestCtx,
-    signin: &SignIn,
-    site: &Site,
-    path: &str,
-) -> Result<Reply> {
-    let (mut req, _) = request(session, ctx).await?;
-    req.path = path;
-    Ok(signin.handle_codex(&req, site))
 }
 
 /// A visitor who must sign in: browsers are redirected, API callers get 401 JSON.

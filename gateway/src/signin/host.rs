@@ -8,7 +8,6 @@ use super::form;
 use super::pages::{self, Choice};
 use super::reply::Reply;
 use super::{now, Request, SignIn, FLOW_TTL};
-use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
 use crate::config::Config;
 
@@ -30,48 +29,35 @@ impl SignIn {
             ("GET", "/callback") => self.callback(req, config, policy, now).await,
             ("GET" | "POST", "/logout") => self.logout(req, config).await,
             ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys().jwks()),
-            _ => Reply::html(
+            _ => Reply::error(
                 404,
-                pages::error(
-                    "Not found",
-                    "There is nothing at this address.",
-                    req.request_id,
-                    None,
-                ),
+                "Not found",
+                "There is nothing at this address.",
+                req.request_id,
             ),
         }
     }
 
     async fn signin(&self, req: &Request<'_>, config: &Config, policy: &Policy, now: u64) -> Reply {
         let Some(site) = req.query.get("site").and_then(|id| policy.site(id)) else {
-            return Reply::html(
+            return Reply::error(
                 404,
-                pages::error(
-                    "Unknown site",
-                    "The link you followed names a site that does not exist.",
-                    req.request_id,
-                    None,
-                ),
+                "Unknown site",
+                "The link you followed names a site that does not exist.",
+                req.request_id,
             );
         };
-        let return_to = req
-            .query
-            .get("return_to")
-            .and_then(|r| validate_return_to(r).ok())
-            .unwrap_or_else(|| "/".into());
+        let return_to = req.return_to();
         let accepted: Vec<&str> = site
             .idps()
             .filter(|name| self.provider(config, name).is_some())
             .collect();
         if accepted.is_empty() {
-            return Reply::html(
+            return Reply::error(
                 503,
-                pages::error(
-                    "Sign-in unavailable",
-                    "No identity provider is configured for this site.",
-                    req.request_id,
-                    None,
-                ),
+                "Sign-in unavailable",
+                "No identity provider is configured for this site.",
+                req.request_id,
             );
         }
         // SSO: an existing sign-in-host session through an IdP this site accepts.
@@ -85,14 +71,11 @@ impl SignIn {
         let chosen = match req.query.get("idp") {
             Some(name) if accepted.contains(&name) => name,
             Some(_) => {
-                return Reply::html(
+                return Reply::error(
                     400,
-                    pages::error(
-                        "Unknown provider",
-                        "This site does not accept that sign-in provider.",
-                        req.request_id,
-                        None,
-                    ),
+                    "Unknown provider",
+                    "This site does not accept that sign-in provider.",
+                    req.request_id,
                 )
             }
             None if accepted.len() == 1 => accepted[0],
@@ -130,14 +113,11 @@ impl SignIn {
         now: u64,
     ) -> Reply {
         let failed = || {
-            Reply::html(
+            Reply::error(
                 502,
-                pages::error(
-                    "Sign-in unavailable",
-                    "The identity provider could not be reached. Try again in a moment.",
-                    request_id,
-                    None,
-                ),
+                "Sign-in unavailable",
+                "The identity provider could not be reached. Try again in a moment.",
+                request_id,
             )
         };
         let Some(provider) = self.provider(config, idp) else {
@@ -222,14 +202,11 @@ impl SignIn {
             Ok(claims) => claims,
             Err(e) => {
                 tracing::warn!(request_id = req.request_id, idp = flow.idp, error = %e, "sign-in failed");
-                return Reply::html(
+                return Reply::error(
                     502,
-                    pages::error(
-                        "Sign-in failed",
-                        "The identity provider's answer could not be verified.",
-                        req.request_id,
-                        None,
-                    ),
+                    "Sign-in failed",
+                    "The identity provider's answer could not be verified.",
+                    req.request_id,
                 )
                 .cookie(clear);
             }
@@ -272,14 +249,11 @@ impl SignIn {
             .site_session(&self.keys(), site.id(), self.times, now)
             .and_then(|s| self.codes.mint(site.id(), s, now));
         let (Ok(code), Some(host)) = (minted, site.hosts.first()) else {
-            return Reply::html(
+            return Reply::error(
                 503,
-                pages::error(
-                    "Sign-in unavailable",
-                    "Try again in a moment.",
-                    request_id,
-                    None,
-                ),
+                "Sign-in unavailable",
+                "Try again in a moment.",
+                request_id,
             );
         };
         let query = form::encode(&[("code", &code), ("return_to", return_to)]);

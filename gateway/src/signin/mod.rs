@@ -22,6 +22,7 @@ use crate::auth::assertion::AssertionCache;
 use crate::auth::code::{CodeStore, ReplayGuard};
 use crate::auth::keys::KeyRing;
 use crate::auth::ratelimit::RateLimiter;
+use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{SessionTimes, SiteSession};
 use crate::auth::AuthError;
 use crate::config::{ClientSecret, Config, IdpConfig};
@@ -53,6 +54,16 @@ pub struct Request<'a> {
     /// A speculative prefetch (`Sec-Purpose`/`Purpose: prefetch`, `Next-Router-Prefetch`,
     /// `X-Middleware-Prefetch`), which must have no side effects.
     pub prefetch: bool,
+}
+
+impl Request<'_> {
+    /// The `return_to` query parameter when it is a safe same-origin path, else `/`.
+    pub fn return_to(&self) -> String {
+        self.query
+            .get("return_to")
+            .and_then(|r| validate_return_to(r).ok())
+            .unwrap_or_else(|| "/".into())
+    }
 }
 
 /// The sign-in service: keys, codes, the flow replay guard, the IdP clients.

@@ -45,6 +45,14 @@ impl Reply {
         }
     }
 
+    /// A sign-in error page in plain words, with the request id.
+    pub fn error(status: u16, title: &str, message: &str, request_id: &str) -> Reply {
+        Reply::html(
+            status,
+            super::pages::error(title, message, request_id, None),
+        )
+    }
+
     /// A JSON document.
     pub fn json(status: u16, value: &Value) -> Reply {
         let mut body = value.to_string().into_bytes();

@@ -53,8 +53,18 @@ impl SignIn {
         )
     }
 
-    /// Handles `/.sitegate/*` on a site host.
+    /// Whether `path` is a sign-in endpoint on `site`: `/.sitegate/*`, and the Codex Sites
+    /// paths when the site has that contract.
+    pub fn is_endpoint(site: &Site, path: &str) -> bool {
+        path.starts_with(RESERVED)
+            || (site.codex_sites && (path == CODEX_SIGNIN || path == CODEX_SIGNOUT))
+    }
+
+    /// Handles a sign-in endpoint on a site host.
     pub fn handle_site(&self, req: &Request<'_>, site: &Site) -> Reply {
+        if !req.path.starts_with(RESERVED) {
+            return self.handle_codex(req, site);
+        }
         let now = now();
         match (req.method, req.path) {
             ("GET", "/.sitegate/login") => {
@@ -89,40 +99,30 @@ impl SignIn {
                     &json!({ "error": "login_required", "login_url": self.login_url(site, "/") }),
                 ),
             },
-            _ => Reply::html(
+            _ => Reply::error(
                 404,
-                pages::error(
-                    "Not found",
-                    "There is nothing at this address.",
-                    req.request_id,
-                    None,
-                ),
+                "Not found",
+                "There is nothing at this address.",
+                req.request_id,
             ),
         }
     }
 
     /// Codex Sites' `/signin-with-chatgpt` (GET) and `/signout-with-chatgpt` (GET, or POST
     /// answered with 303). Prefetches get 204 and change nothing; cross-site requests get 403.
-    pub fn handle_codex(&self, req: &Request<'_>, site: &Site) -> Reply {
+    fn handle_codex(&self, req: &Request<'_>, site: &Site) -> Reply {
         if req.prefetch {
             return Reply::empty(204);
         }
         if req.cross_site {
-            return Reply::html(
+            return Reply::error(
                 403,
-                pages::error(
-                    "Cross-site request refused",
-                    "Signing in or out must start on this site.",
-                    req.request_id,
-                    None,
-                ),
+                "Cross-site request refused",
+                "Signing in or out must start on this site.",
+                req.request_id,
             );
         }
-        let return_to = req
-            .query
-            .get("return_to")
-            .and_then(|r| validate_return_to(r).ok())
-            .unwrap_or_else(|| "/".into());
+        let return_to = req.return_to();
         match (req.method, req.path) {
             ("GET", CODEX_SIGNIN) if self.identify(site, &req.cookies).is_some() => {
                 Reply::found(return_to)
@@ -132,28 +132,22 @@ impl SignIn {
             ("POST", CODEX_SIGNOUT) => {
                 Reply::see_other(return_to).cookie(clear_cookie(SITE_COOKIE))
             }
-            _ => Reply::html(
+            _ => Reply::error(
                 405,
-                pages::error(
-                    "Not allowed",
-                    "This address does not accept that kind of request.",
-                    req.request_id,
-                    None,
-                ),
+                "Not allowed",
+                "This address does not accept that kind of request.",
+                req.request_id,
             ),
         }
     }
 
     fn site_callback(&self, req: &Request<'_>, site: &Site, now: u64) -> Reply {
         let Some(code) = req.query.get("code") else {
-            return Reply::html(
+            return Reply::error(
                 400,
-                pages::error(
-                    "Sign-in failed",
-                    "The sign-in link is incomplete.",
-                    req.request_id,
-                    None,
-                ),
+                "Sign-in failed",
+                "The sign-in link is incomplete.",
+                req.request_id,
             );
         };
         let session = match self.codes.redeem(code, site.id(), now) {
@@ -171,21 +165,14 @@ impl SignIn {
                 );
             }
         };
-        let return_to = req
-            .query
-            .get("return_to")
-            .and_then(|r| validate_return_to(r).ok())
-            .unwrap_or_else(|| "/".into());
+        let return_to = req.return_to();
         match session.set_cookie(&self.keys(), now) {
             Ok(cookie) => Reply::found(return_to).cookie(cookie),
-            Err(_) => Reply::html(
+            Err(_) => Reply::error(
                 500,
-                pages::error(
-                    "Sign-in failed",
-                    "The session could not be created.",
-                    req.request_id,
-                    None,
-                ),
+                "Sign-in failed",
+                "The session could not be created.",
+                req.request_id,
             ),
         }
     }
