@@ -226,6 +226,22 @@ impl Gateway {
         Client::new(&self.ca_pem(), self.https_port())
     }
 
+    /// Sends `GET <path>` exactly as written (no client-side normalization) to `host`, with SNI
+    /// `host`, and returns the whole response text.
+    pub async fn raw_get(&self, host: &str, path: &str) -> String {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let (_, reply) = crate::raw_https_request(
+            &self.ca_pem(),
+            self.https_port(),
+            Some(host),
+            host,
+            &request,
+        )
+        .await
+        .expect("raw request");
+        reply
+    }
+
     /// Everything the gateway logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir().join("sitegate.log")).unwrap_or_default()

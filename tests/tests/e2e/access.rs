@@ -104,14 +104,7 @@ async fn sec_14_normalization_cannot_move_a_request_out_of_a_rule() {
         "/api/public/.%2e/secret",
         "//api/public/../../secret",
     ] {
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            host("intranet")
-        );
-        let (ca, name) = (gw.ca_pem(), host("intranet"));
-        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
-            .await
-            .unwrap();
+        let reply = gw.raw_get(&host("intranet"), path).await;
         assert!(
             reply.starts_with("HTTP/1.1 302"),
             "{path} escaped the public rule: {reply}"
@@ -123,28 +116,16 @@ async fn sec_14_normalization_cannot_move_a_request_out_of_a_rule() {
         "/api/public/..%5Csecret",
         "/api/public\\..\\secret",
     ] {
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            host("intranet")
-        );
-        let (ca, name) = (gw.ca_pem(), host("intranet"));
-        let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
-            .await
-            .unwrap();
+        let reply = gw.raw_get(&host("intranet"), path).await;
         assert!(
             reply.starts_with("HTTP/1.1 400"),
             "{path} must be refused: {reply}"
         );
     }
     // The backend receives the normalized path the rules saw, query kept.
-    let request = format!(
-        "GET /api/public/./x//y/../z?q=1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        host("intranet")
-    );
-    let (ca, name) = (gw.ca_pem(), host("intranet"));
-    let (_, reply) = e2e::raw_https_request(&ca, gw.https_port(), Some(&name), &name, &request)
-        .await
-        .unwrap();
+    let reply = gw
+        .raw_get(&host("intranet"), "/api/public/./x//y/../z?q=1")
+        .await;
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
     let echo: serde_json::Value =

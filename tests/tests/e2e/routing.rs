@@ -86,19 +86,7 @@ async fn sec_15_sni_naming_another_site_is_misdirected() {
     assert!(reply.starts_with("HTTP/1.1 421"), "got: {reply}");
 
     // Matching SNI and Host is served.
-    let request = format!(
-        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        host("app")
-    );
-    let (_, reply) = raw_https_request(
-        &gw.ca_pem(),
-        gw.https_port(),
-        Some(&host("app")),
-        &host("app"),
-        &request,
-    )
-    .await
-    .unwrap();
+    let reply = gw.raw_get(&host("app"), "/").await;
     assert!(reply.starts_with("HTTP/1.1 200"), "got: {reply}");
 }
 
