@@ -40,7 +40,7 @@ impl ServeHttp for DemoBackend {
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sitegate demo site</title>\
 <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem}}\
-th{{text-align:left;padding-right:1rem}}</style></head><body><main>\
+th{{text-align:left;padding-right:1rem;vertical-align:top;white-space:nowrap}}td{{word-break:break-all}}</style></head><body><main>\
 <h1>Hello from the demo backend</h1>\
 <p>Sitegate proxied <code>{method} {path}</code> for <code>{host}</code> to this built-in backend.</p>\
 <h2>What the gateway forwarded</h2><table>{rows}</table></main></body></html>\n",
