@@ -4,7 +4,7 @@
 # development IdP. Installs Chromium and the npm packages when missing; never skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh chromium
+scripts/setup.sh chromium libnss3-tools
 bin="${CARGO_TARGET_DIR:-target}/debug/sitegate"
 [ -x "$bin" ] || cargo build -p gateway --bin sitegate
 export SITEGATE_BIN="$(cd "$(dirname "$bin")" && pwd)/sitegate"
