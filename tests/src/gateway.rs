@@ -300,7 +300,12 @@ impl Gateway {
                 {
                     let mut reply = String::new();
                     let _ = stream.read_to_string(&mut reply);
-                    if reply.starts_with("HTTP/1.1 200") && reply.contains(&me) {
+                    // pingora starts its services one by one: the admin listener can answer
+                    // before the site listeners accept.
+                    let sites_up = [self.https_port(), self.http_port()]
+                        .iter()
+                        .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok());
+                    if reply.starts_with("HTTP/1.1 200") && reply.contains(&me) && sites_up {
                         return true;
                     }
                 }
