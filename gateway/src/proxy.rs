@@ -15,7 +15,8 @@ use policy::{Backend, Site};
 
 use crate::access::Verdict;
 use crate::config::HttpMode;
-use crate::routing::{self, Route};
+use crate::respond::Page;
+use crate::routing;
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
@@ -73,6 +74,39 @@ pub struct RequestCtx {
     pub bearer: Option<String>,
 }
 
+impl RequestCtx {
+    /// Fills in what every request needs first: the snapshot (taken once), the client and
+    /// whether it is a trusted proxy, the request id, host and scheme; applies the timeouts.
+    fn begin(&mut self, session: &mut Session, snapshot: &Arc<Snapshot>) {
+        self.started = Instant::now();
+        self.client_ip = session
+            .client_addr()
+            .and_then(|a| a.as_inet())
+            .map(|a| a.ip());
+        self.peer_trusted = self
+            .client_ip
+            .is_some_and(|ip| snapshot.config.is_trusted_proxy(ip));
+        self.request_id = request_id::for_request(session.req_header(), self.peer_trusted);
+        self.snapshot = Some(snapshot.clone());
+        self.host = routing::request_host(session);
+        self.tls = routing::is_tls(session);
+        let limits = &snapshot.config.limits;
+        session.set_read_timeout(Some(limits.body_read_timeout));
+        session.set_keepalive(Some(limits.idle_timeout.as_secs().max(1)));
+    }
+}
+
+/// Answers with one of the gateway's pages, recording how the request was handled.
+async fn answer(
+    session: &mut Session,
+    ctx: &mut RequestCtx,
+    outcome: &'static str,
+    page: Page,
+) -> Result<bool> {
+    ctx.outcome = outcome;
+    respond::page(session, page, &ctx.request_id, None).await
+}
+
 #[async_trait]
 impl ProxyHttp for Gateway {
     type CTX = RequestCtx;
@@ -98,28 +132,19 @@ impl ProxyHttp for Gateway {
 
     async fn request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<bool> {
         let snapshot = self.store.load();
-        ctx.started = Instant::now();
-        ctx.client_ip = session
-            .client_addr()
-            .and_then(|a| a.as_inet())
-            .map(|a| a.ip());
-        ctx.peer_trusted = ctx
-            .client_ip
-            .is_some_and(|ip| snapshot.config.is_trusted_proxy(ip));
-        ctx.request_id = request_id::for_request(session.req_header(), ctx.peer_trusted);
-        ctx.snapshot = Some(snapshot.clone());
+        ctx.begin(session, &snapshot);
         let limits = &snapshot.config.limits;
-        session.set_read_timeout(Some(limits.body_read_timeout));
-        session.set_keepalive(Some(limits.idle_timeout.as_secs().max(1)));
-
         if header_bytes(session.req_header()) > limits.max_request_header_bytes {
-            ctx.outcome = "headers_too_large";
-            return respond::page(session, respond::HEADERS_TOO_LARGE, &ctx.request_id, None).await;
+            return answer(
+                session,
+                ctx,
+                "headers_too_large",
+                respond::HEADERS_TOO_LARGE,
+            )
+            .await;
         }
         ctx.bearer = headers::take_bearer(session.req_header_mut());
         headers::strip_identity(session.req_header_mut());
-        ctx.host = routing::request_host(session);
-        ctx.tls = routing::is_tls(session);
         if !ctx.tls && snapshot.config.listen.http_mode == HttpMode::Redirect {
             ctx.outcome = "https_redirect";
             return redirect_to_https(session, ctx, snapshot.config.listen.public_https_port).await;
@@ -131,31 +156,16 @@ impl ProxyHttp for Gateway {
         }
         let site =
             match routing::route(&snapshot.policy, ctx.host.as_deref(), routing::sni(session)) {
-                Route::Site(site) => site,
-                Route::UnknownHost => {
-                    ctx.outcome = "unknown_host";
-                    return respond::page(session, respond::NOT_FOUND, &ctx.request_id, None).await;
-                }
-                Route::Misdirected => {
-                    ctx.outcome = "misdirected";
-                    return respond::page(session, respond::MISDIRECTED, &ctx.request_id, None)
-                        .await;
-                }
-                Route::NoHost => {
-                    ctx.outcome = "no_host";
-                    return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None)
-                        .await;
-                }
+                Ok(site) => site,
+                Err(refusal) => return answer(session, ctx, refusal.outcome, refusal.page).await,
             };
         ctx.body_limit = site.max_body_bytes.unwrap_or(limits.max_body_bytes);
         ctx.site = Some(site.clone());
         if declared_length(session.req_header()).is_some_and(|len| len > ctx.body_limit) {
-            ctx.outcome = "body_too_large";
-            return respond::page(session, respond::TOO_LARGE, &ctx.request_id, None).await;
+            return answer(session, ctx, "body_too_large", respond::TOO_LARGE).await;
         }
         let Ok(path) = policy::normalize_path(session.req_header().uri.path()) else {
-            ctx.outcome = "bad_path";
-            return respond::page(session, respond::BAD_REQUEST, &ctx.request_id, None).await;
+            return answer(session, ctx, "bad_path", respond::BAD_REQUEST).await;
         };
         if SignIn::is_endpoint(&site, path.as_str()) {
             ctx.outcome = "signin_endpoint";
@@ -168,8 +178,8 @@ impl ProxyHttp for Gateway {
                 return respond::page(session, page, &ctx.request_id, None).await
             }
             Verdict::Login(url) => {
-                return respond::reply(session, signin_glue::login(session, url), &ctx.request_id)
-                    .await
+                let reply = signin_glue::login(session, url);
+                return respond::reply(session, reply, &ctx.request_id).await;
             }
         }
         match &site.backend {
@@ -178,8 +188,13 @@ impl ProxyHttp for Gateway {
                 Ok(false)
             }
             Backend::Worker(_) => {
-                ctx.outcome = "worker_unavailable";
-                respond::page(session, respond::BACKEND_UNAVAILABLE, &ctx.request_id, None).await
+                answer(
+                    session,
+                    ctx,
+                    "worker_unavailable",
+                    respond::BACKEND_UNAVAILABLE,
+                )
+                .await
             }
         }
     }

@@ -6,18 +6,29 @@ use std::sync::Arc;
 use pingora_proxy::Session;
 use policy::{Policy, Site};
 
-/// The outcome of routing one request.
+use crate::respond::{self, Page};
+
+/// Why a request could not be routed to a site, and the page it gets.
 #[derive(Debug)]
-pub enum Route {
-    /// The request is for this site.
-    Site(Arc<Site>),
-    /// No configured site has this hostname (404).
-    UnknownHost,
-    /// The connection's SNI named a different configured site (421).
-    Misdirected,
-    /// The request carried no usable hostname (400).
-    NoHost,
+pub struct Refusal {
+    /// How the request was handled, for the access line.
+    pub outcome: &'static str,
+    /// The page to answer with.
+    pub page: Page,
 }
+
+const NO_HOST: Refusal = Refusal {
+    outcome: "no_host",
+    page: respond::BAD_REQUEST,
+};
+const UNKNOWN_HOST: Refusal = Refusal {
+    outcome: "unknown_host",
+    page: respond::NOT_FOUND,
+};
+const MISDIRECTED: Refusal = Refusal {
+    outcome: "misdirected",
+    page: respond::MISDIRECTED,
+};
 
 /// The SNI of the connection, recorded at handshake time by [`crate::tls::SniRecorder`].
 pub fn sni(session: &Session) -> Option<&str> {
@@ -68,26 +79,23 @@ pub fn normalize_host(raw: &str) -> Option<String> {
     valid.then(|| host.to_ascii_lowercase())
 }
 
-/// Routes a request: the Host decides the site; an SNI that names another configured site is a
-/// misdirected request (never served with one site's TLS identity and another's content).
-pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Route {
-    let Some(host) = host else {
-        return Route::NoHost;
-    };
-    let Some(site) = policy.site_for_host(host) else {
-        return Route::UnknownHost;
-    };
+/// Routes a request: the Host decides the site (unknown: 404; none: 400); an SNI that names
+/// another configured site is a misdirected request (421), never served with one site's TLS
+/// identity and another's content.
+pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Result<Arc<Site>, Refusal> {
+    let host = host.ok_or(NO_HOST)?;
+    let site = policy.site_for_host(host).ok_or(UNKNOWN_HOST)?;
     if let Some(sni) = sni {
         let sni = sni.strip_suffix('.').unwrap_or(sni).to_ascii_lowercase();
         if sni != host {
             if let Some(other) = policy.site_for_host(&sni) {
                 if !Arc::ptr_eq(other, site) {
-                    return Route::Misdirected;
+                    return Err(MISDIRECTED);
                 }
             }
         }
     }
-    Route::Site(site.clone())
+    Ok(site.clone())
 }
 
 #[cfg(test)]
