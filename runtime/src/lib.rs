@@ -1,1 +1,14 @@
-//! Worker runtime.
+//! Sitegate's worker runtime. This first layer is the isolate: one QuickJS runtime per loaded
+//! site version, with its own heap under a memory limit, a stack limit, a CPU-time budget per
+//! call enforced by an interrupt handler, and a module loader confined to the version's
+//! directory. Web APIs, bindings and dispatch build on it.
+
+#![warn(missing_docs)]
+
+mod cpu;
+mod error;
+mod isolate;
+mod modules;
+
+pub use error::RuntimeError;
+pub use isolate::{Isolate, Limits};

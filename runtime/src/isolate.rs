@@ -1,0 +1,169 @@
+//! One site version's QuickJS runtime: its own heap under `Limits::memory_bytes`, a stack
+//! limit, and a CPU-time budget per call enforced by an interrupt handler that reads the
+//! thread's CPU clock. An isolate lives on one thread; a call that breaks a limit fails alone
+//! and the isolate stays usable.
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use rquickjs::{Context, Ctx, FromJs, Function, Module, Object, Runtime, Value};
+
+use crate::cpu::thread_cpu_time;
+use crate::modules::{ConfinedLoader, ConfinedResolver};
+use crate::RuntimeError;
+
+/// Per-isolate resource limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest heap, in bytes.
+    pub memory_bytes: usize,
+    /// Largest JS stack, in bytes (must stay below the thread's real stack).
+    pub stack_bytes: usize,
+    /// CPU time one call (a request) may use.
+    pub cpu_per_call: Duration,
+}
+
+impl Default for Limits {
+    /// 128 MiB of heap, 256 KiB of stack, 50 ms of CPU per call.
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 128 << 20,
+            stack_bytes: 256 << 10,
+            cpu_per_call: Duration::from_millis(50),
+        }
+    }
+}
+
+/// A loaded site version's JavaScript runtime.
+pub struct Isolate {
+    // Dropped before `runtime` (field order): a context must not outlive its runtime.
+    context: Context,
+    runtime: Runtime,
+    limits: Limits,
+    deadline: Rc<Cell<Option<Duration>>>,
+    root: PathBuf,
+}
+
+impl Isolate {
+    /// A fresh isolate whose modules come from `root` only.
+    pub fn new(root: &Path, limits: Limits) -> Result<Isolate, RuntimeError> {
+        let root = root
+            .canonicalize()
+            .map_err(|source| RuntimeError::Directory {
+                path: root.to_path_buf(),
+                source,
+            })?;
+        let engine = |e: rquickjs::Error| RuntimeError::Engine(e.to_string());
+        let runtime = Runtime::new().map_err(engine)?;
+        runtime.set_memory_limit(limits.memory_bytes);
+        runtime.set_max_stack_size(limits.stack_bytes);
+        let deadline: Rc<Cell<Option<Duration>>> = Rc::new(Cell::new(None));
+        let watched = deadline.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || {
+            watched.get().is_some_and(|d| thread_cpu_time() > d)
+        })));
+        runtime.set_loader(ConfinedResolver, ConfinedLoader::new(root.clone()));
+        let context = Context::full(&runtime).map_err(engine)?;
+        Ok(Isolate {
+            context,
+            runtime,
+            limits,
+            deadline,
+            root,
+        })
+    }
+
+    /// The version directory modules are loaded from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Imports the entry module (and its whole graph) and checks that its default export has a
+    /// `fetch` method, as a Workers module must.
+    pub fn load_entry(&self, entry: &str) -> Result<(), RuntimeError> {
+        self.call(|ctx| {
+            // The entry goes through the confined resolver like every other import.
+            let namespace: Object = Module::import(&ctx, format!("./{entry}"))?.finish()?;
+            let default: Object = namespace.get("default")?;
+            let _fetch: Function = default.get("fetch")?;
+            Ok(())
+        })
+    }
+
+    /// Evaluates a script and converts its value (for the Web API layer and for tests).
+    pub fn eval<T>(&self, source: &str) -> Result<T, RuntimeError>
+    where
+        T: for<'js> FromJs<'js>,
+    {
+        self.call(|ctx| ctx.eval(source))
+    }
+
+    /// Runs `f` under the CPU budget, mapping engine failures to the limit that caused them.
+    fn call<R>(
+        &self,
+        f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
+    ) -> Result<R, RuntimeError> {
+        let deadline = thread_cpu_time() + self.limits.cpu_per_call;
+        self.deadline.set(Some(deadline));
+        let result = self
+            .context
+            .with(|ctx| f(ctx.clone()).map_err(|e| self.classify(&ctx, e, deadline)));
+        self.deadline.set(None);
+        self.runtime.run_gc();
+        result
+    }
+
+    fn classify(&self, ctx: &Ctx<'_>, error: rquickjs::Error, deadline: Duration) -> RuntimeError {
+        if thread_cpu_time() > deadline {
+            return RuntimeError::CpuBudget {
+                budget_ms: self.limits.cpu_per_call.as_millis() as u64,
+            };
+        }
+        let detail = match error {
+            rquickjs::Error::Resolving {
+                base,
+                name,
+                message,
+            } => {
+                return RuntimeError::Module {
+                    specifier: name,
+                    base,
+                    reason: message.unwrap_or_default(),
+                };
+            }
+            rquickjs::Error::Loading { name, message } => {
+                return RuntimeError::Module {
+                    specifier: name,
+                    base: String::new(),
+                    reason: message.unwrap_or_default(),
+                };
+            }
+            rquickjs::Error::Exception => describe(ctx.catch()),
+            other => other.to_string(),
+        };
+        if detail.contains("out of memory") {
+            RuntimeError::Memory {
+                limit_bytes: self.limits.memory_bytes,
+            }
+        } else {
+            RuntimeError::Exception(detail)
+        }
+    }
+}
+
+/// "Name: message" and the stack of a thrown value, for the log.
+fn describe(thrown: Value<'_>) -> String {
+    match thrown.as_exception() {
+        Some(e) => format!(
+            "{}\n{}",
+            e.message().unwrap_or_default(),
+            e.stack().unwrap_or_default()
+        ),
+        None => format!("{thrown:?}"),
+    }
+}

@@ -1,0 +1,114 @@
+use std::time::Duration;
+
+use super::{Isolate, Limits};
+use crate::RuntimeError;
+
+fn isolate(limits: Limits) -> (tempfile::TempDir, Isolate) {
+    let dir = tempfile::tempdir().unwrap();
+    let isolate = Isolate::new(dir.path(), limits).unwrap();
+    (dir, isolate)
+}
+
+#[test]
+fn sec_20_an_infinite_loop_is_stopped_at_the_cpu_budget_and_the_isolate_survives() {
+    let (_dir, js) = isolate(Limits {
+        cpu_per_call: Duration::from_millis(30),
+        ..Limits::default()
+    });
+    let err = js.eval::<()>("while (true) {}").unwrap_err();
+    assert!(
+        matches!(err, RuntimeError::CpuBudget { budget_ms: 30 }),
+        "{err}"
+    );
+    assert_eq!(
+        js.eval::<i32>("6 * 7").unwrap(),
+        42,
+        "the next call runs normally"
+    );
+}
+
+#[test]
+fn sec_20_a_memory_bomb_is_stopped_at_the_memory_limit() {
+    let (_dir, js) = isolate(Limits {
+        memory_bytes: 16 << 20,
+        cpu_per_call: Duration::from_secs(10),
+        ..Limits::default()
+    });
+    let err = js
+        .eval::<()>("const hoard = []; while (true) hoard.push(new Array(100000).fill(1.5));")
+        .unwrap_err();
+    assert!(matches!(err, RuntimeError::Memory { .. }), "{err}");
+    assert_eq!(js.eval::<i32>("1 + 1").unwrap(), 2);
+}
+
+#[test]
+fn sec_20_runaway_recursion_is_stopped_at_the_stack_limit() {
+    let (_dir, js) = isolate(Limits::default());
+    let err = js
+        .eval::<i32>("function down(n) { return down(n + 1) + 1 } down(0)")
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("Maximum call stack size exceeded"), "{text}");
+    assert_eq!(js.eval::<i32>("2 + 2").unwrap(), 4);
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_module_graph_loads_through_relative_imports() {
+    let (dir, js) = isolate(Limits::default());
+    write(dir.path(), "index.js", "import { greet } from './lib/greet.js';\nexport default { fetch() { return greet('world') } };");
+    write(
+        dir.path(),
+        "lib/greet.js",
+        "import { prefix } from '../words.js';\nexport function greet(n) { return prefix + n }",
+    );
+    write(dir.path(), "words.js", "export const prefix = 'hello ';");
+    js.load_entry("index.js").unwrap();
+}
+
+#[test]
+fn an_entry_without_a_fetch_handler_is_refused() {
+    let (dir, js) = isolate(Limits::default());
+    write(dir.path(), "index.js", "export default { notFetch() {} };");
+    assert!(js.load_entry("index.js").is_err());
+}
+
+#[test]
+fn sec_19_imports_cannot_leave_the_version_directory() {
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("version");
+    write(&root, "placeholder.js", "");
+    write(outer.path(), "secret.js", "export default { fetch() {} };");
+    let js = Isolate::new(&root, Limits::default()).unwrap();
+    for (file, source) in [
+        ("up.js", "import s from '../secret.js'; export default s;"),
+        (
+            "abs.js",
+            &format!(
+                "import s from '{}'; export default s;",
+                outer.path().join("secret.js").display()
+            ),
+        ),
+        ("bare.js", "import s from 'secret'; export default s;"),
+    ] {
+        write(&root, file, source);
+        let err = js.load_entry(file).unwrap_err().to_string();
+        assert!(
+            err.contains("only relative imports inside the site's own files"),
+            "{file}: {err}"
+        );
+    }
+    std::os::unix::fs::symlink(outer.path().join("secret.js"), root.join("link.js")).unwrap();
+    write(
+        &root,
+        "via-link.js",
+        "import s from './link.js'; export default s;",
+    );
+    let err = js.load_entry("via-link.js").unwrap_err().to_string();
+    assert!(err.contains("outside the site's directory"), "{err}");
+}
