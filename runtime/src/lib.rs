@@ -1,7 +1,8 @@
 //! Sitegate's worker runtime. This first layer is the isolate: one QuickJS runtime per loaded
 //! site version, with its own heap under a memory limit, a stack limit, a CPU-time budget per
 //! call enforced by an interrupt handler, and a module loader confined to the version's
-//! directory. Web APIs, bindings and dispatch build on it.
+//! directory. `Pool` runs isolates on a fixed set of JS threads. Web APIs, bindings and
+//! dispatch build on these.
 
 #![warn(missing_docs)]
 
@@ -9,6 +10,8 @@ mod cpu;
 mod error;
 mod isolate;
 mod modules;
+mod pool;
 
 pub use error::RuntimeError;
 pub use isolate::{Isolate, Limits};
+pub use pool::{Pool, VersionKey};
