@@ -69,6 +69,9 @@ impl Isolate {
         })));
         runtime.set_loader(ConfinedResolver, ConfinedLoader::new(root.clone()));
         let context = Context::full(&runtime).map_err(engine)?;
+        context
+            .with(|ctx| crate::web::install(&ctx))
+            .map_err(engine)?;
         Ok(Isolate {
             context,
             runtime,

@@ -11,6 +11,7 @@ mod error;
 mod isolate;
 mod modules;
 mod pool;
+pub mod web;
 
 pub use error::RuntimeError;
 pub use isolate::{Isolate, Limits};
