@@ -22,12 +22,12 @@ pub fn take_bearer(req: &mut RequestHeader) -> Option<String> {
             })
             .map(|t| t.trim().to_string())
     };
-    if let Some(token) = bearer("oai-sites-authorization") {
-        return Some(token);
+    let codex = bearer("oai-sites-authorization");
+    let ours = bearer("authorization").filter(|t| t.starts_with(crate::tokens::PREFIX));
+    if ours.is_some() {
+        req.remove_header("authorization");
     }
-    let token = bearer("authorization").filter(|t| t.starts_with(crate::tokens::PREFIX))?;
-    req.remove_header("authorization");
-    Some(token)
+    codex.or(ours)
 }
 
 /// Removes every identity header the client sent, in any spelling (line 3).
@@ -102,6 +102,42 @@ mod tests {
             .iter()
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect()
+    }
+
+    fn bearer_case(headers: &[(&str, &str)]) -> (Option<String>, Vec<String>) {
+        let mut req = RequestHeader::build("GET", b"/", None).unwrap();
+        for (k, v) in headers {
+            req.append_header(k.to_string(), *v).unwrap();
+        }
+        let token = super::take_bearer(&mut req);
+        let left = req
+            .headers
+            .get_all("authorization")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        (token, left)
+    }
+
+    #[test]
+    fn sitegate_bearer_tokens_are_taken_off_the_request_and_other_ones_left() {
+        assert_eq!(
+            bearer_case(&[("authorization", "Bearer sgt_a_b")]),
+            (Some("sgt_a_b".into()), vec![])
+        );
+        assert_eq!(
+            bearer_case(&[("authorization", "Bearer backend-key")]),
+            (None, vec!["Bearer backend-key".into()])
+        );
+        let both = bearer_case(&[
+            ("oai-sites-authorization", "Bearer sgt_x_y"),
+            ("authorization", "Bearer sgt_a_b"),
+        ]);
+        assert_eq!(
+            both,
+            (Some("sgt_x_y".into()), vec![]),
+            "a second Sitegate token is not forwarded either"
+        );
     }
 
     #[test]
