@@ -11,7 +11,7 @@ import { DEMO_MEMBERS, HOSTS, SIGNIN_HOST, startEnvironment } from './lib/env.js
 
 /** The demo backend's table of forwarded headers: { 'sitegate-user-email': '...', ... }. */
 async function forwarded(page) {
-  await page.locator('h1', { hasText: 'Hello from the demo backend' }).waitFor();
+  await page.locator('h1', { hasText: 'Hello from the demo backend' }).waitFor({ timeout: 5000 });
   return page.$$eval('table tr', (rows) =>
     Object.fromEntries(rows.map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent])),
   );
@@ -248,4 +248,35 @@ describe('TLS', () => {
       await untrusting.close();
     }
   }));
+});
+
+// Known gateway bug, kept visible as a TODO test (reported, not failing the run): OpenID Connect
+// Core 5.4 lets a provider return the email/profile claims from the UserInfo endpoint only,
+// not in the ID token, when the code flow issues an access token. oidc-provider does exactly
+// that by default (conformIdTokenClaims: true). Sitegate reads the ID token only, so the
+// listed owner ada@acme.test arrives without an email and gets "Access denied".
+// When the gateway calls UserInfo, this passes: drop the `todo`.
+describe('a provider that returns email and name only from UserInfo (OIDC Core 5.4)', () => {
+  it('signs the user in with the UserInfo email', { todo: 'gateway reads claims from the ID token only' }, async () => {
+    const conforming = await startEnvironment({ providerOptions: { conformIdTokenClaims: true } });
+    const browser = await launchBrowser(conforming.gateway.caPem());
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(conforming.url(HOSTS.app, '/hello'));
+      await page.locator('input[name="login"]').fill('ada@acme.test');
+      await page.locator('input[name="password"]').fill('correct horse battery staple');
+      await page.locator('button[type="submit"]', { hasText: 'Sign-in' }).click();
+      await page.locator('button[type="submit"]', { hasText: 'Continue' }).click();
+      await page.waitForURL(conforming.url(HOSTS.app, '/hello'));
+      await page.locator('h1').first().waitFor();
+      await screenshot(page, '10-userinfo-only-provider');
+      assert.equal(await page.locator('h1').first().innerText(), 'Hello from the demo backend', 'the listed owner is let in');
+      const headers = await forwarded(page);
+      assert.equal(headers['sitegate-user-email'], 'ada@acme.test');
+    } finally {
+      await browser.close();
+      await conforming.stop();
+    }
+  });
 });
