@@ -9,12 +9,15 @@ mod tests;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rquickjs::{Context, Ctx, FromJs, Function, Module, Object, Runtime, Value};
+use rquickjs::promise::PromiseState;
+use rquickjs::{Context, Ctx, FromJs, Function, Module, Object, Persistent, Promise, Runtime};
 
 use crate::cpu::thread_cpu_time;
+use crate::host::Host;
 use crate::modules::{ConfinedLoader, ConfinedResolver};
+use crate::report::describe;
 use crate::RuntimeError;
 
 /// Per-isolate resource limits.
@@ -46,6 +49,7 @@ pub struct Isolate {
     runtime: Runtime,
     limits: Limits,
     deadline: Rc<Cell<Option<Duration>>>,
+    host: Rc<Host>,
     root: PathBuf,
 }
 
@@ -69,16 +73,23 @@ impl Isolate {
         })));
         runtime.set_loader(ConfinedResolver, ConfinedLoader::new(root.clone()));
         let context = Context::full(&runtime).map_err(engine)?;
-        context
-            .with(|ctx| crate::web::install(&ctx))
-            .map_err(engine)?;
-        Ok(Isolate {
+        let host = Rc::new(Host::default());
+        let isolate = Isolate {
             context,
             runtime,
             limits,
             deadline,
+            host,
             root,
-        })
+        };
+        isolate.call(|ctx| {
+            let globals = ctx.globals();
+            let internal = Object::new(ctx.clone())?;
+            crate::host::install_timers(&ctx, &globals, &isolate.host)?;
+            crate::web::install(&ctx, &internal)?;
+            crate::js::run_prelude(&ctx, &internal)
+        })?;
+        Ok(isolate)
     }
 
     /// The version directory modules are loaded from.
@@ -106,16 +117,69 @@ impl Isolate {
         self.call(|ctx| ctx.eval(source))
     }
 
-    /// Runs `f` under the CPU budget, mapping engine failures to the limit that caused them.
+    /// Evaluates `body` as the body of an async function and runs the event loop (microtasks
+    /// and timers) until its promise settles; for the Web API layer's tests and for tools.
+    pub fn eval_async<T>(&self, body: &str) -> Result<T, RuntimeError>
+    where
+        T: for<'js> FromJs<'js> + 'static,
+    {
+        let promise = self.call(|ctx| {
+            let promise: Promise = ctx.eval(format!("(async () => {{\n{body}\n}})()"))?;
+            Ok(Persistent::save(&ctx, promise))
+        })?;
+        loop {
+            let settled = self.call(|ctx| {
+                let promise = promise.clone().restore(&ctx)?;
+                match promise.state() {
+                    PromiseState::Pending => Ok(None),
+                    PromiseState::Resolved => promise.result::<T>().transpose(),
+                    PromiseState::Rejected => {
+                        let reason = promise.result::<rquickjs::Value>();
+                        let detail = match reason {
+                            Some(Err(rquickjs::Error::Exception)) => describe(ctx.catch()),
+                            Some(Ok(value)) => describe(value),
+                            other => format!("{other:?}"),
+                        };
+                        Err(rquickjs::Exception::throw_message(&ctx, &detail))
+                    }
+                }
+            })?;
+            if let Some(value) = settled {
+                return Ok(value);
+            }
+            let Some(due) = self.host.timers.borrow().next_due() else {
+                return Err(RuntimeError::Exception(
+                    "the promise can never settle: nothing is scheduled".into(),
+                ));
+            };
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            self.run_due_timers()?;
+        }
+    }
+
+    /// Fires every timer that is due, each in a turn of its own budget.
+    pub fn run_due_timers(&self) -> Result<(), RuntimeError> {
+        self.call(|ctx| self.host.fire_due_timers(&ctx))
+    }
+
+    /// When this isolate's earliest timer is due, if it has one.
+    pub fn next_timer_due(&self) -> Option<Instant> {
+        self.host.timers.borrow().next_due()
+    }
+
+    /// Runs `f` and then the microtasks it queued, under the CPU budget, mapping engine
+    /// failures to the limit that caused them.
     fn call<R>(
         &self,
         f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
     ) -> Result<R, RuntimeError> {
         let deadline = thread_cpu_time() + self.limits.cpu_per_call;
         self.deadline.set(Some(deadline));
-        let result = self
-            .context
-            .with(|ctx| f(ctx.clone()).map_err(|e| self.classify(&ctx, e, deadline)));
+        let result = self.context.with(|ctx| {
+            let result = f(ctx.clone());
+            while ctx.execute_pending_job() {}
+            result.map_err(|e| self.classify(&ctx, e, deadline))
+        });
         self.deadline.set(None);
         self.runtime.run_gc();
         result
@@ -159,14 +223,9 @@ impl Isolate {
     }
 }
 
-/// "Name: message" and the stack of a thrown value, for the log.
-fn describe(thrown: Value<'_>) -> String {
-    match thrown.as_exception() {
-        Some(e) => format!(
-            "{}\n{}",
-            e.message().unwrap_or_default(),
-            e.stack().unwrap_or_default()
-        ),
-        None => format!("{thrown:?}"),
+impl Drop for Isolate {
+    fn drop(&mut self) {
+        // Persistent callbacks must go before the runtime that owns them.
+        self.host.timers.borrow_mut().clear();
     }
 }

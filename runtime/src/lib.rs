@@ -8,9 +8,12 @@
 
 mod cpu;
 mod error;
+mod host;
 mod isolate;
+mod js;
 mod modules;
 mod pool;
+mod report;
 pub mod web;
 
 pub use error::RuntimeError;

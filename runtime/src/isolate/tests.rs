@@ -112,3 +112,50 @@ fn sec_19_imports_cannot_leave_the_version_directory() {
     let err = js.load_entry("via-link.js").unwrap_err().to_string();
     assert!(err.contains("outside the site's directory"), "{err}");
 }
+
+#[test]
+fn eval_async_runs_microtasks_and_timers_in_order() {
+    let (_dir, js) = isolate(Limits::default());
+    let order: String = js
+        .eval_async(
+            r#"
+            const seen = [];
+            setTimeout(() => seen.push("t20"), 20);
+            const id = setTimeout(() => seen.push("cancelled"), 5);
+            clearTimeout(id);
+            setTimeout((a, b) => seen.push("t0" + a + b), 0, "x", "y");
+            queueMicrotask(() => seen.push("micro"));
+            let ticks = 0;
+            await new Promise((done) => {
+              const every = setInterval(() => {
+                ticks += 1;
+                if (ticks === 3) { clearInterval(every); done(); }
+              }, 1);
+            });
+            await new Promise((done) => setTimeout(done, 25));
+            return seen.join(",") + ";" + ticks;
+            "#,
+        )
+        .unwrap();
+    assert_eq!(order, "micro,t0xy,t20;3");
+}
+
+#[test]
+fn eval_async_reports_a_rejection_and_a_promise_that_cannot_settle() {
+    let (_dir, js) = isolate(Limits::default());
+    let err = js
+        .eval_async::<()>("throw new TypeError('nope')")
+        .unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+    let err = js
+        .eval_async::<()>("await new Promise(() => {})")
+        .unwrap_err();
+    assert!(err.to_string().contains("never settle"), "{err}");
+}
+
+#[test]
+fn the_runtime_identifies_as_cloudflare_workers() {
+    let (_dir, js) = isolate(Limits::default());
+    let agent: String = js.eval("navigator.userAgent").unwrap();
+    assert_eq!(agent, "Cloudflare-Workers");
+}

@@ -5,9 +5,10 @@
 #[allow(missing_docs)]
 pub mod headers;
 
-use rquickjs::{Class, Ctx, Result};
+use rquickjs::{Class, Ctx, Object, Result};
 
-/// Defines the Web API globals on a fresh context.
-pub fn install(ctx: &Ctx<'_>) -> Result<()> {
+/// Defines the native Web API globals on a fresh context; natives meant only for the
+/// JavaScript prelude go on `internal`.
+pub fn install<'js>(ctx: &Ctx<'js>, _internal: &Object<'js>) -> Result<()> {
     Class::<headers::Headers>::define(&ctx.globals())
 }
