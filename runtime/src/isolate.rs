@@ -85,6 +85,8 @@ impl Isolate {
         isolate.call(|ctx| {
             let globals = ctx.globals();
             let internal = Object::new(ctx.clone())?;
+            internal.set("env", Object::new(ctx.clone())?)?;
+            crate::js::keep_internal(&ctx, &internal)?;
             crate::host::install_timers(&ctx, &globals, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
             crate::js::run_prelude(&ctx, &internal)
@@ -227,5 +229,6 @@ impl Drop for Isolate {
     fn drop(&mut self) {
         // Persistent callbacks must go before the runtime that owns them.
         self.host.timers.borrow_mut().clear();
+        self.context.with(|ctx| crate::js::forget_internal(&ctx));
     }
 }
