@@ -1,155 +1,122 @@
-//! The isolate's share of the event loop: its timers (`setTimeout` and friends), shared with
-//! the native functions that schedule them. The owner of the isolate fires due timers between
-//! turns and waits for the next one when a promise it awaits is still pending.
+//! The isolate's share of the event loop: its timers, the host operations in flight (work
+//! done off the JS thread, such as waiting for a slow client, whose promise is settled back on
+//! the JS thread) and the requests it is answering.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use rquickjs::function::{Opt, Rest};
-use rquickjs::{Ctx, Function, Object, Persistent, Result, Value};
+use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 
-/// One scheduled callback.
-struct Timer {
-    callback: Persistent<Function<'static>>,
-    args: Vec<Persistent<Value<'static>>>,
-    repeat: Option<Duration>,
-    due: (Instant, u64),
-}
+use crate::dispatch::ReplyState;
+use crate::timers::Timers;
 
-/// The timers of one isolate, ordered by due time (ties in scheduling order).
-#[derive(Default)]
-pub(crate) struct Timers {
-    queue: BTreeMap<(Instant, u64), u32>,
-    entries: HashMap<u32, Timer>,
-    sequence: u64,
-    last_id: u32,
-}
+/// Work to run on the isolate's thread once an operation finished.
+pub(crate) type Settle = Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>;
 
-impl Timers {
-    fn schedule(&mut self, timer_id: Option<u32>, mut timer: Timer, delay: Duration) -> u32 {
-        let id = timer_id.unwrap_or_else(|| {
-            self.last_id = self.last_id.wrapping_add(1).max(1);
-            self.last_id
-        });
-        self.sequence += 1;
-        timer.due = (Instant::now() + delay, self.sequence);
-        self.queue.insert(timer.due, id);
-        self.entries.insert(id, timer);
-        id
-    }
+/// How a finished operation reaches the isolate's thread (the pool wakes that thread).
+pub(crate) type Post = Arc<dyn Fn(Settle) + Send + Sync>;
 
-    fn cancel(&mut self, id: u32) {
-        if let Some(timer) = self.entries.remove(&id) {
-            self.queue.remove(&timer.due);
-        }
-    }
-
-    /// When the earliest timer is due.
-    pub(crate) fn next_due(&self) -> Option<Instant> {
-        self.queue.keys().next().map(|(due, _)| *due)
-    }
-
-    /// Takes the earliest timer if it is due at `now`; a repeating one is rescheduled first
-    /// (so `clearInterval` inside its callback still works).
-    fn take_due(
-        &mut self,
-        now: Instant,
-    ) -> Option<(
-        Persistent<Function<'static>>,
-        Vec<Persistent<Value<'static>>>,
-    )> {
-        let (&key, &id) = self.queue.iter().next()?;
-        if key.0 > now {
-            return None;
-        }
-        self.queue.remove(&key);
-        let timer = self.entries.remove(&id)?;
-        let fire = (timer.callback.clone(), timer.args.clone());
-        if let Some(every) = timer.repeat {
-            self.schedule(Some(id), timer, every);
-        }
-        Some(fire)
-    }
-
-    /// Drops every callback (before the runtime goes away).
-    pub(crate) fn clear(&mut self) {
-        self.queue.clear();
-        self.entries.clear();
-    }
-}
+/// The resolve and reject functions of an operation's promise.
+type Resolvers = (Persistent<Function<'static>>, Persistent<Function<'static>>);
 
 /// The host state an isolate's natives share.
-#[derive(Default)]
 pub(crate) struct Host {
     pub(crate) timers: RefCell<Timers>,
+    ops: RefCell<HashMap<u64, Resolvers>>,
+    last_op: Cell<u64>,
+    post: Post,
+    /// What the log calls this isolate (its site).
+    pub(crate) label: String,
+    /// The requests being answered, by request number.
+    pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
 }
 
 impl Host {
-    /// Runs every timer due by now (including ones that become due while running). Each
-    /// callback's exception is reported and does not stop the others.
-    pub(crate) fn fire_due_timers(&self, ctx: &Ctx<'_>) -> Result<()> {
-        let now = Instant::now();
-        loop {
-            let next = self.timers.borrow_mut().take_due(now);
-            let Some((callback, args)) = next else {
-                return Ok(());
-            };
-            let callback = callback.restore(ctx)?;
-            let args = args
-                .into_iter()
-                .map(|a| a.restore(ctx))
-                .collect::<Result<Vec<_>>>()?;
-            if let Err(error) = callback.call::<_, ()>((Rest(args),)) {
-                crate::report::uncaught(ctx, error);
-            }
-            while ctx.execute_pending_job() {}
+    /// A host whose finished operations are handed to `post`.
+    pub(crate) fn new(post: Post, label: &str) -> Host {
+        Host {
+            label: label.to_string(),
+            timers: RefCell::default(),
+            ops: RefCell::default(),
+            last_op: Cell::new(0),
+            post,
+            inflight: RefCell::default(),
         }
     }
-}
 
-/// Defines `setTimeout`, `setInterval`, `clearTimeout` and `clearInterval` on `globals`.
-pub(crate) fn install_timers<'js>(
-    ctx: &Ctx<'js>,
-    globals: &Object<'js>,
-    host: &Rc<Host>,
-) -> Result<()> {
-    for (name, repeat) in [("setTimeout", false), ("setInterval", true)] {
-        let host = host.clone();
-        let set = Function::new(
-            ctx.clone(),
-            move |ctx: Ctx<'js>,
-                  callback: Function<'js>,
-                  delay: Opt<f64>,
-                  args: Rest<Value<'js>>| {
-                let ms = delay.0.filter(|d| d.is_finite() && *d > 0.0).unwrap_or(0.0);
-                let delay = Duration::from_secs_f64(ms.min(1e10) / 1000.0);
-                let timer = Timer {
-                    callback: Persistent::save(&ctx, callback),
-                    args: args
-                        .0
-                        .into_iter()
-                        .map(|a| Persistent::save(&ctx, a))
-                        .collect(),
-                    repeat: repeat.then_some(delay),
-                    due: (Instant::now(), 0),
-                };
-                host.timers.borrow_mut().schedule(None, timer, delay)
-            },
-        )?
-        .with_name(name)?;
-        globals.set(name, set)?;
+    /// Runs `work` on the shared I/O runtime and returns a promise that `finish` settles on
+    /// the isolate's thread with its output (an `Err` rejects with a `TypeError`).
+    pub(crate) fn spawn_op<'js, T, W, F>(
+        &self,
+        ctx: &Ctx<'js>,
+        work: W,
+        finish: F,
+    ) -> Result<Promise<'js>>
+    where
+        T: Send + 'static,
+        W: Future<Output = std::result::Result<T, String>> + Send + 'static,
+        F: for<'a> FnOnce(&Ctx<'a>, T) -> Result<rquickjs::Value<'a>> + Send + 'static,
+    {
+        let (promise, resolve, reject) = ctx.promise()?;
+        let id = self.last_op.get() + 1;
+        self.last_op.set(id);
+        self.ops.borrow_mut().insert(
+            id,
+            (
+                Persistent::save(ctx, resolve),
+                Persistent::save(ctx, reject),
+            ),
+        );
+        let post = self.post.clone();
+        crate::io::spawn(async move {
+            let output = work.await;
+            post(Box::new(move |ctx, host| {
+                host.settle(ctx, id, output, finish)
+            }));
+        });
+        Ok(promise)
     }
-    for name in ["clearTimeout", "clearInterval"] {
-        let host = host.clone();
-        let clear = Function::new(ctx.clone(), move |id: Opt<Value<'js>>| {
-            if let Some(id) = id.0.and_then(|v| v.as_number()) {
-                host.timers.borrow_mut().cancel(id as u32);
+
+    fn settle<'js, T, F>(
+        &self,
+        ctx: &Ctx<'js>,
+        id: u64,
+        output: std::result::Result<T, String>,
+        finish: F,
+    ) -> Result<()>
+    where
+        F: for<'a> FnOnce(&Ctx<'a>, T) -> Result<rquickjs::Value<'a>>,
+    {
+        let Some((resolve, reject)) = self.ops.borrow_mut().remove(&id) else {
+            return Ok(());
+        };
+        let outcome = output.and_then(|value| {
+            finish(ctx, value).map_err(|e| match e {
+                rquickjs::Error::Exception => crate::report::describe(ctx.catch()),
+                other => other.to_string(),
+            })
+        });
+        match outcome {
+            Ok(value) => resolve.restore(ctx)?.call::<_, ()>((value,)),
+            Err(message) => {
+                let type_error: rquickjs::Constructor = ctx.globals().get("TypeError")?;
+                let thrown: rquickjs::Value = type_error.construct((message,))?;
+                reject.restore(ctx)?.call::<_, ()>((thrown,))
             }
-        })?
-        .with_name(name)?;
-        globals.set(name, clear)?;
+        }
     }
-    Ok(())
+
+    /// Whether anything could still make progress: a timer or an operation in flight.
+    pub(crate) fn has_pending_work(&self) -> bool {
+        !self.timers.borrow().is_empty() || !self.ops.borrow().is_empty()
+    }
+
+    /// Drops every persistent value (before the runtime goes away).
+    pub(crate) fn clear(&self) {
+        self.timers.borrow_mut().clear();
+        self.ops.borrow_mut().clear();
+    }
 }

@@ -6,18 +6,24 @@
 #[cfg(test)]
 mod tests;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use rquickjs::promise::PromiseState;
-use rquickjs::{Context, Ctx, FromJs, Function, Module, Object, Persistent, Promise, Runtime};
+use rquickjs::{
+    Context, Ctx, FromJs, Function, Module, Object, Persistent, Promise, Runtime, Value,
+};
+use tokio::sync::oneshot;
 
 use crate::cpu::thread_cpu_time;
-use crate::host::Host;
+use crate::dispatch::{Answer, Reply, WorkerRequest};
+use crate::host::{Host, Post, Settle};
 use crate::modules::{ConfinedLoader, ConfinedResolver};
 use crate::report::describe;
+use crate::timers::Timers;
 use crate::RuntimeError;
 
 /// Per-isolate resource limits.
@@ -42,6 +48,13 @@ impl Default for Limits {
     }
 }
 
+/// A limit a call broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    Cpu,
+    Memory,
+}
+
 /// A loaded site version's JavaScript runtime.
 pub struct Isolate {
     // Dropped before `runtime` (field order): a context must not outlive its runtime.
@@ -50,12 +63,36 @@ pub struct Isolate {
     limits: Limits,
     deadline: Rc<Cell<Option<Duration>>>,
     host: Rc<Host>,
+    /// Finished operations, when this isolate is not on a pool thread (which has its own).
+    settled: Option<mpsc::Receiver<Settle>>,
+    /// The entry module's default export.
+    handler: RefCell<Option<Persistent<Value<'static>>>>,
+    /// Set once a call broke a limit: the heap may hold half-done work.
+    spent: Cell<Option<Limit>>,
     root: PathBuf,
 }
 
 impl Isolate {
     /// A fresh isolate whose modules come from `root` only.
     pub fn new(root: &Path, limits: Limits) -> Result<Isolate, RuntimeError> {
+        let (sender, settled) = mpsc::channel::<Settle>();
+        let sender = std::sync::Mutex::new(sender);
+        let post: Post = Arc::new(move |settle| {
+            let _ = sender.lock().map(|s| s.send(settle));
+        });
+        let mut isolate = Isolate::with_post(root, limits, "isolate", post)?;
+        isolate.settled = Some(settled);
+        Ok(isolate)
+    }
+
+    /// A fresh isolate whose finished operations are handed to `post` (a pool thread's
+    /// channel); `label` names it in the log (the site).
+    pub(crate) fn with_post(
+        root: &Path,
+        limits: Limits,
+        label: &str,
+        post: Post,
+    ) -> Result<Isolate, RuntimeError> {
         let root = root
             .canonicalize()
             .map_err(|source| RuntimeError::Directory {
@@ -73,13 +110,15 @@ impl Isolate {
         })));
         runtime.set_loader(ConfinedResolver, ConfinedLoader::new(root.clone()));
         let context = Context::full(&runtime).map_err(engine)?;
-        let host = Rc::new(Host::default());
         let isolate = Isolate {
             context,
             runtime,
             limits,
             deadline,
-            host,
+            host: Rc::new(Host::new(post, label)),
+            settled: None,
+            handler: RefCell::new(None),
+            spent: Cell::new(None),
             root,
         };
         isolate.call(|ctx| {
@@ -87,7 +126,8 @@ impl Isolate {
             let internal = Object::new(ctx.clone())?;
             internal.set("env", Object::new(ctx.clone())?)?;
             crate::js::keep_internal(&ctx, &internal)?;
-            crate::host::install_timers(&ctx, &globals, &isolate.host)?;
+            crate::timers::install_timers(&ctx, &globals, &isolate.host)?;
+            crate::console::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
             crate::js::run_prelude(&ctx, &internal)
         })?;
@@ -99,16 +139,113 @@ impl Isolate {
         &self.root
     }
 
-    /// Imports the entry module (and its whole graph) and checks that its default export has a
-    /// `fetch` method, as a Workers module must.
+    /// Imports the entry module (and its whole graph) and keeps its default export, which must
+    /// have a `fetch` method (an object, or a `WorkerEntrypoint` class), as a Workers module
+    /// must.
     pub fn load_entry(&self, entry: &str) -> Result<(), RuntimeError> {
-        self.call(|ctx| {
+        let handler = self.call(|ctx| {
             // The entry goes through the confined resolver like every other import.
             let namespace: Object = Module::import(&ctx, format!("./{entry}"))?.finish()?;
-            let default: Object = namespace.get("default")?;
-            let _fetch: Function = default.get("fetch")?;
-            Ok(())
-        })
+            let default: Value = namespace.get("default")?;
+            let has_fetch = match default.as_object() {
+                Some(o) if default.is_function() => o
+                    .get::<_, Object>("prototype")
+                    .is_ok_and(|p| p.get::<_, Function>("fetch").is_ok()),
+                Some(o) => o.get::<_, Function>("fetch").is_ok(),
+                None => false,
+            };
+            if !has_fetch {
+                return Err(rquickjs::Exception::throw_type(
+                    &ctx,
+                    "the entry module's default export has no fetch handler",
+                ));
+            }
+            Ok(Persistent::save(&ctx, default))
+        })?;
+        *self.handler.borrow_mut() = Some(handler);
+        Ok(())
+    }
+
+    /// Starts answering `request` with the entry's fetch handler; the answer goes to `answer`
+    /// when the worker produces it (after this call returns, usually).
+    pub(crate) fn serve(&self, id: u64, request: WorkerRequest, answer: oneshot::Sender<Answer>) {
+        let reply = Reply::new(id, answer, self.host.clone());
+        let started = self.call(|ctx| {
+            let internal = crate::js::internal(&ctx)?;
+            let serve: Function = internal.get("serve")?;
+            let env: Value = internal.get("env")?;
+            let handler = match self.handler.borrow().clone() {
+                Some(handler) => handler.restore(&ctx)?,
+                None => return Err(rquickjs::Exception::throw_internal(&ctx, "no entry loaded")),
+            };
+            let headers = rquickjs::Array::new(ctx.clone())?;
+            for (i, (name, value)) in request.headers.iter().enumerate() {
+                let pair = rquickjs::Array::new(ctx.clone())?;
+                pair.set(0, name.as_str())?;
+                pair.set(1, crate::dispatch::latin1(value))?;
+                headers.set(i, pair)?;
+            }
+            let body = if request.body.is_empty() {
+                Value::new_null(ctx.clone())
+            } else {
+                rquickjs::TypedArray::<u8>::new(ctx.clone(), request.body.as_ref())?.into_value()
+            };
+            let reply = rquickjs::Class::instance(ctx.clone(), reply)?;
+            serve.call::<_, ()>((
+                handler,
+                env,
+                request.method.as_str(),
+                request.url,
+                headers,
+                body,
+                reply,
+            ))
+        });
+        if let Err(error) = started {
+            if let Some(state) = self.host.inflight.borrow_mut().remove(&id) {
+                state.borrow_mut().fail(error);
+            }
+        }
+    }
+
+    /// Runs finished operation `settle` in a turn of its own.
+    pub(crate) fn settle(&self, settle: Settle) -> Result<(), RuntimeError> {
+        self.call(|ctx| settle(&ctx, &self.host))
+    }
+
+    /// Whether a call broke a limit (the pool then retires the isolate).
+    pub(crate) fn is_spent(&self) -> bool {
+        self.spent.get().is_some()
+    }
+
+    /// The error for the limit a call broke (for the other requests the isolate was answering).
+    pub(crate) fn limit_error(&self) -> RuntimeError {
+        match self.spent.get() {
+            Some(Limit::Memory) => RuntimeError::Memory {
+                limit_bytes: self.limits.memory_bytes,
+            },
+            _ => RuntimeError::CpuBudget {
+                budget_ms: self.limits.cpu_per_call.as_millis() as u64,
+            },
+        }
+    }
+
+    /// Whether requests are being answered.
+    pub(crate) fn is_busy(&self) -> bool {
+        !self.host.inflight.borrow().is_empty()
+    }
+
+    /// Fails every request in flight with `error` (the isolate is retired or stuck).
+    pub(crate) fn fail_inflight(&self, error: impl Fn() -> RuntimeError) {
+        let inflight: Vec<_> = self.host.inflight.borrow_mut().drain().collect();
+        for (_, state) in inflight {
+            state.borrow_mut().fail(error());
+        }
+    }
+
+    /// Whether a timer or an operation could still make progress.
+    pub(crate) fn has_pending_work(&self) -> bool {
+        self.host.has_pending_work()
     }
 
     /// Evaluates a script and converts its value (for the Web API layer and for tests).
@@ -149,19 +286,30 @@ impl Isolate {
             if let Some(value) = settled {
                 return Ok(value);
             }
-            let Some(due) = self.host.timers.borrow().next_due() else {
+            if !self.has_pending_work() {
                 return Err(RuntimeError::Exception(
                     "the promise can never settle: nothing is scheduled".into(),
                 ));
-            };
-            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            }
+            let wait = self
+                .next_timer_due()
+                .map_or(Duration::from_secs(60), |due| {
+                    due.saturating_duration_since(Instant::now())
+                });
+            if let Some(settle) = self
+                .settled
+                .as_ref()
+                .and_then(|rx| rx.recv_timeout(wait).ok())
+            {
+                self.settle(settle)?;
+            }
             self.run_due_timers()?;
         }
     }
 
     /// Fires every timer that is due, each in a turn of its own budget.
     pub fn run_due_timers(&self) -> Result<(), RuntimeError> {
-        self.call(|ctx| self.host.fire_due_timers(&ctx))
+        self.call(|ctx| Timers::fire_due(&self.host.timers, &ctx))
     }
 
     /// When this isolate's earliest timer is due, if it has one.
@@ -183,7 +331,15 @@ impl Isolate {
             result.map_err(|e| self.classify(&ctx, e, deadline))
         });
         self.deadline.set(None);
-        self.runtime.run_gc();
+        let broke = match &result {
+            Err(RuntimeError::CpuBudget { .. }) => Some(Limit::Cpu),
+            Err(RuntimeError::Memory { .. }) => Some(Limit::Memory),
+            _ => None,
+        };
+        if broke.is_some() {
+            self.spent.set(broke);
+            self.runtime.run_gc();
+        }
         result
     }
 
@@ -228,7 +384,8 @@ impl Isolate {
 impl Drop for Isolate {
     fn drop(&mut self) {
         // Persistent callbacks must go before the runtime that owns them.
-        self.host.timers.borrow_mut().clear();
+        self.host.clear();
+        self.handler.borrow_mut().take();
         self.context.with(|ctx| crate::js::forget_internal(&ctx));
     }
 }

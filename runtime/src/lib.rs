@@ -6,16 +6,22 @@
 
 #![warn(missing_docs)]
 
+mod bytes;
+mod console;
 mod cpu;
+mod dispatch;
 mod error;
 mod host;
+mod io;
 mod isolate;
 mod js;
 mod modules;
 mod pool;
 mod report;
+mod timers;
 pub mod web;
 
+pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
 pub use isolate::{Isolate, Limits};
 pub use pool::{Pool, VersionKey};

@@ -4,14 +4,17 @@
 //! at most `isolates_per_thread` isolates and evicts the least recently used.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use tokio::sync::oneshot;
 
+use crate::dispatch::{Answer, WorkerRequest};
+use crate::host::{Post, Settle};
 use crate::{Isolate, Limits, RuntimeError};
 
 /// What identifies one loaded site version (and where its files are).
@@ -29,46 +32,184 @@ pub struct VersionKey {
 
 type Job = Box<dyn FnOnce(&mut ThreadState) + Send>;
 
-/// The isolates one pool thread owns, most recently used last.
+/// What reaches a pool thread: work, or `None` to stop.
+type Message = Option<Job>;
+
+/// One loaded isolate and when it was last used.
+struct Slot {
+    id: u64,
+    used: u64,
+    isolate: Isolate,
+}
+
+/// The isolates one pool thread owns and the event loop state around them.
 struct ThreadState {
-    isolates: HashMap<VersionKey, (u64, Isolate)>,
+    slots: HashMap<VersionKey, Slot>,
+    keys: HashMap<u64, VersionKey>,
+    /// Isolates with timers scheduled.
+    timed: HashSet<u64>,
     clock: u64,
+    last_id: u64,
+    last_request: u64,
     capacity: usize,
     limits: Limits,
+    inbox: mpsc::Sender<Message>,
 }
 
 impl ThreadState {
-    /// The isolate for `key`, loading it (and evicting the least recently used) if needed.
-    fn isolate(&mut self, key: &VersionKey) -> Result<&Isolate, RuntimeError> {
+    /// The id of the isolate for `key`, loading it (and evicting the least recently used idle
+    /// one) if needed.
+    fn load(&mut self, key: &VersionKey) -> Result<u64, RuntimeError> {
         self.clock += 1;
-        let now = self.clock;
-        if !self.isolates.contains_key(key) {
-            let isolate = Isolate::new(&key.dir, self.limits)?;
-            isolate.load_entry(&key.entry)?;
-            if self.isolates.len() >= self.capacity {
-                let oldest = self
-                    .isolates
-                    .iter()
-                    .min_by_key(|(_, (used, _))| *used)
-                    .map(|(k, _)| k.clone());
-                if let Some(oldest) = oldest {
-                    self.isolates.remove(&oldest);
+        if let Some(slot) = self.slots.get_mut(key) {
+            slot.used = self.clock;
+            return Ok(slot.id);
+        }
+        self.last_id += 1;
+        let id = self.last_id;
+        let inbox = self.inbox.clone();
+        let post: Post = Arc::new(move |settle| {
+            let _ = inbox.send(Some(Box::new(move |state: &mut ThreadState| {
+                state.settle(id, settle)
+            })));
+        });
+        let isolate = Isolate::with_post(&key.dir, self.limits, &key.site, post)?;
+        isolate.load_entry(&key.entry)?;
+        if self.slots.len() >= self.capacity {
+            self.evict_one();
+        }
+        self.keys.insert(id, key.clone());
+        self.slots.insert(
+            key.clone(),
+            Slot {
+                id,
+                used: self.clock,
+                isolate,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Drops the least recently used isolate that is not answering anything.
+    fn evict_one(&mut self) {
+        let oldest = self
+            .slots
+            .values()
+            .filter(|slot| !slot.isolate.is_busy())
+            .min_by_key(|slot| slot.used)
+            .map(|slot| slot.id);
+        if let Some(id) = oldest {
+            self.retire(id);
+        }
+    }
+
+    fn retire(&mut self, id: u64) {
+        self.timed.remove(&id);
+        if let Some(key) = self.keys.remove(&id) {
+            self.slots.remove(&key);
+        }
+    }
+
+    fn isolate(&self, id: u64) -> Option<&Isolate> {
+        self.keys
+            .get(&id)
+            .and_then(|key| self.slots.get(key))
+            .map(|slot| &slot.isolate)
+    }
+
+    /// Settles a finished operation of isolate `id` (gone already: nothing to do).
+    fn settle(&mut self, id: u64, settle: Settle) {
+        if let Some(isolate) = self.isolate(id) {
+            if let Err(error) = isolate.settle(settle) {
+                tracing::debug!(target: "sitegate::worker", "settling an operation: {error}");
+            }
+            self.after_turn(id);
+        }
+    }
+
+    /// Looks at an isolate after it ran: retires it if it broke a limit, fails requests that
+    /// can no longer be answered, and notes whether it has timers.
+    fn after_turn(&mut self, id: u64) {
+        let Some(isolate) = self.isolate(id) else {
+            return;
+        };
+        if isolate.is_spent() {
+            isolate.fail_inflight(|| isolate.limit_error());
+            self.retire(id);
+            return;
+        }
+        if isolate.is_busy() && !isolate.has_pending_work() {
+            isolate.fail_inflight(|| {
+                RuntimeError::Exception("The script will never generate a response.".into())
+            });
+        }
+        if isolate.next_timer_due().is_some() {
+            self.timed.insert(id);
+        } else {
+            self.timed.remove(&id);
+        }
+    }
+
+    /// When the earliest timer of any isolate is due.
+    fn next_due(&self) -> Option<Instant> {
+        self.timed
+            .iter()
+            .filter_map(|id| self.isolate(*id)?.next_timer_due())
+            .min()
+    }
+
+    /// Fires the due timers of every isolate.
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        let due: Vec<u64> = self
+            .timed
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.isolate(*id)
+                    .and_then(Isolate::next_timer_due)
+                    .is_some_and(|d| d <= now)
+            })
+            .collect();
+        for id in due {
+            if let Some(isolate) = self.isolate(id) {
+                if let Err(error) = isolate.run_due_timers() {
+                    tracing::warn!(target: "sitegate::worker", "timer: {error}");
                 }
             }
-            self.isolates.insert(key.clone(), (now, isolate));
+            self.after_turn(id);
         }
-        let entry = self
-            .isolates
-            .get_mut(key)
-            .ok_or_else(|| RuntimeError::Engine("isolate vanished".into()))?;
-        entry.0 = now;
-        Ok(&entry.1)
+    }
+
+    /// The thread's loop: work as it comes, timers when they are due.
+    fn run(mut self, inbox: mpsc::Receiver<Message>) {
+        loop {
+            let message = match self.next_due() {
+                Some(due) => {
+                    match inbox.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                        Ok(message) => Some(message),
+                        Err(mpsc::RecvTimeoutError::Timeout) => None,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                None => match inbox.recv() {
+                    Ok(message) => Some(message),
+                    Err(_) => return,
+                },
+            };
+            match message {
+                Some(Some(job)) => job(&mut self),
+                Some(None) => return,
+                None => {}
+            }
+            self.fire_timers();
+        }
     }
 }
 
 /// A fixed pool of JS threads.
 pub struct Pool {
-    senders: Vec<mpsc::Sender<Job>>,
+    senders: Vec<mpsc::Sender<Message>>,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -83,20 +224,24 @@ impl Pool {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for i in 0..threads.max(1) {
-            let (tx, rx) = mpsc::channel::<Job>();
+            let (tx, rx) = mpsc::channel::<Message>();
+            let inbox = tx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("sitegate-js-{i}"))
                 .stack_size(8 << 20)
                 .spawn(move || {
-                    let mut state = ThreadState {
-                        isolates: HashMap::new(),
+                    let state = ThreadState {
+                        slots: HashMap::new(),
+                        keys: HashMap::new(),
+                        timed: HashSet::new(),
                         clock: 0,
+                        last_id: 0,
+                        last_request: 0,
                         capacity: isolates_per_thread.max(1),
                         limits,
+                        inbox,
                     };
-                    while let Ok(job) = rx.recv() {
-                        job(&mut state);
-                    }
+                    state.run(rx)
                 })
                 .map_err(|e| RuntimeError::Engine(format!("cannot start a JS thread: {e}")))?;
             senders.push(tx);
@@ -108,6 +253,31 @@ impl Pool {
         })
     }
 
+    /// Answers `request` with the version `key`'s fetch handler, loading it if needed.
+    pub async fn dispatch(&self, key: &VersionKey, request: WorkerRequest) -> Answer {
+        let (reply, answer) = oneshot::channel();
+        let owned = key.clone();
+        self.send(
+            key,
+            Box::new(move |state| match state.load(&owned) {
+                Ok(id) => {
+                    state.last_request += 1;
+                    let number = state.last_request;
+                    if let Some(isolate) = state.isolate(id) {
+                        isolate.serve(number, request, reply);
+                    }
+                    state.after_turn(id);
+                }
+                Err(error) => {
+                    let _ = reply.send(Err(error));
+                }
+            }),
+        )?;
+        answer
+            .await
+            .map_err(|_| RuntimeError::Engine("the JS thread dropped the request".into()))?
+    }
+
     /// Runs `work` with the isolate of `key` on its thread and returns the result.
     pub async fn run<R, F>(&self, key: &VersionKey, work: F) -> Result<R, RuntimeError>
     where
@@ -116,16 +286,29 @@ impl Pool {
     {
         let (reply, answer) = oneshot::channel();
         let owned = key.clone();
-        let job: Job = Box::new(move |state| {
-            let result = state.isolate(&owned).and_then(work);
-            let _ = reply.send(result);
-        });
-        self.senders[self.thread_of(key)]
-            .send(job)
-            .map_err(|_| RuntimeError::Engine("the JS thread has stopped".into()))?;
+        self.send(
+            key,
+            Box::new(move |state| {
+                let result = state.load(&owned).and_then(|id| {
+                    let result = match state.isolate(id) {
+                        Some(isolate) => work(isolate),
+                        None => Err(RuntimeError::Engine("isolate vanished".into())),
+                    };
+                    state.after_turn(id);
+                    result
+                });
+                let _ = reply.send(result);
+            }),
+        )?;
         answer
             .await
             .map_err(|_| RuntimeError::Engine("the JS thread dropped the request".into()))?
+    }
+
+    fn send(&self, key: &VersionKey, job: Job) -> Result<(), RuntimeError> {
+        self.senders[self.thread_of(key)]
+            .send(Some(job))
+            .map_err(|_| RuntimeError::Engine("the JS thread has stopped".into()))
     }
 
     /// The thread a version lives on.
@@ -138,7 +321,9 @@ impl Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        self.senders.clear();
+        for sender in self.senders.drain(..) {
+            let _ = sender.send(None);
+        }
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }

@@ -35,7 +35,11 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 }
 
 /// The prelude files, in evaluation order.
-const PRELUDE: &[(&str, &str)] = &[("bootstrap.js", include_str!("bootstrap.js"))];
+const PRELUDE: &[(&str, &str)] = &[
+    ("bootstrap.js", include_str!("bootstrap.js")),
+    ("console.js", include_str!("console.js")),
+    ("dispatch.js", include_str!("dispatch.js")),
+];
 
 /// Evaluates the prelude on a fresh context.
 pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {

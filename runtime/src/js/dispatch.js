@@ -1,0 +1,68 @@
+// How a request reaches a worker's fetch handler and its Response goes back to the gateway:
+// `internal.serve` builds the Request, calls the handler (an object with `fetch` or a
+// WorkerEntrypoint class) with the env and an ExecutionContext, and answers through the
+// native `reply`: whole when the body is known, else chunk by chunk as the stream produces it.
+(function (internal) {
+  "use strict";
+
+  class ExecutionContext {
+    waitUntil(promise) {
+      // The isolate keeps running after the response; only a failure needs noting.
+      Promise.resolve(promise).catch((error) => console.error("waitUntil:", error));
+    }
+    // Workers sites have no origin behind them to fall back to: an exception still fails the
+    // request with a 500, as workerd does when there is no origin.
+    passThroughOnException() {}
+  }
+  Object.defineProperty(ExecutionContext.prototype, Symbol.toStringTag, {
+    value: "ExecutionContext",
+  });
+
+  async function pump(reader, reply) {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const wait = reply.write(value);
+        if (wait !== undefined) await wait;
+      }
+      reply.close();
+    } catch (error) {
+      reply.fail(error);
+      reader.cancel(error).catch(() => {});
+    }
+  }
+
+  function answer(response, reply) {
+    if (!(response instanceof Response)) {
+      throw new TypeError(
+        "Incorrect type for Promise: the Promise did not resolve to 'Response'.",
+      );
+    }
+    const parts = internal.responseParts(response);
+    if (parts.body === null || parts.body instanceof Uint8Array) {
+      reply.full(parts.status, parts.headers, parts.body);
+      return undefined;
+    }
+    reply.start(parts.status, parts.headers);
+    return pump(parts.body.getReader(), reply);
+  }
+
+  internal.serve = function serve(handler, env, method, url, headers, body, reply) {
+    const ctx = new ExecutionContext();
+    let result;
+    try {
+      const request = internal.makeRequest(method, url, headers, body);
+      result =
+        typeof handler === "function"
+          ? new handler(ctx, env).fetch(request)
+          : handler.fetch(request, env, ctx);
+    } catch (error) {
+      reply.fail(error);
+      return;
+    }
+    Promise.resolve(result)
+      .then((response) => answer(response, reply))
+      .catch((error) => reply.fail(error));
+  };
+});
