@@ -17,6 +17,9 @@ pub enum GatewayError {
     /// The sign-in service could not start (keys, IdP clients).
     #[error("sign-in: {0}")]
     SignIn(String),
+    /// The worker runtime could not start.
+    #[error("worker runtime: {0}")]
+    Workers(String),
     /// The state directory could not be used.
     #[error("state directory {path}: {source}")]
     State {

@@ -28,6 +28,7 @@ mod snapshot;
 mod tls;
 mod tokens;
 mod upstream;
+mod worker;
 
 use std::process::ExitCode;
 use std::sync::Arc;

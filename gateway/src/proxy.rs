@@ -20,6 +20,7 @@ use crate::routing;
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
+use crate::worker::Workers;
 use crate::{
     access, access_log, errors, headers, metrics, request_id, respond, signin_glue, upstream,
 };
@@ -29,15 +30,23 @@ pub struct Gateway {
     store: Arc<Store>,
     signin: Arc<SignIn>,
     tokens: Arc<TokenIndex>,
+    workers: Arc<Workers>,
 }
 
 impl Gateway {
-    /// A gateway serving from `store`, signing people in with `signin`, accepting `tokens`.
-    pub fn new(store: Arc<Store>, signin: Arc<SignIn>, tokens: Arc<TokenIndex>) -> Self {
+    /// A gateway serving from `store`, signing people in with `signin`, accepting `tokens`,
+    /// running worker sites on `workers`.
+    pub fn new(
+        store: Arc<Store>,
+        signin: Arc<SignIn>,
+        tokens: Arc<TokenIndex>,
+        workers: Arc<Workers>,
+    ) -> Self {
         Gateway {
             store,
             signin,
             tokens,
+            workers,
         }
     }
 }
@@ -93,6 +102,19 @@ impl RequestCtx {
         let limits = &snapshot.config.limits;
         session.set_read_timeout(Some(limits.body_read_timeout));
         session.set_keepalive(Some(limits.idle_timeout.as_secs().max(1)));
+    }
+}
+
+impl RequestCtx {
+    /// What the backend is told about the client and the request.
+    pub fn forwarding(&self) -> upstream::Forwarding<'_> {
+        upstream::Forwarding {
+            client_ip: self.client_ip,
+            peer_trusted: self.peer_trusted,
+            proto: if self.tls { "https" } else { "http" },
+            host: self.host.as_deref().unwrap_or_default(),
+            request_id: &self.request_id,
+        }
     }
 }
 
@@ -188,13 +210,9 @@ impl ProxyHttp for Gateway {
                 Ok(false)
             }
             Backend::Worker(_) => {
-                answer(
-                    session,
-                    ctx,
-                    "worker_unavailable",
-                    respond::BACKEND_UNAVAILABLE,
-                )
-                .await
+                let key = snapshot.workers.get(site.id());
+                let port = snapshot.config.listen.public_https_port;
+                self.workers.serve(session, ctx, key, port).await
             }
         }
     }
@@ -242,14 +260,7 @@ impl ProxyHttp for Gateway {
         let Some(Backend::Upstream(target)) = ctx.site.as_ref().map(|s| &s.backend) else {
             return Ok(());
         };
-        let fwd = upstream::Forwarding {
-            client_ip: ctx.client_ip,
-            peer_trusted: ctx.peer_trusted,
-            proto: if ctx.tls { "https" } else { "http" },
-            host: ctx.host.as_deref().unwrap_or_default(),
-            request_id: &ctx.request_id,
-        };
-        upstream::shape_request(req, target, &fwd)
+        upstream::shape_request(req, target, &ctx.forwarding())
     }
 
     async fn response_filter(

@@ -106,6 +106,21 @@ pub const BACKEND_UNAVAILABLE: Page = Page {
     message: "This site's backend is not available on this gateway.",
 };
 
+/// The site's worker threw or failed to answer.
+pub const WORKER_ERROR: Page = Page {
+    status: 500,
+    code: "worker_error",
+    title: "Site error",
+    message: "This site's code failed while handling the request. Its owners can find the details in the gateway's log under the request id.",
+};
+/// The site's worker went over its CPU or memory limit.
+pub const WORKER_LIMIT: Page = Page {
+    status: 503,
+    code: "worker_limit",
+    title: "Site over its limits",
+    message: "This site's code used more than its share of CPU time or memory and was stopped. Try again shortly.",
+};
+
 /// Writes `page` (JSON when the client asked for JSON, else HTML), tagged with `request_id`.
 pub async fn page(
     session: &mut Session,

@@ -17,6 +17,7 @@ use crate::signin::sweeper::Sweeper;
 use crate::signin::SignIn;
 use crate::snapshot::Store;
 use crate::tokens::TokenIndex;
+use crate::worker::Workers;
 use crate::{tls, GatewayError};
 
 /// Runs the gateway until it is told to stop.
@@ -48,6 +49,7 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
             store.clone(),
             signin.clone(),
             TokenIndex::new(&config.state_dir),
+            Arc::new(Workers::start(&config.workers)?),
         ),
         "sites",
     );

@@ -9,6 +9,7 @@ use certs::{CertSet, DevCa, SniResolver};
 use policy::{Diagnostics, LoadContext, Policy};
 
 use crate::config::{Config, EMBEDDED_RBAC};
+use crate::worker::versions::WorkerVersions;
 use crate::{tls, GatewayError};
 
 /// One consistent view of everything a request needs. Never mutated; replaced whole.
@@ -18,6 +19,8 @@ pub struct Snapshot {
     pub config: Config,
     /// The access policy of every workspace.
     pub policy: Policy,
+    /// The code each worker site runs.
+    pub workers: WorkerVersions,
 }
 
 impl Snapshot {
@@ -29,6 +32,7 @@ impl Snapshot {
             files.push(c.cert.clone());
             files.push(c.key.clone());
         }
+        files.extend(self.workers.entries());
         files
     }
 }
@@ -70,7 +74,12 @@ impl ConfigSource {
             }
         }
         .map_err(in_file_order)?;
-        Ok(Snapshot { config, policy })
+        let workers = WorkerVersions::scan(&policy, &config.workers);
+        Ok(Snapshot {
+            config,
+            policy,
+            workers,
+        })
     }
 
     /// The file this source reads, if any.

@@ -90,11 +90,19 @@ const FORWARDING: [&str; 5] = [
     "x-real-ip",
 ];
 
-/// Rewrites the request for the upstream: removes hop-by-hop headers (keeping a WebSocket
-/// upgrade), sets `X-Forwarded-For/-Proto/-Host` (client-sent values only kept from trusted
-/// proxies), `X-Request-Id`, and `Host` to the upstream's authority.
+/// Rewrites the request for the upstream: `shape_forwarded` (keeping a WebSocket upgrade),
+/// and `Host` set to the upstream's authority.
 pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forwarding) -> Result<()> {
     let websocket = is_websocket_upgrade(req);
+    shape_forwarded(req, fwd, websocket)?;
+    req.insert_header(http::header::HOST, authority(upstream))?;
+    Ok(())
+}
+
+/// Removes hop-by-hop headers (but a WebSocket upgrade's when `websocket`) and sets
+/// `X-Forwarded-For/-Proto/-Host` (client-sent values only kept from trusted proxies) and
+/// `X-Request-Id`.
+pub fn shape_forwarded(req: &mut RequestHeader, fwd: &Forwarding, websocket: bool) -> Result<()> {
     let listed: Vec<String> = req
         .headers
         .get_all(http::header::CONNECTION)
@@ -144,7 +152,6 @@ pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forward
         prior_host.unwrap_or_else(|| fwd.host.to_string()),
     )?;
     req.insert_header(crate::request_id::HEADER, fwd.request_id)?;
-    req.insert_header(http::header::HOST, authority(upstream))?;
     Ok(())
 }
 

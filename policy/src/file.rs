@@ -50,6 +50,8 @@ pub(crate) struct SiteFile {
     #[serde(default)]
     pub external_idps: Vec<String>,
     pub max_body_bytes: Option<u64>,
+    /// CPU time one request to a worker backend may use, in milliseconds.
+    pub cpu_ms: Option<u64>,
     /// Serve the Codex Sites contract too (`oai-authenticated-*` headers, sign-in paths).
     #[serde(default)]
     pub codex_sites: bool,

@@ -27,7 +27,7 @@ use crate::timers::Timers;
 use crate::RuntimeError;
 
 /// Per-isolate resource limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Largest heap, in bytes.
     pub memory_bytes: usize,

@@ -28,6 +28,8 @@ pub struct VersionKey {
     pub dir: PathBuf,
     /// The entry module, relative to `dir`.
     pub entry: String,
+    /// The limits its isolate runs under.
+    pub limits: Limits,
 }
 
 type Job = Box<dyn FnOnce(&mut ThreadState) + Send>;
@@ -52,7 +54,6 @@ struct ThreadState {
     last_id: u64,
     last_request: u64,
     capacity: usize,
-    limits: Limits,
     inbox: mpsc::Sender<Message>,
 }
 
@@ -73,7 +74,7 @@ impl ThreadState {
                 state.settle(id, settle)
             })));
         });
-        let isolate = Isolate::with_post(&key.dir, self.limits, &key.site, post)?;
+        let isolate = Isolate::with_post(&key.dir, key.limits, &key.site, post)?;
         isolate.load_entry(&key.entry)?;
         if self.slots.len() >= self.capacity {
             self.evict_one();
@@ -215,12 +216,8 @@ pub struct Pool {
 
 impl Pool {
     /// `threads` JS threads (at least one), each keeping up to `isolates_per_thread` loaded
-    /// isolates created with `limits`.
-    pub fn new(
-        threads: usize,
-        isolates_per_thread: usize,
-        limits: Limits,
-    ) -> Result<Pool, RuntimeError> {
+    /// isolates.
+    pub fn new(threads: usize, isolates_per_thread: usize) -> Result<Pool, RuntimeError> {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for i in 0..threads.max(1) {
@@ -238,7 +235,6 @@ impl Pool {
                         last_id: 0,
                         last_request: 0,
                         capacity: isolates_per_thread.max(1),
-                        limits,
                         inbox,
                     };
                     state.run(rx)

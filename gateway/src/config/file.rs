@@ -39,6 +39,8 @@ pub struct ConfigFile {
     /// OpenID Connect providers by name.
     #[serde(default)]
     pub idps: std::collections::BTreeMap<String, IdpFile>,
+    #[serde(default)]
+    pub workers: WorkersFile,
 }
 
 /// `[listen]`
@@ -80,6 +82,20 @@ pub struct CertificateFile {
     pub cert: String,
     /// PEM private key.
     pub key: String,
+}
+
+/// `[workers]`: the JavaScript runtime that runs worker sites.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkersFile {
+    /// JS threads (default: one per core).
+    pub threads: Option<u64>,
+    /// Loaded site versions each thread keeps before evicting the least recently used.
+    pub isolates_per_thread: Option<u64>,
+    /// Heap limit of one site version, in MiB.
+    pub memory_limit_mb: Option<u64>,
+    /// CPU time one request may use, in milliseconds (sites may set their own `cpu_ms`).
+    pub cpu_ms: Option<u64>,
 }
 
 /// `[limits]`; durations are written like `"10s"` or `"2m"`.

@@ -14,7 +14,7 @@ use certs::{CertSource, LoadedCert};
 use ipnet::IpNet;
 use policy::diag::{parse_toml, Diagnostic, Diagnostics, SpanIndex};
 
-use file::{ConfigFile, LimitsFile};
+use file::{ConfigFile, LimitsFile, WorkersFile};
 pub use signin::{ClientSecret, IdpConfig, SigninConfig};
 
 /// The validated gateway configuration.
@@ -50,6 +50,19 @@ pub struct Config {
     pub signin: SigninConfig,
     /// OpenID Connect providers, by name.
     pub idps: Vec<IdpConfig>,
+    /// The worker runtime.
+    pub workers: WorkersConfig,
+}
+
+/// The worker runtime's size and the default limits of a site version.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkersConfig {
+    /// JS threads.
+    pub threads: usize,
+    /// Loaded site versions per thread.
+    pub isolates_per_thread: usize,
+    /// Limits of a site version that sets none of its own.
+    pub limits: runtime::Limits,
 }
 
 /// Listening addresses.
@@ -293,6 +306,7 @@ impl Config {
             Vec::new()
         };
         let signin = check.signin(&file.signin, &base_domain);
+        let workers = check.workers(&file.workers);
         let idps: Vec<IdpConfig> = file
             .idps
             .iter()
@@ -329,6 +343,7 @@ impl Config {
             dev_idp: file.dev_idp.is_some_and(|d| d.enabled),
             signin,
             idps,
+            workers,
         })
     }
 
@@ -384,6 +399,59 @@ impl Checker<'_> {
                 self.error(key, format!("\"{text}\" is not a duration ({e}); expected e.g. \"500ms\", \"30s\", \"2m\""));
                 Duration::from_secs(default_secs)
             }),
+        }
+    }
+
+    /// A whole number in `range`, or the default (with an error naming the key if outside).
+    fn count(
+        &mut self,
+        key: &str,
+        value: Option<u64>,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> u64 {
+        let value = value.unwrap_or(default);
+        if !range.contains(&value) {
+            self.error(
+                key,
+                format!(
+                    "{value} is out of range; expected {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            return default;
+        }
+        value
+    }
+
+    fn workers(&mut self, file: &WorkersFile) -> WorkersConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+        let defaults = runtime::Limits::default();
+        WorkersConfig {
+            threads: self.count("workers.threads", file.threads, cores, 1..=256) as usize,
+            isolates_per_thread: self.count(
+                "workers.isolates_per_thread",
+                file.isolates_per_thread,
+                1000,
+                1..=100_000,
+            ) as usize,
+            limits: runtime::Limits {
+                memory_bytes: (self.count(
+                    "workers.memory_limit_mb",
+                    file.memory_limit_mb,
+                    (defaults.memory_bytes >> 20) as u64,
+                    4..=4096,
+                ) as usize)
+                    << 20,
+                cpu_per_call: Duration::from_millis(self.count(
+                    "workers.cpu_ms",
+                    file.cpu_ms,
+                    defaults.cpu_per_call.as_millis() as u64,
+                    1..=300_000,
+                )),
+                ..defaults
+            },
         }
     }
 

@@ -43,13 +43,10 @@ pub(crate) fn build_site(
     for (i, idp) in s.external_idps.iter().enumerate() {
         ck.idp(&join_index(&join_key(&key, "external_idps"), i), idp);
     }
-    if s.max_body_bytes == Some(0) {
-        ck.err(
-            &join_key(&key, "max_body_bytes"),
-            PolicyError::NotPositive {
-                what: "max_body_bytes",
-            },
-        );
+    for (what, value) in [("max_body_bytes", s.max_body_bytes), ("cpu_ms", s.cpu_ms)] {
+        if value == Some(0) {
+            ck.err(&join_key(&key, what), PolicyError::NotPositive { what });
+        }
     }
     let backend = backend(ck, file, &join_key(&key, "backend"), &s.backend);
     let rules = rules(ck, ws, &key, &s.rules);
@@ -62,6 +59,7 @@ pub(crate) fn build_site(
             rules,
             backend,
             max_body_bytes: s.max_body_bytes,
+            cpu_ms: s.cpu_ms,
             codex_sites: s.codex_sites,
             external_idps: s.external_idps.clone(),
             id: format!("{}/{}", ws.id, name),

@@ -204,6 +204,8 @@ pub struct Site {
     pub backend: Backend,
     /// Largest request body accepted, if limited.
     pub max_body_bytes: Option<u64>,
+    /// CPU time one request to a worker backend may use, in milliseconds, if the site sets it.
+    pub cpu_ms: Option<u64>,
     /// Whether the site also gets the Codex Sites contract (its header names and sign-in
     /// paths), so apps built for that platform run unchanged.
     pub codex_sites: bool,

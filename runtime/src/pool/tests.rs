@@ -17,14 +17,21 @@ fn site(dir: &Path, name: &str, body: &str) -> VersionKey {
         version: "v1".into(),
         dir: root,
         entry: "index.js".into(),
+        limits: Limits::default(),
     }
 }
 
 /// Two keys that the pool puts on different threads.
-fn on_two_threads(pool: &Pool, dir: &Path) -> (VersionKey, VersionKey) {
-    let first = site(dir, "a", "");
+fn on_two_threads(pool: &Pool, dir: &Path, limits: Limits) -> (VersionKey, VersionKey) {
+    let first = VersionKey {
+        limits,
+        ..site(dir, "a", "")
+    };
     for n in 0..100 {
-        let other = site(dir, &format!("b{n}"), "");
+        let other = VersionKey {
+            limits,
+            ..site(dir, &format!("b{n}"), "")
+        };
         if pool.thread_of(&other) != pool.thread_of(&first) {
             return (first, other);
         }
@@ -35,7 +42,7 @@ fn on_two_threads(pool: &Pool, dir: &Path) -> (VersionKey, VersionKey) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn isolates_keep_their_state_between_calls() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(2, 8, Limits::default()).unwrap();
+    let pool = Pool::new(2, 8).unwrap();
     let key = site(dir.path(), "counter", "globalThis.hits = 0;");
     for expected in 1..=3 {
         let hits = pool
@@ -53,8 +60,8 @@ async fn sec_20_a_looping_site_does_not_stop_a_site_on_another_thread() {
         cpu_per_call: Duration::from_secs(3),
         ..Limits::default()
     };
-    let pool = std::sync::Arc::new(Pool::new(2, 8, limits).unwrap());
-    let (looping, healthy) = on_two_threads(&pool, dir.path());
+    let pool = std::sync::Arc::new(Pool::new(2, 8).unwrap());
+    let (looping, healthy) = on_two_threads(&pool, dir.path(), limits);
     let (started, running) = tokio::sync::oneshot::channel();
     let spinner = {
         let pool = pool.clone();
@@ -87,7 +94,7 @@ async fn sec_20_a_looping_site_does_not_stop_a_site_on_another_thread() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_least_recently_used_isolate_is_evicted_and_comes_back_fresh() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(1, 2, Limits::default()).unwrap();
+    let pool = Pool::new(1, 2).unwrap();
     let keys: Vec<VersionKey> = ["x", "y", "z"]
         .iter()
         .map(|n| site(dir.path(), n, "globalThis.hits = 0;"))
@@ -113,7 +120,7 @@ async fn the_least_recently_used_isolate_is_evicted_and_comes_back_fresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_that_fails_to_load_reports_why() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(1, 2, Limits::default()).unwrap();
+    let pool = Pool::new(1, 2).unwrap();
     let key = site(dir.path(), "broken", "import '../escape.js';");
     let err = pool.run(&key, |js| js.eval::<i32>("1")).await.unwrap_err();
     assert!(

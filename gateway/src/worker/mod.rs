@@ -1,0 +1,167 @@
+//! Worker sites: an allowed request is read whole (within the site's body limit), handed to
+//! the runtime in process with the site's public `https://` URL, and the worker's response is
+//! written back — whole, or streamed as the worker produces it — with its `Set-Cookie` headers
+//! filtered as an upstream's are. Failures become pages carrying the request id; what the
+//! worker threw goes to the log only.
+
+pub mod versions;
+
+use bytes::{Bytes, BytesMut};
+use pingora_error::Result;
+use pingora_http::ResponseHeader;
+use pingora_proxy::Session;
+use runtime::{Pool, RuntimeError, VersionKey, WorkerBody, WorkerRequest, WorkerResponse};
+
+use crate::config::WorkersConfig;
+use crate::proxy::RequestCtx;
+use crate::respond::{self, Page};
+use crate::{headers, upstream, GatewayError};
+
+/// The worker runtime of the gateway.
+pub struct Workers {
+    pool: Pool,
+}
+
+impl Workers {
+    /// Starts the JS threads.
+    pub fn start(config: &WorkersConfig) -> Result<Workers, GatewayError> {
+        let pool = Pool::new(config.threads, config.isolates_per_thread)
+            .map_err(|e| GatewayError::Workers(e.to_string()))?;
+        Ok(Workers { pool })
+    }
+
+    /// Answers an allowed request with the site version `key` (`None`: the site's directory
+    /// has no entry module).
+    pub async fn serve(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        key: Option<&VersionKey>,
+        public_port: u16,
+    ) -> Result<bool> {
+        let Some(key) = key else {
+            return fail(session, ctx, "worker_missing", respond::BACKEND_UNAVAILABLE).await;
+        };
+        let Some(body) = read_body(session, ctx.body_limit).await? else {
+            return fail(session, ctx, "body_too_large", respond::TOO_LARGE).await;
+        };
+        ctx.body_bytes = body.len() as u64;
+        upstream::shape_forwarded(session.req_header_mut(), &ctx.forwarding(), false)?;
+        let req = session.req_header();
+        let host = ctx.host.as_deref().unwrap_or_default();
+        let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        let url = match public_port {
+            443 => format!("https://{host}{target}"),
+            port => format!("https://{host}:{port}{target}"),
+        };
+        let request = WorkerRequest {
+            method: req.method.clone(),
+            url,
+            headers: req.headers.clone(),
+            body,
+        };
+        match self.pool.dispatch(key, request).await {
+            Ok(response) => write(session, ctx, response).await,
+            Err(error) => {
+                let page = page_for(&error);
+                tracing::warn!(request_id = %ctx.request_id, site = %key.site, version = %key.version, status = page.status, "worker failed: {error}");
+                fail(session, ctx, page.code, page).await
+            }
+        }
+    }
+}
+
+/// The page for a failed worker: its own errors are 500s, broken limits and an unloadable
+/// version 503s.
+fn page_for(error: &RuntimeError) -> Page {
+    match error {
+        RuntimeError::Exception(_) => respond::WORKER_ERROR,
+        RuntimeError::CpuBudget { .. } | RuntimeError::Memory { .. } => respond::WORKER_LIMIT,
+        RuntimeError::Module { .. } | RuntimeError::Directory { .. } | RuntimeError::Engine(_) => {
+            respond::BACKEND_UNAVAILABLE
+        }
+    }
+}
+
+async fn fail(
+    session: &mut Session,
+    ctx: &mut RequestCtx,
+    outcome: &'static str,
+    page: Page,
+) -> Result<bool> {
+    ctx.outcome = outcome;
+    respond::page(session, page, &ctx.request_id, None).await
+}
+
+/// The whole request body, or `None` once it passes `limit`.
+async fn read_body(session: &mut Session, limit: u64) -> Result<Option<Bytes>> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = session.read_request_body().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
+}
+
+/// Writes the worker's response: its headers (cookies filtered, the refreshed session cookie
+/// and the request id added), then its body.
+async fn write(
+    session: &mut Session,
+    ctx: &mut RequestCtx,
+    response: WorkerResponse,
+) -> Result<bool> {
+    ctx.outcome = "worker";
+    let mut header = ResponseHeader::build(response.status, Some(response.headers.len() + 3))?;
+    for (name, value) in response.headers.iter() {
+        header.append_header(name.clone(), value.clone())?;
+    }
+    let host = ctx.host.as_deref().unwrap_or_default();
+    let dropped = headers::filter_set_cookies(&mut header, host)?;
+    if dropped > 0 {
+        tracing::warn!(request_id = %ctx.request_id, dropped, "refused worker Set-Cookie naming the gateway's cookies or a wider Domain");
+    }
+    if let Some(cookie) = ctx.refreshed_cookie.take() {
+        header.append_header("set-cookie", cookie)?;
+    }
+    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
+    let head_only = session.req_header().method == http::Method::HEAD;
+    match response.body {
+        WorkerBody::Full(body) => {
+            header.insert_header("content-length", body.len().to_string())?;
+            session
+                .write_response_header(Box::new(header), head_only)
+                .await?;
+            if !head_only {
+                session.write_response_body(Some(body), true).await?;
+            }
+        }
+        WorkerBody::Stream(mut chunks) => {
+            if header.headers.get(http::header::CONTENT_LENGTH).is_none() {
+                header.insert_header("transfer-encoding", "chunked")?;
+            }
+            session
+                .write_response_header(Box::new(header), head_only)
+                .await?;
+            if head_only {
+                return Ok(true);
+            }
+            while let Some(chunk) = chunks.recv().await {
+                match chunk {
+                    Ok(bytes) => session.write_response_body(Some(bytes), false).await?,
+                    Err(error) => {
+                        tracing::warn!(request_id = %ctx.request_id, "worker failed mid-stream: {error}");
+                        ctx.outcome = "worker_failed_mid_stream";
+                        return pingora_error::Error::e_explain(
+                            pingora_error::ErrorType::InternalError,
+                            "the worker failed while streaming its response",
+                        );
+                    }
+                }
+            }
+            session.write_response_body(None, true).await?;
+        }
+    }
+    Ok(true)
+}
