@@ -102,6 +102,7 @@ impl Reply {
 
     fn finish(&self) {
         self.host.inflight.borrow_mut().remove(&self.id);
+        self.host.cpu_used.borrow_mut().remove(&self.id);
     }
 }
 

@@ -7,14 +7,21 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 
 use crate::dispatch::ReplyState;
 use crate::timers::Timers;
 
-/// Work to run on the isolate's thread once an operation finished.
-pub(crate) type Settle = Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>;
+/// Work to run on the isolate's thread once an operation finished, charged to the request
+/// that started the operation.
+pub(crate) struct Settle {
+    /// The request whose turn started the operation.
+    pub(crate) request: Option<u64>,
+    /// What to run.
+    pub(crate) run: Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>,
+}
 
 /// How a finished operation reaches the isolate's thread (the pool wakes that thread).
 pub(crate) type Post = Arc<dyn Fn(Settle) + Send + Sync>;
@@ -32,6 +39,10 @@ pub(crate) struct Host {
     pub(crate) label: String,
     /// The requests being answered, by request number.
     pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
+    /// The request whose turn is running.
+    pub(crate) current: Cell<Option<u64>>,
+    /// CPU time used so far by each request in flight.
+    pub(crate) cpu_used: RefCell<HashMap<u64, Duration>>,
 }
 
 impl Host {
@@ -44,6 +55,8 @@ impl Host {
             last_op: Cell::new(0),
             post,
             inflight: RefCell::default(),
+            current: Cell::new(None),
+            cpu_used: RefCell::default(),
         }
     }
 
@@ -71,11 +84,13 @@ impl Host {
             ),
         );
         let post = self.post.clone();
+        let request = self.current.get();
         crate::io::spawn(async move {
             let output = work.await;
-            post(Box::new(move |ctx, host| {
-                host.settle(ctx, id, output, finish)
-            }));
+            post(Settle {
+                request,
+                run: Box::new(move |ctx, host: &Host| host.settle(ctx, id, output, finish)),
+            });
         });
         Ok(promise)
     }

@@ -23,7 +23,6 @@ use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
 use crate::modules::{ConfinedLoader, ConfinedResolver};
 use crate::report::describe;
-use crate::timers::Timers;
 use crate::RuntimeError;
 
 /// Per-isolate resource limits.
@@ -170,7 +169,7 @@ impl Isolate {
     /// when the worker produces it (after this call returns, usually).
     pub(crate) fn serve(&self, id: u64, request: WorkerRequest, answer: oneshot::Sender<Answer>) {
         let reply = Reply::new(id, answer, self.host.clone());
-        let started = self.call(|ctx| {
+        let started = self.call_for(Some(id), |ctx| {
             let internal = crate::js::internal(&ctx)?;
             let serve: Function = internal.get("serve")?;
             let env: Value = internal.get("env")?;
@@ -202,6 +201,7 @@ impl Isolate {
             ))
         });
         if let Err(error) = started {
+            self.host.cpu_used.borrow_mut().remove(&id);
             if let Some(state) = self.host.inflight.borrow_mut().remove(&id) {
                 state.borrow_mut().fail(error);
             }
@@ -210,7 +210,7 @@ impl Isolate {
 
     /// Runs finished operation `settle` in a turn of its own.
     pub(crate) fn settle(&self, settle: Settle) -> Result<(), RuntimeError> {
-        self.call(|ctx| settle(&ctx, &self.host))
+        self.call_for(settle.request, |ctx| (settle.run)(&ctx, &self.host))
     }
 
     /// Whether a call broke a limit (the pool then retires the isolate).
@@ -307,9 +307,20 @@ impl Isolate {
         }
     }
 
-    /// Fires every timer that is due, each in a turn of its own budget.
+    /// Fires every timer that is due, each in a turn of its own charged to the request that
+    /// scheduled it; returns the last failure (a broken limit), if any.
     pub fn run_due_timers(&self) -> Result<(), RuntimeError> {
-        self.call(|ctx| Timers::fire_due(&self.host.timers, &ctx))
+        let now = Instant::now();
+        let mut outcome = Ok(());
+        loop {
+            let due = self.host.timers.borrow_mut().take_due(now);
+            let Some(due) = due else {
+                return outcome;
+            };
+            if let Err(error) = self.call_for(due.request, |ctx| due.fire(&ctx)) {
+                outcome = Err(error);
+            }
+        }
     }
 
     /// When this isolate's earliest timer is due, if it has one.
@@ -323,14 +334,40 @@ impl Isolate {
         &self,
         f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
     ) -> Result<R, RuntimeError> {
-        let deadline = thread_cpu_time() + self.limits.cpu_per_call;
+        self.call_for(None, f)
+    }
+
+    /// `call` as a turn of `request`: its budget is what the request has left of the per-request
+    /// CPU time, and the time used is charged to it.
+    fn call_for<R>(
+        &self,
+        request: Option<u64>,
+        f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
+    ) -> Result<R, RuntimeError> {
+        let used = request
+            .and_then(|r| self.host.cpu_used.borrow().get(&r).copied())
+            .unwrap_or_default();
+        let start = thread_cpu_time();
+        let deadline = start + self.limits.cpu_per_call.saturating_sub(used);
         self.deadline.set(Some(deadline));
+        self.host.current.set(request);
         let result = self.context.with(|ctx| {
             let result = f(ctx.clone());
             while ctx.execute_pending_job() {}
-            result.map_err(|e| self.classify(&ctx, e, deadline))
+            match result {
+                // A job stopped by the interrupt handler leaves no error behind.
+                Ok(_) if thread_cpu_time() > deadline => Err(RuntimeError::CpuBudget {
+                    budget_ms: self.limits.cpu_per_call.as_millis() as u64,
+                }),
+                other => other.map_err(|e| self.classify(&ctx, e, deadline)),
+            }
         });
         self.deadline.set(None);
+        self.host.current.set(None);
+        if let Some(request) = request.filter(|r| self.host.inflight.borrow().contains_key(r)) {
+            *self.host.cpu_used.borrow_mut().entry(request).or_default() +=
+                thread_cpu_time() - start;
+        }
         let broke = match &result {
             Err(RuntimeError::CpuBudget { .. }) => Some(Limit::Cpu),
             Err(RuntimeError::Memory { .. }) => Some(Limit::Memory),

@@ -1,7 +1,6 @@
 //! Timers: `setTimeout`, `setInterval`, `clearTimeout` and `clearInterval`. The owner of the
 //! isolate fires due timers between turns and sleeps until the next one is due.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -17,6 +16,32 @@ struct Timer {
     args: Vec<Persistent<Value<'static>>>,
     repeat: Option<Duration>,
     due: (Instant, u64),
+    /// The request whose turn scheduled it (its CPU time is charged there).
+    request: Option<u64>,
+}
+
+/// A timer that is due: what to call, and for which request.
+pub(crate) struct Due {
+    callback: Persistent<Function<'static>>,
+    args: Vec<Persistent<Value<'static>>>,
+    /// The request that scheduled it.
+    pub(crate) request: Option<u64>,
+}
+
+impl Due {
+    /// Calls the callback; an exception is reported, not propagated.
+    pub(crate) fn fire(self, ctx: &Ctx<'_>) -> Result<()> {
+        let callback = self.callback.restore(ctx)?;
+        let args = self
+            .args
+            .into_iter()
+            .map(|a| a.restore(ctx))
+            .collect::<Result<Vec<_>>>()?;
+        if let Err(error) = callback.call::<_, ()>((Rest(args),)) {
+            crate::report::uncaught(ctx, error);
+        }
+        Ok(())
+    }
 }
 
 /// The timers of one isolate, ordered by due time (ties in scheduling order).
@@ -54,50 +79,27 @@ impl Timers {
 
     /// Takes the earliest timer if it is due at `now`; a repeating one is rescheduled first
     /// (so `clearInterval` inside its callback still works).
-    fn take_due(
-        &mut self,
-        now: Instant,
-    ) -> Option<(
-        Persistent<Function<'static>>,
-        Vec<Persistent<Value<'static>>>,
-    )> {
+    pub(crate) fn take_due(&mut self, now: Instant) -> Option<Due> {
         let (&key, &id) = self.queue.iter().next()?;
         if key.0 > now {
             return None;
         }
         self.queue.remove(&key);
         let timer = self.entries.remove(&id)?;
-        let fire = (timer.callback.clone(), timer.args.clone());
+        let due = Due {
+            callback: timer.callback.clone(),
+            args: timer.args.clone(),
+            request: timer.request,
+        };
         if let Some(every) = timer.repeat {
             self.schedule(Some(id), timer, every);
         }
-        Some(fire)
+        Some(due)
     }
 
     /// Whether any timer is scheduled.
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-
-    /// Runs every timer due by now (including ones that become due while running). Each
-    /// callback's exception is reported and does not stop the others.
-    pub(crate) fn fire_due(timers: &RefCell<Timers>, ctx: &Ctx<'_>) -> Result<()> {
-        let now = Instant::now();
-        loop {
-            let next = timers.borrow_mut().take_due(now);
-            let Some((callback, args)) = next else {
-                return Ok(());
-            };
-            let callback = callback.restore(ctx)?;
-            let args = args
-                .into_iter()
-                .map(|a| a.restore(ctx))
-                .collect::<Result<Vec<_>>>()?;
-            if let Err(error) = callback.call::<_, ()>((Rest(args),)) {
-                crate::report::uncaught(ctx, error);
-            }
-            while ctx.execute_pending_job() {}
-        }
     }
 
     /// Drops every callback (before the runtime goes away).
@@ -132,6 +134,7 @@ pub(crate) fn install_timers<'js>(
                         .collect(),
                     repeat: repeat.then_some(delay),
                     due: (Instant::now(), 0),
+                    request: host.current.get(),
                 };
                 host.timers.borrow_mut().schedule(None, timer, delay)
             },
