@@ -14,13 +14,16 @@ use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 use crate::dispatch::ReplyState;
 use crate::timers::Timers;
 
+/// The JavaScript side of settling an operation.
+type SettleFn = Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>;
+
 /// Work to run on the isolate's thread once an operation finished, charged to the request
 /// that started the operation.
 pub(crate) struct Settle {
     /// The request whose turn started the operation.
     pub(crate) request: Option<u64>,
     /// What to run.
-    pub(crate) run: Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>,
+    pub(crate) run: SettleFn,
 }
 
 /// How a finished operation reaches the isolate's thread (the pool wakes that thread).
