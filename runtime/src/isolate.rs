@@ -18,6 +18,7 @@ use rquickjs::{
 };
 use tokio::sync::oneshot;
 
+use crate::bytecode::Loaded;
 use crate::cpu::thread_cpu_time;
 use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
@@ -69,6 +70,8 @@ pub struct Isolate {
     /// Set once a call broke a limit: the heap may hold half-done work.
     spent: Cell<Option<Limit>>,
     root: PathBuf,
+    /// The bytecode the runtime reads in place; dropped after it (field order).
+    loaded: Loaded,
 }
 
 impl Isolate {
@@ -107,7 +110,11 @@ impl Isolate {
         runtime.set_interrupt_handler(Some(Box::new(move || {
             watched.get().is_some_and(|d| thread_cpu_time() > d)
         })));
-        runtime.set_loader(ConfinedResolver, ConfinedLoader::new(root.clone()));
+        let loaded = Loaded::default();
+        runtime.set_loader(
+            ConfinedResolver,
+            ConfinedLoader::new(root.clone(), loaded.clone()),
+        );
         let context = Context::full(&runtime).map_err(engine)?;
         let isolate = Isolate {
             context,
@@ -119,6 +126,7 @@ impl Isolate {
             handler: RefCell::new(None),
             spent: Cell::new(None),
             root,
+            loaded,
         };
         isolate.call(|ctx| {
             let globals = ctx.globals();
@@ -128,7 +136,7 @@ impl Isolate {
             crate::timers::install_timers(&ctx, &globals, &isolate.host)?;
             crate::console::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
-            crate::js::run_prelude(&ctx, &internal)
+            crate::js::run_prelude(&ctx, &internal, &isolate.loaded)
         })?;
         Ok(isolate)
     }

@@ -8,6 +8,8 @@ use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Error, Module, Result};
 
+use crate::bytecode::Loaded;
+
 /// Resolves `./x.js` and `../y.js` against the importing module, inside the root.
 pub struct ConfinedResolver;
 
@@ -54,12 +56,14 @@ impl Resolver for ConfinedResolver {
 /// outside it (a symlink out of the directory, for instance).
 pub struct ConfinedLoader {
     root: PathBuf,
+    loaded: Loaded,
 }
 
 impl ConfinedLoader {
-    /// A loader for files under `root` (already canonical).
-    pub fn new(root: PathBuf) -> Self {
-        ConfinedLoader { root }
+    /// A loader for files under `root` (already canonical), keeping the bytecode it loads in
+    /// `loaded`.
+    pub(crate) fn new(root: PathBuf, loaded: Loaded) -> Self {
+        ConfinedLoader { root, loaded }
     }
 }
 
@@ -79,8 +83,7 @@ impl Loader for ConfinedLoader {
         if !path.starts_with(&self.root) {
             return Err(refuse("the file is outside the site's directory"));
         }
-        let source = std::fs::read(&path).map_err(|e| refuse(&e.to_string()))?;
-        Module::declare(ctx.clone(), name, source)
+        crate::bytecode::site_module(ctx, name, &path, &self.loaded)
     }
 }
 

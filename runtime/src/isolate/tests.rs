@@ -159,3 +159,40 @@ fn the_runtime_identifies_as_cloudflare_workers() {
     let agent: String = js.eval("navigator.userAgent").unwrap();
     assert_eq!(agent, "Cloudflare-Workers");
 }
+
+#[test]
+fn modules_are_compiled_once_and_a_changed_file_is_compiled_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = dir.path().join("index.js");
+    std::fs::write(
+        &entry,
+        "export default { fetch() {} }; globalThis.answer = 1;",
+    )
+    .unwrap();
+    let entry = entry.canonicalize().unwrap();
+    assert!(!crate::bytecode::is_cached("index.js", &entry));
+    let first = Isolate::new(dir.path(), Limits::default()).unwrap();
+    first.load_entry("index.js").unwrap();
+    assert!(crate::bytecode::is_cached("index.js", &entry));
+    let second = Isolate::new(dir.path(), Limits::default()).unwrap();
+    second.load_entry("index.js").unwrap();
+    assert_eq!(
+        second.eval::<i32>("answer").unwrap(),
+        1,
+        "loaded from bytecode"
+    );
+
+    std::fs::write(
+        &entry,
+        "export default { fetch() {} }; globalThis.answer = 22;",
+    )
+    .unwrap();
+    assert!(!crate::bytecode::is_cached("index.js", &entry));
+    let third = Isolate::new(dir.path(), Limits::default()).unwrap();
+    third.load_entry("index.js").unwrap();
+    assert_eq!(
+        third.eval::<i32>("answer").unwrap(),
+        22,
+        "the new file's code"
+    );
+}

@@ -6,8 +6,11 @@
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).
 
-use rquickjs::context::EvalOptions;
+use std::sync::OnceLock;
+
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
+
+use crate::bytecode::{self, Bytecode, Loaded};
 
 /// The `internal` object, kept on the runtime so native code that is not handed it (a module
 /// loader, say) can reach it through `internal(ctx)`.
@@ -41,14 +44,36 @@ const PRELUDE: &[(&str, &str)] = &[
     ("dispatch.js", include_str!("dispatch.js")),
 ];
 
+/// The prelude compiled to bytecode, once per process.
+fn compiled_prelude() -> Result<&'static [Bytecode]> {
+    static COMPILED: OnceLock<Vec<Bytecode>> = OnceLock::new();
+    if let Some(compiled) = COMPILED.get() {
+        return Ok(compiled);
+    }
+    // Each file's function expression becomes the default export of a module.
+    let modules: Vec<(String, String)> = PRELUDE
+        .iter()
+        .map(|(name, source)| {
+            (
+                format!("sitegate:{name}"),
+                format!("export default {source}"),
+            )
+        })
+        .collect();
+    let compiled = bytecode::compile_apart(&modules)?;
+    Ok(COMPILED.get_or_init(|| compiled))
+}
+
 /// Evaluates the prelude on a fresh context.
-pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
-    for (name, source) in PRELUDE {
-        let mut options = EvalOptions::default();
-        options.global = true;
-        options.strict = true;
-        options.filename = Some(format!("sitegate:{name}"));
-        let setup: Function = ctx.eval_with_options(*source, options)?;
+pub(crate) fn run_prelude<'js>(
+    ctx: &Ctx<'js>,
+    internal: &Object<'js>,
+    loaded: &Loaded,
+) -> Result<()> {
+    for code in compiled_prelude()? {
+        let (module, evaluated) = bytecode::load(ctx, code, loaded)?.eval()?;
+        evaluated.finish::<()>()?;
+        let setup: Function = module.namespace()?.get("default")?;
         setup.call::<_, ()>((internal.clone(),))?;
     }
     Ok(())
