@@ -6,6 +6,10 @@
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).
 
+#[cfg(test)]
+#[path = "tests/body/mod.rs"]
+mod body_tests;
+
 use rquickjs::context::EvalOptions;
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
 
@@ -35,7 +39,16 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 }
 
 /// The prelude files, in evaluation order.
-const PRELUDE: &[(&str, &str)] = &[("bootstrap.js", include_str!("bootstrap.js"))];
+const PRELUDE: &[(&str, &str)] = &[
+    ("bootstrap.js", include_str!("bootstrap.js")),
+    ("blob.js", include_str!("blob.js")),
+    ("form_data.js", include_str!("form_data.js")),
+    ("mime_type.js", include_str!("mime_type.js")),
+    ("multipart.js", include_str!("multipart.js")),
+    ("body.js", include_str!("body.js")),
+    ("request.js", include_str!("request.js")),
+    ("response.js", include_str!("response.js")),
+];
 
 /// Evaluates the prelude on a fresh context.
 pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
