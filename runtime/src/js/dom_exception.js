@@ -1,6 +1,7 @@
 // DOMException (WebIDL): a name, a message and the legacy numeric code, an Error by prototype.
 // Shared as `internal.DOMException` so later prelude files keep it even if a site replaces
-// the global.
+// the global, with `internal.exposeGlobals({ Name: value })`, which defines Web globals as
+// they are in workerd (writable, configurable, not enumerable).
 (function (internal) {
   "use strict";
 
@@ -67,11 +68,16 @@
     Object.defineProperty(DOMException.prototype, constant, descriptor);
   }
 
-  Object.defineProperty(globalThis, "DOMException", {
-    value: DOMException,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  internal.exposeGlobals = function exposeGlobals(globals) {
+    for (const [name, value] of Object.entries(globals)) {
+      Object.defineProperty(globalThis, name, {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  };
+  internal.exposeGlobals({ DOMException });
   internal.DOMException = DOMException;
 });

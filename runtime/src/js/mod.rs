@@ -41,6 +41,7 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 const PRELUDE: &[(&str, &str)] = &[
     ("bootstrap.js", include_str!("bootstrap.js")),
     ("dom_exception.js", include_str!("dom_exception.js")),
+    ("events.js", include_str!("events.js")),
 ];
 
 /// Evaluates the prelude on a fresh context.

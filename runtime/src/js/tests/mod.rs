@@ -1,6 +1,7 @@
 //! Tests of the JavaScript prelude's Web APIs, run on a real isolate.
 
 mod dom_exception;
+mod events;
 
 use crate::{Isolate, Limits};
 
