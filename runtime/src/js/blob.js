@@ -4,8 +4,7 @@
 //
 // For later prelude files: `internal.blobBytes(blob)` (the shared bytes, not to be handed to
 // site code), `internal.makeBlob(bytes, type)` and `internal.makeFile(bytes, name, type,
-// lastModified)` (adopt `bytes` and `type` as they are), `internal.defineGlobals({ Name })`
-// (non-enumerable globals, like the Web's), and `internal.utf8.encode/decode`.
+// lastModified)` (adopt `bytes` and `type` as they are), and `internal.utf8.encode/decode`.
 (function (internal) {
   "use strict";
 
@@ -15,17 +14,6 @@
   internal.utf8 = {
     encode: (text) => (encoder ??= new TextEncoder()).encode(text),
     decode: (bytes) => (decoder ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(bytes),
-  };
-
-  internal.defineGlobals = function defineGlobals(values) {
-    for (const [name, value] of Object.entries(values)) {
-      Object.defineProperty(globalThis, name, {
-        value,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-    }
   };
 
   /** Stands for "adopt these bytes" as a constructor's first argument; site code never sees it. */
@@ -176,5 +164,5 @@
   internal.makeBlob = (bytes, type) => new Blob(ADOPT, { bytes, type });
   internal.makeFile = (bytes, name, type, lastModified) =>
     new File(ADOPT, name, { bytes, type, lastModified });
-  internal.defineGlobals({ Blob, File });
+  internal.exposeGlobals({ Blob, File });
 });

@@ -185,5 +185,5 @@
   }
 
   internal.Body = Body;
-  internal.defineGlobals({ Body });
+  internal.exposeGlobals({ Body });
 });

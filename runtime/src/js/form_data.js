@@ -110,5 +110,5 @@
     value: "FormData",
     configurable: true,
   });
-  internal.defineGlobals({ FormData });
+  internal.exposeGlobals({ FormData });
 });

@@ -7,8 +7,7 @@
 //! exports).
 
 #[cfg(test)]
-#[path = "tests/body/mod.rs"]
-mod body_tests;
+mod tests;
 
 use rquickjs::context::EvalOptions;
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
@@ -41,6 +40,8 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 /// The prelude files, in evaluation order.
 const PRELUDE: &[(&str, &str)] = &[
     ("bootstrap.js", include_str!("bootstrap.js")),
+    ("dom_exception.js", include_str!("dom_exception.js")),
+    ("events.js", include_str!("events.js")),
     ("blob.js", include_str!("blob.js")),
     ("form_data.js", include_str!("form_data.js")),
     ("mime_type.js", include_str!("mime_type.js")),

@@ -224,5 +224,5 @@
       cache: undefined,
       state: bodies.fromParts(body),
     });
-  internal.defineGlobals({ Request });
+  internal.exposeGlobals({ Request });
 });

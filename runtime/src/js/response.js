@@ -228,5 +228,5 @@
         redirected,
       }),
     );
-  internal.defineGlobals({ Response });
+  internal.exposeGlobals({ Response });
 });

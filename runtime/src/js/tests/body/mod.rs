@@ -8,14 +8,7 @@ mod multipart;
 mod request;
 mod response;
 
-use crate::isolate::{Isolate, Limits};
-
-/// A fresh isolate (and the directory it is rooted at, kept alive with it).
-fn isolate() -> (tempfile::TempDir, Isolate) {
-    let dir = tempfile::tempdir().unwrap();
-    let isolate = Isolate::new(dir.path(), Limits::default()).unwrap();
-    (dir, isolate)
-}
+use super::isolate;
 
 /// The string an async function body returns; other values are JSON-encoded.
 fn eval(body: &str) -> String {
