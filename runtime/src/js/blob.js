@@ -4,7 +4,8 @@
 //
 // For later prelude files: `internal.blobBytes(blob)` (the shared bytes, not to be handed to
 // site code), `internal.makeBlob(bytes, type)` and `internal.makeFile(bytes, name, type,
-// lastModified)` (adopt `bytes` and `type` as they are), and `internal.utf8.encode/decode`.
+// lastModified)` (adopt `bytes` and `type` as they are), `internal.copyBytes(bufferOrView)`,
+// `internal.concatBytes(chunks)` and `internal.utf8.encode/decode`.
 (function (internal) {
   "use strict";
 
@@ -26,13 +27,18 @@
     return /[^\u0020-\u007e]/.test(text) ? "" : text.toLowerCase();
   }
 
+  /** A copy of the bytes of an ArrayBuffer or of a view's window on one. */
+  function copyBytes(source) {
+    if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+    const { buffer, byteOffset, byteLength } = source;
+    return new Uint8Array(buffer.slice(byteOffset, byteOffset + byteLength));
+  }
+  internal.copyBytes = copyBytes;
+
   /** The bytes of one blob part. */
   function partBytes(part) {
     if (part instanceof Blob) return internal.blobBytes(part);
-    if (part instanceof ArrayBuffer) return new Uint8Array(part.slice(0));
-    if (ArrayBuffer.isView(part)) {
-      return new Uint8Array(part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength));
-    }
+    if (part instanceof ArrayBuffer || ArrayBuffer.isView(part)) return copyBytes(part);
     return internal.utf8.encode(String(part));
   }
 

@@ -32,18 +32,16 @@
     return state.used || (state.stream !== null && internal.streams.isDisturbed(state.stream));
   }
 
-  function viewBytes(view) {
-    return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-  }
-
   /** A BodyInit as a body state and the Content-Type it implies (null for none). */
   function extract(init) {
     if (init === undefined || init === null) return { state: none(), type: null };
     if (typeof init === "string") {
-      return { state: new BodyState(internal.utf8.encode(init), null), type: "text/plain;charset=UTF-8" };
+      const bytes = internal.utf8.encode(init);
+      return { state: new BodyState(bytes, null), type: "text/plain;charset=UTF-8" };
     }
-    if (init instanceof ArrayBuffer) return { state: new BodyState(new Uint8Array(init.slice(0)), null), type: null };
-    if (ArrayBuffer.isView(init)) return { state: new BodyState(viewBytes(init), null), type: null };
+    if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) {
+      return { state: new BodyState(internal.copyBytes(init), null), type: null };
+    }
     if (init instanceof Blob) {
       return { state: new BodyState(internal.blobBytes(init), null), type: init.type || null };
     }
@@ -59,7 +57,9 @@
     }
     if (internal.streams.isReadableStream(init)) {
       if (init.locked) {
-        throw new TypeError("This ReadableStream is locked to a reader, and cannot be used as a body.");
+        throw new TypeError(
+          "This ReadableStream is locked to a reader, and cannot be used as a body.",
+        );
       }
       if (internal.streams.isDisturbed(init)) {
         throw new TypeError(

@@ -10,7 +10,9 @@
   function requireArguments(method, count, needed) {
     if (count >= needed) return;
     const detail =
-      needed === 1 ? "parameter 1 is not of type 'string'" : "parameter 2 is not of type 'File or Blob or string'";
+      needed === 1
+        ? "parameter 1 is not of type 'string'"
+        : "parameter 2 is not of type 'File or Blob or string'";
     throw new TypeError(`Failed to execute '${method}' on 'FormData': ${detail}.`);
   }
 

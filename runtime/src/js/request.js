@@ -16,11 +16,11 @@
   const bodies = internal.body;
   /** Stands for "these fields are already checked" as a constructor's first argument. */
   const ADOPT = Symbol("adopt");
-  const METHODS = new Set(
-    "GET HEAD POST PUT DELETE PATCH OPTIONS TRACE PURGE COPY LOCK MKCOL MOVE PROPFIND PROPPATCH SEARCH UNLOCK ACL REPORT MKACTIVITY CHECKOUT MERGE NOTIFY SUBSCRIBE UNSUBSCRIBE QUERY BAN".split(
-      " ",
-    ),
-  );
+  const METHODS = new Set([
+    ..."GET HEAD POST PUT DELETE PATCH OPTIONS TRACE PURGE COPY LOCK MKCOL MOVE".split(" "),
+    ..."PROPFIND PROPPATCH SEARCH UNLOCK ACL REPORT MKACTIVITY CHECKOUT MERGE".split(" "),
+    ..."NOTIFY SUBSCRIBE UNSUBSCRIBE QUERY BAN".split(" "),
+  ]);
   const REDIRECT_MODES =
     'Invalid redirect value, must be one of "follow" or "manual" ("error" won\'t be implemented ' +
     'since it does not make sense at the edge; use "manual" and check the response status code).';
@@ -59,14 +59,22 @@
       if (init === undefined || init === null) init = {};
       else if (typeof init !== "object" && typeof init !== "function") {
         throw new TypeError(
-          "Failed to construct 'Request': constructor parameter 2 is not of type 'RequestInitializerDict or Request'.",
+          "Failed to construct 'Request': constructor parameter 2 is not of type " +
+            "'RequestInitializerDict or Request'.",
         );
       }
       const from = input instanceof Request ? input : null;
       const fields =
         from === null
-          ? { method: "GET", url: absoluteUrl(input), redirect: "follow", signal: null, cf: undefined, cache: undefined }
-          : { method: from.#method, url: from.#url, redirect: from.#redirect, signal: from.#signal, cf: from.#cf, cache: from.#cache };
+          ? { method: "GET", url: absoluteUrl(input), redirect: "follow", signal: null }
+          : {
+              method: from.#method,
+              url: from.#url,
+              redirect: from.#redirect,
+              signal: from.#signal,
+              cf: from.#cf,
+              cache: from.#cache,
+            };
       if (init.method !== undefined) fields.method = normalizeMethod(init.method);
       fields.headers =
         init.headers !== undefined
@@ -80,7 +88,8 @@
       if (init.signal !== undefined) {
         if (init.signal !== null && !(init.signal instanceof AbortSignal)) {
           throw new TypeError(
-            "Incorrect type for the 'signal' field on 'RequestInitializerDict': the provided value is not of type 'AbortSignal'.",
+            "Incorrect type for the 'signal' field on 'RequestInitializerDict': the provided " +
+              "value is not of type 'AbortSignal'.",
           );
         }
         fields.signal = init.signal;
@@ -88,7 +97,8 @@
       if (init.cf !== undefined) fields.cf = init.cf;
       if (init.integrity !== undefined && String(init.integrity) !== "") {
         throw new TypeError(
-          "Subrequest integrity checking is not implemented. The integrity option must be either undefined or an empty string.",
+          "Subrequest integrity checking is not implemented. The integrity option must be " +
+            "either undefined or an empty string.",
         );
       }
       if (init.cache !== undefined) {

@@ -24,7 +24,9 @@
   function toStatus(value) {
     const status = Math.trunc(Number(value)) || 0;
     if (status < -2147483648 || status > 2147483647) {
-      throw new TypeError("Value out of range. Must be between -2147483648 and 2147483647 (inclusive).");
+      throw new TypeError(
+        "Value out of range. Must be between -2147483648 and 2147483647 (inclusive).",
+      );
     }
     return status;
   }
