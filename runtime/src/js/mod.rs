@@ -6,6 +6,9 @@
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).
 
+#[cfg(test)]
+mod tests;
+
 use rquickjs::context::EvalOptions;
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
 
@@ -35,7 +38,11 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 }
 
 /// The prelude files, in evaluation order.
-const PRELUDE: &[(&str, &str)] = &[("bootstrap.js", include_str!("bootstrap.js"))];
+const PRELUDE: &[(&str, &str)] = &[
+    ("bootstrap.js", include_str!("bootstrap.js")),
+    ("dom_exception.js", include_str!("dom_exception.js")),
+    ("events.js", include_str!("events.js")),
+];
 
 /// Evaluates the prelude on a fresh context.
 pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
