@@ -315,6 +315,15 @@ impl Isolate {
         }
     }
 
+    /// Runs `f` on this isolate's context, for tests that reach natives or `internal`.
+    #[cfg(test)]
+    pub(crate) fn with_ctx<R>(
+        &self,
+        f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
+    ) -> Result<R, RuntimeError> {
+        self.call(f)
+    }
+
     /// Fires every timer that is due, each in a turn of its own charged to the request that
     /// scheduled it; returns the last failure (a broken limit), if any.
     pub fn run_due_timers(&self) -> Result<(), RuntimeError> {

@@ -6,6 +6,9 @@
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::OnceLock;
 
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
@@ -41,6 +44,15 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 const PRELUDE: &[(&str, &str)] = &[
     ("bootstrap.js", include_str!("bootstrap.js")),
     ("console.js", include_str!("console.js")),
+    ("dom_exception.js", include_str!("dom_exception.js")),
+    ("events.js", include_str!("events.js")),
+    ("blob.js", include_str!("blob.js")),
+    ("form_data.js", include_str!("form_data.js")),
+    ("mime_type.js", include_str!("mime_type.js")),
+    ("multipart.js", include_str!("multipart.js")),
+    ("body.js", include_str!("body.js")),
+    ("request.js", include_str!("request.js")),
+    ("response.js", include_str!("response.js")),
     ("dispatch.js", include_str!("dispatch.js")),
 ];
 

@@ -4,11 +4,21 @@
 // item in these modules is documented.
 #[allow(missing_docs)]
 pub mod headers;
+#[allow(missing_docs)]
+pub mod url;
+#[allow(missing_docs)]
+pub mod url_search_params;
+
+mod strings;
+#[cfg(test)]
+mod test_support;
 
 use rquickjs::{Class, Ctx, Object, Result};
 
 /// Defines the native Web API globals on a fresh context; natives meant only for the
 /// JavaScript prelude go on `internal`.
 pub fn install<'js>(ctx: &Ctx<'js>, _internal: &Object<'js>) -> Result<()> {
-    Class::<headers::Headers>::define(&ctx.globals())
+    Class::<headers::Headers>::define(&ctx.globals())?;
+    url::install(ctx)?;
+    Ok(())
 }

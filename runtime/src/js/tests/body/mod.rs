@@ -1,0 +1,43 @@
+//! Tests of Blob, File, FormData, multipart bodies, Request and Response, run as JavaScript on
+//! a real isolate; expected values and error messages are workerd's.
+
+mod blob;
+mod body;
+mod form_data;
+mod multipart;
+mod request;
+mod response;
+
+use super::isolate;
+
+/// The string an async function body returns; other values are JSON-encoded.
+fn eval(body: &str) -> String {
+    run(body, false)
+}
+
+/// Like `eval`, with the prelude's `internal` object in scope as `internal`.
+fn eval_internal(body: &str) -> String {
+    run(body, true)
+}
+
+fn run(body: &str, with_internal: bool) -> String {
+    let (_dir, js) = isolate();
+    if with_internal {
+        js.with_ctx(|ctx| ctx.globals().set("internal", crate::js::internal(&ctx)?))
+            .unwrap();
+    }
+    js.eval_async::<String>(&format!(
+        "const result = await (async () => {{\n{body}\n}})();\n\
+         return typeof result === 'string' ? result : JSON.stringify(result);"
+    ))
+    .unwrap_or_else(|e| panic!("{e}\nin:\n{body}"))
+}
+
+/// "Name: message" of what an async function body throws (or rejects with).
+fn thrown(body: &str) -> String {
+    eval(&format!(
+        "try {{ await (async () => {{\n{body}\n}})(); }} \
+         catch (e) {{ return `${{e.name}}: ${{e.message}}`; }}\n\
+         return 'nothing was thrown';"
+    ))
+}
