@@ -9,6 +9,7 @@
 mod cpu;
 mod error;
 mod host;
+pub mod intl;
 mod isolate;
 mod js;
 mod modules;

@@ -35,7 +35,10 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
 }
 
 /// The prelude files, in evaluation order.
-const PRELUDE: &[(&str, &str)] = &[("bootstrap.js", include_str!("bootstrap.js"))];
+const PRELUDE: &[(&str, &str)] = &[
+    ("bootstrap.js", include_str!("bootstrap.js")),
+    ("intl.js", crate::intl::GLUE),
+];
 
 /// Evaluates the prelude on a fresh context.
 pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
