@@ -174,7 +174,12 @@ impl DateFormatter {
         let instant = Timestamp::from_millisecond(epoch_ms as i64)
             .map_err(|_| Exception::throw_range(ctx, "Invalid time value"))?;
         let zoned = instant.to_zoned(self.zone.clone());
-        Ok(Spans::of(&self.formatter.format(&zoned)).pieces(datetime_part))
+        let mut pieces = Spans::of(&self.formatter.format(&zoned)).pieces(datetime_part);
+        // V8 prints U+202F (CLDR's space before "PM" and in ranges) as a plain space.
+        for piece in &mut pieces {
+            piece.value = piece.value.replace('\u{202F}', " ");
+        }
+        Ok(pieces)
     }
 }
 

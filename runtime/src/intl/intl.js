@@ -9,12 +9,30 @@
   /** Per Intl object: its native formatter and resolved options. */
   const slots = new WeakMap();
 
+  /** How V8 names a receiver in its TypeErrors. */
+  function describe(value) {
+    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value !== "object" && typeof value !== "function") return String(value);
+    if (value === null) return "null";
+    const constructor = value.constructor;
+    return `#<${(typeof constructor === "function" && constructor.name) || "Object"}>`;
+  }
+
   function slotOf(object, kind, method) {
     const slot = typeof object === "object" && object !== null ? slots.get(object) : undefined;
     if (!slot || slot.kind !== kind) {
-      throw new TypeError(`Method ${method} called on incompatible receiver ${String(object)}`);
+      throw new TypeError(`Method ${method} called on incompatible receiver ${describe(object)}`);
     }
     return slot;
+  }
+
+  /** The rounding fields V8 reports after the others. */
+  function roundingOptions(out, priority) {
+    out.roundingIncrement = 1;
+    out.roundingMode = "halfExpand";
+    out.roundingPriority = priority;
+    out.trailingZeroDisplay = "auto";
+    return out;
   }
 
   /** Defines non-enumerable methods and getters, as built-ins have them. */
@@ -276,7 +294,7 @@
 
   define(NumberFormat.prototype, {
     get format() {
-      const slot = slotOf(this, "NumberFormat", "get Intl.NumberFormat.prototype.format");
+      const slot = slotOf(this, "NumberFormat", "UnwrapNumberFormat");
       if (!slot.bound) {
         slot.bound = (value) => joinParts(slot.formatter.formatToParts(toIntlNumber(value)));
       }
@@ -292,7 +310,7 @@
       for (const key of NUMBER_RESOLVED_ORDER) {
         if (slot.resolved[key] !== undefined) out[key] = slot.resolved[key];
       }
-      return out;
+      return roundingOptions(out, slot.resolved.roundingType === "compactRounding" ? "morePrecision" : "auto");
     },
   });
   tag(NumberFormat.prototype, "Intl.NumberFormat");
@@ -391,14 +409,13 @@
     const dateStyle = getOption(opts, "dateStyle", ["full", "long", "medium", "short"], undefined, DATE_OWNER);
     const timeStyle = getOption(opts, "timeStyle", ["full", "long", "medium", "short"], undefined, DATE_OWNER);
     if ((dateStyle !== undefined || timeStyle !== undefined) && hasComponent) {
-      const name = Object.keys(components)[0];
-      throw new TypeError(`Can't set option ${name} when ${dateStyle !== undefined ? "dateStyle" : "timeStyle"} is used`);
+      throw new TypeError("Invalid option : option");
     }
     let locale = resolveLocale(locales, ["ca", "hc", "nu"]);
     const keywords = keywordsOf(locale);
     if (hourCycle === undefined && keywords.hc) hourCycle = keywords.hc;
     if (hour12 !== undefined) {
-      hourCycle = hour12 ? (locale.startsWith("ja") ? "h11" : "h12") : "h23";
+      hourCycle = hour12 ? "h12" : "h23";
     }
     if (hourCycle === "h24") hourCycle = "h23";
     if (hour12 !== undefined || hourCycle !== keywords.hc) {
@@ -442,7 +459,7 @@
 
   define(DateTimeFormat.prototype, {
     get format() {
-      const slot = slotOf(this, "DateTimeFormat", "get Intl.DateTimeFormat.prototype.format");
+      const slot = slotOf(this, "DateTimeFormat", "UnwrapDateTimeFormat");
       if (!slot.bound) {
         slot.bound = (date) => joinParts(slot.formatter.formatToParts(toTimeValue(date)));
       }
@@ -521,9 +538,10 @@
     },
     resolvedOptions() {
       const slot = slotOf(this, "PluralRules", "Intl.PluralRules.prototype.resolvedOptions");
-      const { roundingType, ...shown } = slot.resolved;
+      const { locale, type, roundingType, ...digits } = slot.resolved;
+      const shown = { locale, type, notation: "standard", ...digits };
       shown.pluralCategories = slot.rules.categories();
-      return shown;
+      return roundingOptions(shown, "auto");
     },
   });
   tag(PluralRules.prototype, "Intl.PluralRules");

@@ -2,9 +2,12 @@
 //! deciding whether the compiled ICU4X data has a locale's language, which is what makes it
 //! "supported" for `supportedLocalesOf` and locale negotiation.
 
-use icu_decimal::provider::{Baked, DecimalSymbolsV1};
+use icu_datetime::provider::names::DatetimeNamesMonthGregorianV1;
+use icu_datetime::provider::Baked;
 use icu_locale::{Locale, LocaleCanonicalizer};
-use icu_provider::{DataIdentifierBorrowed, DataLocale, DataProvider, DataRequest};
+use icu_provider::{
+    DataIdentifierBorrowed, DataLocale, DataMarkerAttributes, DataProvider, DataRequest,
+};
 use rquickjs::{Ctx, Exception, Result};
 
 /// Parses a tag, throwing V8's `RangeError` when it is not a well-formed BCP 47 tag.
@@ -15,7 +18,7 @@ pub(crate) fn parse(ctx: &Ctx<'_>, tag: &str) -> Result<Locale> {
     } else {
         Locale::try_from_str(tag).ok()
     };
-    parsed.ok_or_else(|| Exception::throw_range(ctx, "Incorrect locale information provided"))
+    parsed.ok_or_else(|| Exception::throw_range(ctx, &format!("Invalid language tag: {tag}")))
 }
 
 /// The canonical form of a tag: aliases replaced, subtags in canonical case and order.
@@ -26,7 +29,8 @@ pub(crate) fn canonicalize(ctx: &Ctx<'_>, tag: &str) -> Result<String> {
 }
 
 /// Whether the compiled data has the tag's language (and script, when it names one), as
-/// opposed to falling back to the root locale.
+/// opposed to falling back to the root locale. Gregorian month names tell: the root locale
+/// has none ("M01"), so every language with data has its own.
 pub(crate) fn supported(ctx: &Ctx<'_>, tag: &str) -> Result<bool> {
     let locale = parse(ctx, tag)?;
     let mut base = Locale::UNKNOWN;
@@ -37,11 +41,14 @@ pub(crate) fn supported(ctx: &Ctx<'_>, tag: &str) -> Result<bool> {
     }
     let data_locale = DataLocale::from(&base);
     let request = DataRequest {
-        id: DataIdentifierBorrowed::for_locale(&data_locale),
+        id: DataIdentifierBorrowed::for_marker_attributes_and_locale(
+            DataMarkerAttributes::from_str_or_panic("5"),
+            &data_locale,
+        ),
         ..Default::default()
     };
     Ok(
-        match DataProvider::<DecimalSymbolsV1>::load(&Baked, request) {
+        match DataProvider::<DatetimeNamesMonthGregorianV1>::load(&Baked, request) {
             Ok(response) => response
                 .metadata
                 .locale

@@ -199,8 +199,9 @@ impl NumberFormatter {
         }
     }
 
-    /// Cuts an affix into typed pieces.
+    /// Cuts an affix into typed pieces; spaces inside a currency name belong to it.
     fn affix_pieces(&self, affix: &str, out: &mut Vec<Piece>) {
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut pending_marks = String::new();
         for c in affix.chars() {
             let kind = match c {
@@ -215,10 +216,20 @@ impl NumberFormatter {
             };
             let mut text = std::mem::take(&mut pending_marks);
             text.push(c);
-            push_merged(out, Piece { kind, value: text });
+            push_merged(&mut pieces, Piece { kind, value: text });
         }
         if !pending_marks.is_empty() {
-            push_merged(out, Piece::new("literal", &pending_marks));
+            push_merged(&mut pieces, Piece::new("literal", &pending_marks));
+        }
+        for (i, piece) in pieces.iter().enumerate() {
+            let inside_name = piece.kind == "literal"
+                && i > 0
+                && pieces[i - 1].kind == "currency"
+                && pieces
+                    .get(i + 1)
+                    .is_some_and(|next| next.kind == "currency");
+            let kind = if inside_name { "currency" } else { piece.kind };
+            push_merged(out, Piece::new(kind, &piece.value));
         }
     }
 

@@ -44,30 +44,31 @@ impl Spans {
         spans
     }
 
-    /// The text cut into typed pieces: each span that `name` gives a JS type to (the outermost
-    /// one where they nest), the text between them typed "literal".
+    /// The text cut into typed pieces: each byte takes the type of the innermost span that
+    /// `name` gives a JS type to ("literal" where there is none), and runs of one type make
+    /// one piece.
     pub(crate) fn pieces(&self, name: impl Fn(&Part) -> Option<&'static str>) -> Vec<Piece> {
         let mut named: Vec<(usize, usize, &'static str)> = self
             .spans
             .iter()
-            .filter(|(start, end, _)| start < end)
             .filter_map(|(start, end, part)| name(part).map(|n| (*start, *end, n)))
             .collect();
-        named.sort_by_key(|(start, end, _)| (*start, usize::MAX - end));
-        let mut out = Vec::new();
-        let mut at = 0;
+        named.sort_by_key(|(start, end, _)| end - start);
+        let mut kinds: Vec<Option<&'static str>> = vec![None; self.text.len()];
         for (start, end, kind) in named {
-            if start < at {
-                continue;
+            for slot in &mut kinds[start..end] {
+                slot.get_or_insert(kind);
             }
-            if start > at {
-                out.push(Piece::new("literal", &self.text[at..start]));
-            }
-            out.push(Piece::new(kind, &self.text[start..end]));
-            at = end;
         }
-        if at < self.text.len() {
-            out.push(Piece::new("literal", &self.text[at..]));
+        let mut out: Vec<Piece> = Vec::new();
+        let mut start = 0;
+        for end in 1..=self.text.len() {
+            let boundary = end == self.text.len() || kinds[end] != kinds[start];
+            if boundary && self.text.is_char_boundary(end) {
+                let kind = kinds[start].unwrap_or("literal");
+                out.push(Piece::new(kind, &self.text[start..end]));
+                start = end;
+            }
         }
         out
     }
