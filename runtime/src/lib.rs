@@ -13,6 +13,7 @@ mod cpu;
 mod dispatch;
 mod error;
 mod host;
+pub mod intl;
 mod io;
 mod isolate;
 mod js;

@@ -53,6 +53,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("body.js", include_str!("body.js")),
     ("request.js", include_str!("request.js")),
     ("response.js", include_str!("response.js")),
+    ("intl.js", crate::intl::GLUE),
     ("dispatch.js", include_str!("dispatch.js")),
 ];
 

@@ -17,7 +17,8 @@ use rquickjs::{Class, Ctx, Object, Result};
 
 /// Defines the native Web API globals on a fresh context; natives meant only for the
 /// JavaScript prelude go on `internal`.
-pub fn install<'js>(ctx: &Ctx<'js>, _internal: &Object<'js>) -> Result<()> {
+pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
+    crate::intl::install(ctx, internal)?;
     Class::<headers::Headers>::define(&ctx.globals())?;
     url::install(ctx)?;
     Ok(())
