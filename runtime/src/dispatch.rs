@@ -207,7 +207,7 @@ impl Reply {
 
 /// `[[name, value], ...]` as a header map; names and values the HTTP layer cannot carry are a
 /// `TypeError`. Values are byte strings: each character is one byte.
-fn header_map<'js>(ctx: &Ctx<'js>, pairs: &Array<'js>) -> Result<HeaderMap> {
+pub(crate) fn header_map<'js>(ctx: &Ctx<'js>, pairs: &Array<'js>) -> Result<HeaderMap> {
     let mut map = HeaderMap::with_capacity(pairs.len());
     for pair in pairs.iter::<Array>() {
         let pair = pair?;

@@ -135,6 +135,7 @@ impl Isolate {
             crate::js::keep_internal(&ctx, &internal)?;
             crate::timers::install_timers(&ctx, &globals, &isolate.host)?;
             crate::console::install(&ctx, &internal, &isolate.host)?;
+            crate::fetch::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
             crate::js::run_prelude(&ctx, &internal, &isolate.loaded)
         })?;

@@ -12,6 +12,7 @@ mod console;
 mod cpu;
 mod dispatch;
 mod error;
+mod fetch;
 mod host;
 pub mod intl;
 mod io;
@@ -25,5 +26,6 @@ pub mod web;
 
 pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
+pub use fetch::policy::{set_outbound_policy, OutboundPolicy};
 pub use isolate::{Isolate, Limits};
 pub use pool::{Pool, VersionKey};
