@@ -42,6 +42,14 @@ const PRELUDE: &[(&str, &str)] = &[
     ("bootstrap.js", include_str!("bootstrap.js")),
     ("dom_exception.js", include_str!("dom_exception.js")),
     ("events.js", include_str!("events.js")),
+    ("stream_common.js", include_str!("stream_common.js")),
+    ("writable_stream.js", include_str!("writable_stream.js")),
+    ("readable_stream.js", include_str!("readable_stream.js")),
+    ("byte_stream.js", include_str!("byte_stream.js")),
+    ("pipe.js", include_str!("pipe.js")),
+    ("transform_stream.js", include_str!("transform_stream.js")),
+    ("text_streams.js", include_str!("text_streams.js")),
+    ("stream_internals.js", include_str!("stream_internals.js")),
 ];
 
 /// Evaluates the prelude on a fresh context.
