@@ -2,6 +2,11 @@
 
 // `#[rquickjs::methods]` generates undocumented associated constants; every hand-written
 // item in these modules is documented.
+mod base64;
+mod bytes;
+mod dom_exception;
+#[allow(missing_docs)]
+pub mod encoding;
 #[allow(missing_docs)]
 pub mod headers;
 #[allow(missing_docs)]
@@ -21,5 +26,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
     crate::intl::install(ctx, internal)?;
     Class::<headers::Headers>::define(&ctx.globals())?;
     url::install(ctx)?;
+    encoding::install(ctx)?;
+    base64::install(ctx)?;
     Ok(())
 }
