@@ -2,6 +2,11 @@
 
 // `#[rquickjs::methods]` generates undocumented associated constants; every hand-written
 // item in these modules is documented.
+mod base64;
+mod bytes;
+mod dom_exception;
+#[allow(missing_docs)]
+pub mod encoding;
 #[allow(missing_docs)]
 pub mod headers;
 #[allow(missing_docs)]
@@ -20,5 +25,7 @@ use rquickjs::{Class, Ctx, Object, Result};
 pub fn install<'js>(ctx: &Ctx<'js>, _internal: &Object<'js>) -> Result<()> {
     Class::<headers::Headers>::define(&ctx.globals())?;
     url::install(ctx)?;
+    encoding::install(ctx)?;
+    base64::install(ctx)?;
     Ok(())
 }
