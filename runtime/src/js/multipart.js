@@ -63,7 +63,6 @@
   /** The header lines of one part, as a Map of lower-cased names to the first value. */
   function partHeaders(text) {
     const headers = new Map();
-    if (text === "") return headers;
     for (const raw of text.split("\n")) {
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       const colon = line.indexOf(":");
@@ -77,7 +76,10 @@
     return headers;
   }
 
-  /** The `name` and `filename` of a `form-data` Content-Disposition (quoted parameters only). */
+  /**
+   * The `name` and `filename` of a `form-data` Content-Disposition. As in workerd, parameters
+   * are read in order up to the first that is not `; name="non-empty value"`.
+   */
   function disposition(value) {
     const semicolon = value.indexOf(";");
     const kind = (semicolon === -1 ? value : value.slice(0, semicolon)).trim();
@@ -87,10 +89,11 @@
           `possibly followed by parameters. Got: "${kind}"`,
       );
     }
-    const params = {};
-    const pattern = /;\s*([^\s=;"]+)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
-    for (const [, name, quoted] of value.slice(kind.length).matchAll(pattern)) {
-      params[name] = quoted.replace(/\\(.)/g, "$1");
+    const params = Object.create(null);
+    const parameter = /\s*;\s*([^\s=;"]+)\s*=\s*"((?:[^"\\]|\\.)+)"/y;
+    parameter.lastIndex = semicolon === -1 ? value.length : semicolon;
+    for (let found; (found = parameter.exec(value)) !== null; ) {
+      params[found[1]] = found[2].replace(/\\(.)/g, "$1");
     }
     if (!params.name) {
       throw new TypeError("Content-Disposition header in FormData part is missing a name.");
@@ -98,14 +101,14 @@
     return params;
   }
 
-  /** Where the blank line after a part's headers starts and where its content starts, or null. */
+  /**
+   * Where a part's headers end and its content starts: the first line break followed by an
+   * empty line (so a part must have a header line), or null.
+   */
   function headerEnd(bytes, at) {
-    for (let line = at; line < bytes.length; ) {
-      if (bytes[line] === LF) return { end: line, content: line + 1 };
-      if (bytes[line] === CR && bytes[line + 1] === LF) return { end: line, content: line + 2 };
-      const next = bytes.indexOf(LF, line);
-      if (next === -1) return null;
-      line = next + 1;
+    for (let lf = bytes.indexOf(LF, at); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+      if (bytes[lf + 1] === LF) return { end: lf, content: lf + 2 };
+      if (bytes[lf + 1] === CR && bytes[lf + 2] === LF) return { end: lf, content: lf + 3 };
     }
     return null;
   }
@@ -126,7 +129,7 @@
 
       const head = headerEnd(bytes, at);
       if (head === null) throw new TypeError("No multipart message header termination found.");
-      const headers = partHeaders(decode(bytes.subarray(at, head.end)).replace(/\r?\n$/, ""));
+      const headers = partHeaders(decode(bytes.subarray(at, head.end)).replace(/\r$/, ""));
       const contentDisposition = headers.get("content-disposition");
       if (contentDisposition === undefined) {
         throw new TypeError("No valid Content-Disposition header found in FormData part.");

@@ -71,8 +71,8 @@ fn parts_are_strings_or_files_with_their_content_type() {
 
 #[test]
 fn line_feeds_alone_preambles_and_epilogues_are_accepted() {
-    let lf = r#"'--XX\nContent-Disposition: form-data; name="a"\n\nval\n--XX\r\nContent-Disposition: form-data; name="b"\r\n\r\nv\ral\r\r\n--XX--'"#;
-    assert_eq!(parsed(lf, CT), r#"[["a","val"],["b","v\ral\r"]]"#);
+    let lf = r#"'--XX\nContent-Disposition: form-data; name="a"\n\nval\n--XX\r\nContent-Disposition: form-data; name="b"\r\n\r\nv\ral\r\r\n--XX\r\nContent-Disposition: form-data; name="c"\n\r\nv\n--XX--'"#;
+    assert_eq!(parsed(lf, CT), r#"[["a","val"],["b","v\ral\r"],["c","v"]]"#);
     let around =
         r#"'junk--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\nval\r\n--XX--\r\nafter'"#;
     assert_eq!(parsed(around, CT), r#"[["a","val"]]"#);
@@ -92,10 +92,19 @@ fn disposition_parameters_are_quoted_escaped_and_case_sensitive() {
     );
     assert_eq!(
         parsed(
-            &part(r#"form-data; filename=\"\"; name=\"a\"; name=\"b\""#),
+            &part(r#"form-data; name=\"a\"; name=\"b\"; filename=\"\""#),
             CT
         ),
         r#"[["b","val"]]"#
+    );
+    // Parameters are read up to the first malformed one.
+    assert_eq!(
+        parsed(&part(r#"form-data; name=\"x\"; a=b; filename=\"f\""#), CT),
+        r#"[["x","val"]]"#
+    );
+    assert_eq!(
+        parsed(&part(r#"form-data; name=\"x\" filename=\"f\""#), CT),
+        r#"[["x","val"]]"#
     );
     assert_eq!(
         parsed(&part(r#"form-data; name=\"é\"; filename*=UTF-8\'\'x"#), CT),
@@ -109,6 +118,9 @@ fn disposition_parameters_are_quoted_escaped_and_case_sensitive() {
         r#"form-data; name=\"\""#,
         r#"form-data; name=\"a"#,
         r#"form-data; filename=\"name=\\\"q\\\"\""#,
+        r#"form-data; filename=\"\"; name=\"a\""#,
+        r#"form-data; a=b; name=\"a\""#,
+        r#"form-data;; name=\"a\""#,
     ] {
         assert_eq!(parse_error(&part(cd), CT), missing, "{cd}");
     }
@@ -143,7 +155,7 @@ fn malformed_messages_are_type_errors_as_in_workerd() {
         ),
         (
             r#"'--XX\r\n\r\nval\r\n--XX--'"#,
-            "No valid Content-Disposition header found in FormData part.",
+            "No multipart message header termination found.",
         ),
         (
             r#"'--XX\r\nContent-Disposition: form-data; name="a"\r\nbogus\r\n\r\nval\r\n--XX--'"#,
