@@ -48,6 +48,18 @@ impl Default for Limits {
     }
 }
 
+/// CPU time for setting an isolate up: the prelude and the site's top-level module code.
+const STARTUP_CPU: Duration = Duration::from_secs(1);
+
+/// What a call's CPU time is charged to.
+#[derive(Debug, Clone, Copy)]
+enum Turn {
+    /// Setting the isolate up, under `STARTUP_CPU`.
+    Startup,
+    /// A turn of a request (or of no request), under what the request has left.
+    Request(Option<u64>),
+}
+
 /// A limit a call broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Limit {
@@ -128,7 +140,7 @@ impl Isolate {
             root,
             loaded,
         };
-        isolate.call(|ctx| {
+        isolate.call_for(Turn::Startup, |ctx| {
             let globals = ctx.globals();
             let internal = Object::new(ctx.clone())?;
             internal.set("env", Object::new(ctx.clone())?)?;
@@ -151,7 +163,7 @@ impl Isolate {
     /// have a `fetch` method (an object, or a `WorkerEntrypoint` class), as a Workers module
     /// must.
     pub fn load_entry(&self, entry: &str) -> Result<(), RuntimeError> {
-        let handler = self.call(|ctx| {
+        let handler = self.call_for(Turn::Startup, |ctx| {
             // The entry goes through the confined resolver like every other import.
             let namespace: Object = Module::import(&ctx, format!("./{entry}"))?.finish()?;
             let default: Value = namespace.get("default")?;
@@ -178,7 +190,7 @@ impl Isolate {
     /// when the worker produces it (after this call returns, usually).
     pub(crate) fn serve(&self, id: u64, request: WorkerRequest, answer: oneshot::Sender<Answer>) {
         let reply = Reply::new(id, answer, self.host.clone());
-        let started = self.call_for(Some(id), |ctx| {
+        let started = self.call_for(Turn::Request(Some(id)), |ctx| {
             let internal = crate::js::internal(&ctx)?;
             let serve: Function = internal.get("serve")?;
             let env: Value = internal.get("env")?;
@@ -219,7 +231,9 @@ impl Isolate {
 
     /// Runs finished operation `settle` in a turn of its own.
     pub(crate) fn settle(&self, settle: Settle) -> Result<(), RuntimeError> {
-        self.call_for(settle.request, |ctx| (settle.run)(&ctx, &self.host))
+        self.call_for(Turn::Request(settle.request), |ctx| {
+            (settle.run)(&ctx, &self.host)
+        })
     }
 
     /// Whether a call broke a limit (the pool then retires the isolate).
@@ -335,7 +349,7 @@ impl Isolate {
             let Some(due) = due else {
                 return outcome;
             };
-            if let Err(error) = self.call_for(due.request, |ctx| due.fire(&ctx)) {
+            if let Err(error) = self.call_for(Turn::Request(due.request), |ctx| due.fire(&ctx)) {
                 outcome = Err(error);
             }
         }
@@ -352,21 +366,27 @@ impl Isolate {
         &self,
         f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
     ) -> Result<R, RuntimeError> {
-        self.call_for(None, f)
+        self.call_for(Turn::Request(None), f)
     }
 
     /// `call` as a turn of `request`: its budget is what the request has left of the per-request
     /// CPU time, and the time used is charged to it.
     fn call_for<R>(
         &self,
-        request: Option<u64>,
+        turn: Turn,
         f: impl for<'js> FnOnce(Ctx<'js>) -> rquickjs::Result<R>,
     ) -> Result<R, RuntimeError> {
-        let used = request
-            .and_then(|r| self.host.cpu_used.borrow().get(&r).copied())
-            .unwrap_or_default();
+        let (request, budget) = match turn {
+            Turn::Startup => (None, STARTUP_CPU),
+            Turn::Request(request) => {
+                let used = request
+                    .and_then(|r| self.host.cpu_used.borrow().get(&r).copied())
+                    .unwrap_or_default();
+                (request, self.limits.cpu_per_call.saturating_sub(used))
+            }
+        };
         let start = thread_cpu_time();
-        let deadline = start + self.limits.cpu_per_call.saturating_sub(used);
+        let deadline = start + budget;
         self.deadline.set(Some(deadline));
         self.host.current.set(request);
         let result = self.context.with(|ctx| {

@@ -29,11 +29,13 @@ fn run(body: &str) -> String {
 /// `internal` object is a global (to test what the prelude shares with later files), and
 /// returns the string it returns. No timers: the body must settle on microtasks alone.
 fn run_with_internal(body: &str) -> String {
+    // Declared first, dropped last: the runtime reads the prelude's bytecode in place.
+    let loaded = crate::bytecode::Loaded::default();
     let runtime = Runtime::new().unwrap();
     let context = Context::full(&runtime).unwrap();
     let promise = context.with(|ctx| {
         let internal = Object::new(ctx.clone()).unwrap();
-        crate::js::run_prelude(&ctx, &internal).unwrap();
+        crate::js::run_prelude(&ctx, &internal, &loaded).unwrap();
         ctx.globals().set("internal", internal).unwrap();
         let promise: Promise = ctx.eval(format!("(async () => {{\n{body}\n}})()")).unwrap();
         Persistent::save(&ctx, promise)
