@@ -63,6 +63,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("response.js", include_str!("response.js")),
     ("intl.js", crate::intl::GLUE),
     ("fetch.js", include_str!("fetch.js")),
+    ("structured_clone.js", include_str!("structured_clone.js")),
     ("dispatch.js", include_str!("dispatch.js")),
 ];
 

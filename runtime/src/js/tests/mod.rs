@@ -4,6 +4,7 @@ mod body;
 mod dom_exception;
 mod events;
 mod readable;
+mod structured_clone;
 mod transform;
 mod writable;
 
