@@ -3,7 +3,7 @@
 //! channel so a slow client slows the worker down instead of filling memory). `Reply` is the
 //! native object the JavaScript side (`js/dispatch.js`) answers through.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use bytes::Bytes;
@@ -90,6 +90,11 @@ pub(crate) struct Reply {
     state: Rc<RefCell<ReplyState>>,
     #[qjs(skip_trace)]
     host: Rc<Host>,
+    /// `waitUntil` promises still pending.
+    #[qjs(skip_trace)]
+    holds: Cell<usize>,
+    #[qjs(skip_trace)]
+    answered: Cell<bool>,
 }
 
 impl Reply {
@@ -97,17 +102,38 @@ impl Reply {
     pub(crate) fn new(id: u64, answer: oneshot::Sender<Answer>, host: Rc<Host>) -> Reply {
         let state = Rc::new(RefCell::new(ReplyState::Waiting(answer)));
         host.inflight.borrow_mut().insert(id, state.clone());
-        Reply { id, state, host }
+        Reply {
+            id,
+            state,
+            host,
+            holds: Cell::new(0),
+            answered: Cell::new(false),
+        }
     }
 
     fn finish(&self) {
-        self.host.inflight.borrow_mut().remove(&self.id);
-        self.host.cpu_used.borrow_mut().remove(&self.id);
+        if !self.answered.replace(true) {
+            self.host.answered(self.id, self.holds.get());
+        }
     }
 }
 
 #[rquickjs::methods]
 impl Reply {
+    /// A `waitUntil` promise is pending: the request's work may outlive its answer.
+    pub fn hold(&self) {
+        self.holds.set(self.holds.get() + 1);
+    }
+
+    /// A `waitUntil` promise settled; the last one after the answer ends the request's work.
+    pub fn release(&self) {
+        let holds = self.holds.get().saturating_sub(1);
+        self.holds.set(holds);
+        if holds == 0 && self.answered.get() {
+            self.host.end(self.id);
+        }
+    }
+
     /// Answers with the whole response (`body` null or a `Uint8Array`).
     pub fn full<'js>(
         &self,

@@ -1,13 +1,15 @@
 //! The isolate's share of the event loop: its timers, the host operations in flight (work
 //! done off the JS thread, such as waiting for a slow client, whose promise is settled back on
-//! the JS thread) and the requests it is answering.
+//! the JS thread) and the requests it is answering. A request's work (its timers and
+//! operations) lives while the request is in flight and, once answered, while `waitUntil`
+//! promises it registered are pending, for at most `WAIT_UNTIL_LIMIT`; then it is cancelled.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 
@@ -29,13 +31,20 @@ pub(crate) struct Settle {
 /// How a finished operation reaches the isolate's thread (the pool wakes that thread).
 pub(crate) type Post = Arc<dyn Fn(Settle) + Send + Sync>;
 
-/// The resolve and reject functions of an operation's promise.
-type Resolvers = (Persistent<Function<'static>>, Persistent<Function<'static>>);
+/// The resolve and reject functions of an operation's promise, and the request it belongs to.
+struct Op {
+    resolve: Persistent<Function<'static>>,
+    reject: Persistent<Function<'static>>,
+    request: Option<u64>,
+}
+
+/// How long `waitUntil` work may go on after its request was answered (as in workerd).
+pub(crate) const WAIT_UNTIL_LIMIT: Duration = Duration::from_secs(30);
 
 /// The host state an isolate's natives share.
 pub(crate) struct Host {
     pub(crate) timers: RefCell<Timers>,
-    ops: RefCell<HashMap<u64, Resolvers>>,
+    ops: RefCell<HashMap<u64, Op>>,
     last_op: Cell<u64>,
     post: Post,
     /// What the log calls this isolate (its site).
@@ -44,8 +53,10 @@ pub(crate) struct Host {
     pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
     /// The request whose turn is running.
     pub(crate) current: Cell<Option<u64>>,
-    /// CPU time used so far by each request in flight.
+    /// CPU time used so far by each request in flight or lingering.
     pub(crate) cpu_used: RefCell<HashMap<u64, Duration>>,
+    /// Answered requests whose `waitUntil` work is pending, with when it must stop.
+    lingering: RefCell<HashMap<u64, Instant>>,
 }
 
 impl Host {
@@ -60,6 +71,7 @@ impl Host {
             inflight: RefCell::default(),
             current: Cell::new(None),
             cpu_used: RefCell::default(),
+            lingering: RefCell::default(),
         }
     }
 
@@ -79,15 +91,16 @@ impl Host {
         let (promise, resolve, reject) = ctx.promise()?;
         let id = self.last_op.get() + 1;
         self.last_op.set(id);
+        let request = self.current.get();
         self.ops.borrow_mut().insert(
             id,
-            (
-                Persistent::save(ctx, resolve),
-                Persistent::save(ctx, reject),
-            ),
+            Op {
+                resolve: Persistent::save(ctx, resolve),
+                reject: Persistent::save(ctx, reject),
+                request,
+            },
         );
         let post = self.post.clone();
-        let request = self.current.get();
         crate::io::spawn(async move {
             let output = work.await;
             post(Settle {
@@ -108,7 +121,10 @@ impl Host {
     where
         F: for<'a> FnOnce(&Ctx<'a>, T) -> Result<rquickjs::Value<'a>>,
     {
-        let Some((resolve, reject)) = self.ops.borrow_mut().remove(&id) else {
+        let Some(Op {
+            resolve, reject, ..
+        }) = self.ops.borrow_mut().remove(&id)
+        else {
             return Ok(());
         };
         let outcome = output.and_then(|value| {
@@ -125,6 +141,39 @@ impl Host {
                 reject.restore(ctx)?.call::<_, ()>((thrown,))
             }
         }
+    }
+
+    /// Whether `request` may still run: in flight, or answered with `waitUntil` work pending
+    /// and within its limit.
+    pub(crate) fn is_live(&self, request: u64) -> bool {
+        self.inflight.borrow().contains_key(&request)
+            || self
+                .lingering
+                .borrow()
+                .get(&request)
+                .is_some_and(|until| Instant::now() < *until)
+    }
+
+    /// `request` was answered: its work goes on only if `waitUntil` holds it (`holds` > 0).
+    pub(crate) fn answered(&self, request: u64, holds: usize) {
+        self.inflight.borrow_mut().remove(&request);
+        if holds > 0 {
+            self.lingering
+                .borrow_mut()
+                .insert(request, Instant::now() + WAIT_UNTIL_LIMIT);
+        } else {
+            self.end(request);
+        }
+    }
+
+    /// Ends `request`'s work: its timers and pending operations are dropped.
+    pub(crate) fn end(&self, request: u64) {
+        self.lingering.borrow_mut().remove(&request);
+        self.cpu_used.borrow_mut().remove(&request);
+        self.timers.borrow_mut().cancel_request(request);
+        self.ops
+            .borrow_mut()
+            .retain(|_, op| op.request != Some(request));
     }
 
     /// Whether anything could still make progress: a timer or an operation in flight.

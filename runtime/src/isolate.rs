@@ -222,18 +222,35 @@ impl Isolate {
             ))
         });
         if let Err(error) = started {
-            self.host.cpu_used.borrow_mut().remove(&id);
-            if let Some(state) = self.host.inflight.borrow_mut().remove(&id) {
+            let state = self.host.inflight.borrow_mut().remove(&id);
+            if let Some(state) = state {
                 state.borrow_mut().fail(error);
             }
+            self.host.end(id);
         }
     }
 
-    /// Runs finished operation `settle` in a turn of its own.
+    /// Runs finished operation `settle` in a turn of its own, unless its request's work is
+    /// over.
     pub(crate) fn settle(&self, settle: Settle) -> Result<(), RuntimeError> {
+        if self.over(settle.request) {
+            return Ok(());
+        }
         self.call_for(Turn::Request(settle.request), |ctx| {
             (settle.run)(&ctx, &self.host)
         })
+    }
+
+    /// Whether `request`'s work is over (answered, and past its `waitUntil` time); its
+    /// remaining timers and operations are then dropped.
+    fn over(&self, request: Option<u64>) -> bool {
+        match request {
+            Some(r) if !self.host.is_live(r) => {
+                self.host.end(r);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Whether a call broke a limit (the pool then retires the isolate).
@@ -253,6 +270,11 @@ impl Isolate {
         }
     }
 
+    /// The bytes QuickJS has allocated for this isolate (a walk of its heap: not per request).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        usize::try_from(self.runtime.memory_usage().malloc_size).unwrap_or(0)
+    }
+
     /// Whether requests are being answered.
     pub(crate) fn is_busy(&self) -> bool {
         !self.host.inflight.borrow().is_empty()
@@ -261,8 +283,9 @@ impl Isolate {
     /// Fails every request in flight with `error` (the isolate is retired or stuck).
     pub(crate) fn fail_inflight(&self, error: impl Fn() -> RuntimeError) {
         let inflight: Vec<_> = self.host.inflight.borrow_mut().drain().collect();
-        for (_, state) in inflight {
+        for (id, state) in inflight {
             state.borrow_mut().fail(error());
+            self.host.end(id);
         }
     }
 
@@ -349,6 +372,9 @@ impl Isolate {
             let Some(due) = due else {
                 return outcome;
             };
+            if self.over(due.request) {
+                continue;
+            }
             if let Err(error) = self.call_for(Turn::Request(due.request), |ctx| due.fire(&ctx)) {
                 outcome = Err(error);
             }
@@ -402,7 +428,7 @@ impl Isolate {
         });
         self.deadline.set(None);
         self.host.current.set(None);
-        if let Some(request) = request.filter(|r| self.host.inflight.borrow().contains_key(r)) {
+        if let Some(request) = request.filter(|r| self.host.is_live(*r)) {
             *self.host.cpu_used.borrow_mut().entry(request).or_default() +=
                 thread_cpu_time() - start;
         }

@@ -28,4 +28,4 @@ pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
 pub use fetch::policy::{set_outbound_policy, OutboundPolicy};
 pub use isolate::{Isolate, Limits};
-pub use pool::{Pool, VersionKey};
+pub use pool::{Pool, PoolOptions, VersionKey};

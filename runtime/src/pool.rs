@@ -1,7 +1,9 @@
 //! The JS thread pool: a fixed number of threads, each owning the isolates of the site
 //! versions assigned to it (by a hash of the version key), so an isolate never changes
 //! thread. Work reaches a thread over a channel and is answered over a oneshot. A thread keeps
-//! at most `isolates_per_thread` isolates and evicts the least recently used.
+//! at most `isolates_per_thread` isolates within its share of `loaded_memory_bytes`, evicting
+//! the least recently used idle one beyond either, and drops isolates left unused for
+//! `idle_timeout`; an evicted version comes back from cached bytecode on its next request.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -9,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
@@ -32,15 +34,46 @@ pub struct VersionKey {
     pub limits: Limits,
 }
 
+/// How many threads a pool runs and how much each keeps loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// JS threads (at least one).
+    pub threads: usize,
+    /// Loaded isolates one thread keeps at most.
+    pub isolates_per_thread: usize,
+    /// Heap of all loaded isolates together (each thread keeps its share).
+    pub loaded_memory_bytes: usize,
+    /// How long an isolate stays loaded without a request.
+    pub idle_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    /// Two threads, 1,000 isolates each, 2 GiB loaded in all, 10 minutes idle.
+    fn default() -> Self {
+        PoolOptions {
+            threads: 2,
+            isolates_per_thread: 1000,
+            loaded_memory_bytes: 2 << 30,
+            idle_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Requests between two measurements of an isolate's heap.
+const MEASURE_EVERY: u32 = 64;
+
 type Job = Box<dyn FnOnce(&mut ThreadState) + Send>;
 
 /// What reaches a pool thread: work, or `None` to stop.
 type Message = Option<Job>;
 
-/// One loaded isolate and when it was last used.
+/// One loaded isolate, when it was last used and its heap as last measured.
 struct Slot {
     id: u64,
     used: u64,
+    used_at: Instant,
+    bytes: usize,
+    since_measured: u32,
     isolate: Isolate,
 }
 
@@ -54,6 +87,9 @@ struct ThreadState {
     last_id: u64,
     last_request: u64,
     capacity: usize,
+    /// This thread's share of the loaded-memory cap.
+    memory_cap: usize,
+    idle_timeout: Duration,
     inbox: mpsc::Sender<Message>,
 }
 
@@ -64,6 +100,7 @@ impl ThreadState {
         self.clock += 1;
         if let Some(slot) = self.slots.get_mut(key) {
             slot.used = self.clock;
+            slot.used_at = Instant::now();
             return Ok(slot.id);
         }
         self.last_id += 1;
@@ -76,32 +113,79 @@ impl ThreadState {
         });
         let isolate = Isolate::with_post(&key.dir, key.limits, &key.site, post)?;
         isolate.load_entry(&key.entry)?;
-        if self.slots.len() >= self.capacity {
-            self.evict_one();
-        }
+        let bytes = isolate.heap_bytes();
         self.keys.insert(id, key.clone());
         self.slots.insert(
             key.clone(),
             Slot {
                 id,
                 used: self.clock,
+                used_at: Instant::now(),
+                bytes,
+                since_measured: 0,
                 isolate,
             },
         );
+        self.shed(id);
         Ok(id)
     }
 
-    /// Drops the least recently used isolate that is not answering anything.
-    fn evict_one(&mut self) {
-        let oldest = self
+    /// Evicts least recently used idle isolates (never `keep`) while the thread holds more
+    /// than its count or its memory share.
+    fn shed(&mut self, keep: u64) {
+        loop {
+            let bytes: usize = self.slots.values().map(|slot| slot.bytes).sum();
+            if self.slots.len() <= self.capacity && bytes <= self.memory_cap {
+                return;
+            }
+            // Isolates with nothing left to do go first, then those finishing `waitUntil` work.
+            let victim = self
+                .slots
+                .values()
+                .filter(|slot| slot.id != keep && !slot.isolate.is_busy())
+                .min_by_key(|slot| (slot.isolate.has_pending_work(), slot.used))
+                .map(|slot| slot.id);
+            match victim {
+                Some(id) => self.retire(id),
+                None => return,
+            }
+        }
+    }
+
+    /// Counts a request to isolate `id`, measuring its heap again every `MEASURE_EVERY`.
+    fn note_request(&mut self, id: u64) {
+        let Some(slot) = self.keys.get(&id).and_then(|key| self.slots.get_mut(key)) else {
+            return;
+        };
+        slot.since_measured += 1;
+        if slot.since_measured >= MEASURE_EVERY {
+            slot.since_measured = 0;
+            slot.bytes = slot.isolate.heap_bytes();
+            self.shed(id);
+        }
+    }
+
+    /// Drops isolates unused for the idle timeout that have nothing left to do.
+    fn drop_idle(&mut self) {
+        let now = Instant::now();
+        let idle: Vec<u64> = self
             .slots
             .values()
-            .filter(|slot| !slot.isolate.is_busy())
-            .min_by_key(|slot| slot.used)
-            .map(|slot| slot.id);
-        if let Some(id) = oldest {
+            .filter(|slot| now.duration_since(slot.used_at) >= self.idle_timeout)
+            .filter(|slot| !slot.isolate.is_busy() && !slot.isolate.has_pending_work())
+            .map(|slot| slot.id)
+            .collect();
+        for id in idle {
             self.retire(id);
         }
+    }
+
+    /// When the next isolate reaches the idle timeout.
+    fn next_idle(&self) -> Option<Instant> {
+        self.slots
+            .values()
+            .map(|slot| slot.used_at + self.idle_timeout)
+            .min()
     }
 
     fn retire(&mut self, id: u64) {
@@ -151,11 +235,12 @@ impl ThreadState {
         }
     }
 
-    /// When the earliest timer of any isolate is due.
+    /// When the earliest timer of any isolate is due, or the next idle check.
     fn next_due(&self) -> Option<Instant> {
         self.timed
             .iter()
             .filter_map(|id| self.isolate(*id)?.next_timer_due())
+            .chain(self.next_idle())
             .min()
     }
 
@@ -204,6 +289,7 @@ impl ThreadState {
                 None => {}
             }
             self.fire_timers();
+            self.drop_idle();
         }
     }
 }
@@ -215,12 +301,12 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// `threads` JS threads (at least one), each keeping up to `isolates_per_thread` loaded
-    /// isolates.
-    pub fn new(threads: usize, isolates_per_thread: usize) -> Result<Pool, RuntimeError> {
+    /// Starts the threads of `options`.
+    pub fn new(options: PoolOptions) -> Result<Pool, RuntimeError> {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
-        for i in 0..threads.max(1) {
+        let threads = options.threads.max(1);
+        for i in 0..threads {
             let (tx, rx) = mpsc::channel::<Message>();
             let inbox = tx.clone();
             let handle = std::thread::Builder::new()
@@ -234,7 +320,9 @@ impl Pool {
                         clock: 0,
                         last_id: 0,
                         last_request: 0,
-                        capacity: isolates_per_thread.max(1),
+                        capacity: options.isolates_per_thread.max(1),
+                        memory_cap: options.loaded_memory_bytes / threads,
+                        idle_timeout: options.idle_timeout,
                         inbox,
                     };
                     state.run(rx)
@@ -263,6 +351,7 @@ impl Pool {
                         isolate.serve(number, request, reply);
                     }
                     state.after_turn(id);
+                    state.note_request(id);
                 }
                 Err(error) => {
                     let _ = reply.send(Err(error));

@@ -97,6 +97,19 @@ impl Timers {
         Some(due)
     }
 
+    /// Cancels every timer that `request` scheduled (its work is over).
+    pub(crate) fn cancel_request(&mut self, request: u64) {
+        let ids: Vec<u32> = self
+            .entries
+            .iter()
+            .filter(|(_, t)| t.request == Some(request))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.cancel(id);
+        }
+    }
+
     /// Whether any timer is scheduled.
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()

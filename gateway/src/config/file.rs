@@ -96,6 +96,10 @@ pub struct WorkersFile {
     pub memory_limit_mb: Option<u64>,
     /// CPU time one request may use, in milliseconds (sites may set their own `cpu_ms`).
     pub cpu_ms: Option<u64>,
+    /// Heap of all loaded site versions together, in MiB.
+    pub loaded_memory_mb: Option<u64>,
+    /// How long a site version stays loaded without a request (`"10m"`).
+    pub idle_timeout: Option<String>,
 }
 
 /// `[limits]`; durations are written like `"10s"` or `"2m"`.

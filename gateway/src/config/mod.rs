@@ -57,10 +57,8 @@ pub struct Config {
 /// The worker runtime's size and the default limits of a site version.
 #[derive(Debug, Clone, Copy)]
 pub struct WorkersConfig {
-    /// JS threads.
-    pub threads: usize,
-    /// Loaded site versions per thread.
-    pub isolates_per_thread: usize,
+    /// JS threads, how many site versions they keep loaded, and for how long.
+    pub pool: runtime::PoolOptions,
     /// Limits of a site version that sets none of its own.
     pub limits: runtime::Limits,
 }
@@ -428,14 +426,29 @@ impl Checker<'_> {
     fn workers(&mut self, file: &WorkersFile) -> WorkersConfig {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         let defaults = runtime::Limits::default();
+        let pool = runtime::PoolOptions::default();
         WorkersConfig {
-            threads: self.count("workers.threads", file.threads, cores, 1..=256) as usize,
-            isolates_per_thread: self.count(
-                "workers.isolates_per_thread",
-                file.isolates_per_thread,
-                1000,
-                1..=100_000,
-            ) as usize,
+            pool: runtime::PoolOptions {
+                threads: self.count("workers.threads", file.threads, cores, 1..=256) as usize,
+                isolates_per_thread: self.count(
+                    "workers.isolates_per_thread",
+                    file.isolates_per_thread,
+                    pool.isolates_per_thread as u64,
+                    1..=100_000,
+                ) as usize,
+                loaded_memory_bytes: (self.count(
+                    "workers.loaded_memory_mb",
+                    file.loaded_memory_mb,
+                    (pool.loaded_memory_bytes >> 20) as u64,
+                    16..=1 << 20,
+                ) as usize)
+                    << 20,
+                idle_timeout: self.duration(
+                    "workers.idle_timeout",
+                    file.idle_timeout.as_deref(),
+                    pool.idle_timeout.as_secs(),
+                ),
+            },
             limits: runtime::Limits {
                 memory_bytes: (self.count(
                     "workers.memory_limit_mb",

@@ -25,8 +25,7 @@ pub struct Workers {
 impl Workers {
     /// Starts the JS threads.
     pub fn start(config: &WorkersConfig) -> Result<Workers, GatewayError> {
-        let pool = Pool::new(config.threads, config.isolates_per_thread)
-            .map_err(|e| GatewayError::Workers(e.to_string()))?;
+        let pool = Pool::new(config.pool).map_err(|e| GatewayError::Workers(e.to_string()))?;
         Ok(Workers { pool })
     }
 

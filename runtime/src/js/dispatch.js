@@ -6,9 +6,18 @@
   "use strict";
 
   class ExecutionContext {
+    #reply;
+    constructor(reply) {
+      this.#reply = reply;
+    }
+    // The request's work goes on after the response until the promise settles (for at most
+    // 30 seconds); a failure is logged.
     waitUntil(promise) {
-      // The isolate keeps running after the response; only a failure needs noting.
-      Promise.resolve(promise).catch((error) => console.error("waitUntil:", error));
+      const reply = this.#reply;
+      reply.hold();
+      Promise.resolve(promise)
+        .catch((error) => console.error("waitUntil:", error))
+        .finally(() => reply.release());
     }
     // Workers sites have no origin behind them to fall back to: an exception still fails the
     // request with a 500, as workerd does when there is no origin.
@@ -49,7 +58,7 @@
   }
 
   internal.serve = function serve(handler, env, method, url, headers, body, reply) {
-    const ctx = new ExecutionContext();
+    const ctx = new ExecutionContext(reply);
     let result;
     try {
       const request = internal.makeRequest(method, url, headers, body);

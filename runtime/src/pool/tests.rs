@@ -1,8 +1,43 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Pool, VersionKey};
-use crate::{Limits, RuntimeError};
+use super::{Pool, PoolOptions, VersionKey};
+use crate::{Limits, RuntimeError, WorkerBody, WorkerRequest};
+
+/// A pool of `threads` threads keeping `per_thread` isolates each, with the other options at
+/// their defaults.
+fn pool(threads: usize, per_thread: usize) -> Pool {
+    Pool::new(PoolOptions {
+        threads,
+        isolates_per_thread: per_thread,
+        ..PoolOptions::default()
+    })
+    .unwrap()
+}
+
+/// A version whose entry module is `source` as it stands.
+fn worker(dir: &Path, name: &str, source: &str) -> VersionKey {
+    let key = site(dir, name, "");
+    std::fs::write(key.dir.join("index.js"), source).unwrap();
+    key
+}
+
+fn get(path: &str) -> WorkerRequest {
+    WorkerRequest {
+        method: http::Method::GET,
+        url: format!("https://site.test{path}"),
+        headers: http::HeaderMap::new(),
+        body: bytes::Bytes::new(),
+    }
+}
+
+/// The body of a whole (not streamed) response.
+fn text(body: WorkerBody) -> String {
+    match body {
+        WorkerBody::Full(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+        WorkerBody::Stream(_) => panic!("expected a whole body"),
+    }
+}
 
 fn site(dir: &Path, name: &str, body: &str) -> VersionKey {
     let root = dir.join(name);
@@ -42,7 +77,7 @@ fn on_two_threads(pool: &Pool, dir: &Path, limits: Limits) -> (VersionKey, Versi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn isolates_keep_their_state_between_calls() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(2, 8).unwrap();
+    let pool = pool(2, 8);
     let key = site(dir.path(), "counter", "globalThis.hits = 0;");
     for expected in 1..=3 {
         let hits = pool
@@ -60,7 +95,7 @@ async fn sec_20_a_looping_site_does_not_stop_a_site_on_another_thread() {
         cpu_per_call: Duration::from_secs(3),
         ..Limits::default()
     };
-    let pool = std::sync::Arc::new(Pool::new(2, 8).unwrap());
+    let pool = std::sync::Arc::new(pool(2, 8));
     let (looping, healthy) = on_two_threads(&pool, dir.path(), limits);
     let (started, running) = tokio::sync::oneshot::channel();
     let spinner = {
@@ -94,7 +129,7 @@ async fn sec_20_a_looping_site_does_not_stop_a_site_on_another_thread() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_least_recently_used_isolate_is_evicted_and_comes_back_fresh() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(1, 2).unwrap();
+    let pool = pool(1, 2);
     let keys: Vec<VersionKey> = ["x", "y", "z"]
         .iter()
         .map(|n| site(dir.path(), n, "globalThis.hits = 0;"))
@@ -120,12 +155,113 @@ async fn the_least_recently_used_isolate_is_evicted_and_comes_back_fresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_that_fails_to_load_reports_why() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(1, 2).unwrap();
+    let pool = pool(1, 2);
     let key = site(dir.path(), "broken", "import '../escape.js';");
     let err = pool.run(&key, |js| js.eval::<i32>("1")).await.unwrap_err();
     assert!(
         err.to_string()
             .contains("only relative imports inside the site's own files"),
         "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn isolates_beyond_the_memory_share_are_evicted_least_recently_used_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = Pool::new(PoolOptions {
+        threads: 1,
+        loaded_memory_bytes: 12 << 20,
+        ..PoolOptions::default()
+    })
+    .unwrap();
+    // Each keeps about 4 MiB alive, so two fit and a third does not.
+    let keys: Vec<VersionKey> = ["m1", "m2", "m3"]
+        .iter()
+        .map(|n| {
+            let key = site(
+                dir.path(),
+                n,
+                "globalThis.hits = 0; globalThis.ballast = new Uint8Array(4 << 20).fill(1);",
+            );
+            key
+        })
+        .collect();
+    for key in &keys {
+        pool.run(key, |js| js.eval::<i32>("++globalThis.hits"))
+            .await
+            .unwrap();
+    }
+    let second = pool
+        .run(&keys[1], |js| js.eval::<i32>("++globalThis.hits"))
+        .await
+        .unwrap();
+    let first = pool
+        .run(&keys[0], |js| js.eval::<i32>("++globalThis.hits"))
+        .await
+        .unwrap();
+    assert_eq!(second, 2, "m2 stayed loaded");
+    assert_eq!(
+        first, 1,
+        "m1, the least recently used, was evicted to make room for m3"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_isolate_is_dropped_after_the_idle_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = Pool::new(PoolOptions {
+        threads: 1,
+        idle_timeout: Duration::from_millis(100),
+        ..PoolOptions::default()
+    })
+    .unwrap();
+    let key = site(dir.path(), "idle", "globalThis.hits = 0;");
+    let hit = || pool.run(&key, |js| js.eval::<i32>("++globalThis.hits"));
+    assert_eq!(hit().await.unwrap(), 1);
+    assert_eq!(
+        hit().await.unwrap(),
+        2,
+        "still loaded right after a request"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        hit().await.unwrap(),
+        1,
+        "dropped while idle, then loaded afresh"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_until_work_outlives_the_response_and_other_timers_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = pool(1, 8);
+    let key = worker(
+        dir.path(),
+        "after",
+        r#"export default {
+            fetch(request, env, ctx) {
+                if (request.url.endsWith("/wait")) {
+                    ctx.waitUntil(new Promise((done) => setTimeout(() => { globalThis.kept = true; done(); }, 50)));
+                } else {
+                    setTimeout(() => { globalThis.dropped = true; }, 50);
+                }
+                return new Response("answered");
+            },
+        };"#,
+    );
+    for path in ["/wait", "/no-wait"] {
+        let response = pool.dispatch(&key, get(path)).await.unwrap();
+        assert_eq!(text(response.body), "answered");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let seen = pool
+        .run(&key, |js| {
+            js.eval::<String>("JSON.stringify([globalThis.kept, globalThis.dropped])")
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seen, "[true,null]",
+        "waitUntil work ran after the response; a timer of an answered request was cancelled"
     );
 }

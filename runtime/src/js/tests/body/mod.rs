@@ -2,8 +2,8 @@
 //! a real isolate; expected values and error messages are workerd's.
 
 mod blob;
-mod body;
 mod form_data;
+mod mixin;
 mod multipart;
 mod request;
 mod response;
