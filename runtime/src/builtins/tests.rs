@@ -8,22 +8,25 @@ mod node;
 
 use crate::{Isolate, Limits};
 
-/// Loads `source` as the entry module of a fresh isolate (it must export a `fetch` handler)
-/// and then evaluates `body` as an async function over what the module left in
-/// `globalThis.t`, returning its string.
-fn run_module(source: &str, body: &str) -> String {
+/// Loads `fixture` (a module exporting `async check()`, which answers JSON) as the entry of
+/// a fresh isolate, runs `check` and compares its answer with `expected` (workerd's answer to
+/// the same module) field by field, so a failure names the field.
+fn check_fixture(fixture: &str, expected: &str) {
+    let source = format!("{fixture}\nglobalThis.check = check;\nexport default {{ fetch() {{}} }};");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.js"), source).unwrap();
     let js = Isolate::new(dir.path(), Limits::default()).unwrap();
     js.load_entry("index.js").unwrap();
-    js.eval_async::<String>(body).unwrap()
-}
-
-/// Imports `imports` (a module's import lines), exposes `t` from them, and runs `body` with `t`
-/// in scope as an async function returning a string.
-fn with_imports(imports: &str, exposed: &str, body: &str) -> String {
-    let source = format!(
-        "{imports}\nglobalThis.t = {{ {exposed} }};\nexport default {{ fetch() {{}} }};"
-    );
-    run_module(&source, &format!("const {{ {exposed} }} = globalThis.t;\n{body}"))
+    let fields = |json: &str| -> Vec<String> {
+        js.eval::<Vec<String>>(&format!(
+            "Object.entries(JSON.parse({json:?})).map(([k, v]) => k + ' = ' + JSON.stringify(v))"
+        ))
+        .unwrap()
+    };
+    let answer: String = js.eval_async("return await check();").unwrap();
+    let (got, want) = (fields(&answer), fields(expected.trim()));
+    for (got, want) in got.iter().zip(&want) {
+        assert_eq!(got, want);
+    }
+    assert_eq!(got.len(), want.len());
 }

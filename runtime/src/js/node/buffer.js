@@ -3,7 +3,7 @@
 import internal from "sitegate:internal";
 
 const codec = internal.bufferCodec;
-export const kMaxLength = 2 ** 32;
+export const kMaxLength = 2 ** 31 - 1;
 export const kStringMaxLength = 2 ** 29 - 24;
 export const constants = Object.freeze({
   MAX_LENGTH: kMaxLength,
@@ -38,7 +38,7 @@ function invalidType(name, expected, value) {
   return nodeError(
     TypeError,
     "ERR_INVALID_ARG_TYPE",
-    `The "${name}" argument must be ${expected}. Received ${describe(value)}`,
+    `The ${name.includes(" ") ? name : `"${name}" argument`} must be ${expected}. Received ${describe(value)}`,
   );
 }
 
@@ -69,9 +69,7 @@ function wrap(bytes) {
 
 function checkSize(size) {
   if (typeof size !== "number") throw invalidType("size", "of type number", size);
-  if (!(size >= 0 && size <= kMaxLength)) {
-    throw outOfRange("size", `>= 0 && <= ${kMaxLength}`, size);
-  }
+  if (!(size >= 0 && size <= kMaxLength)) throw new RangeError(`Invalid typed array length: ${size}`);
 }
 
 export function Buffer(arg, encodingOrOffset, length) {
@@ -118,8 +116,8 @@ Buffer.from = function from(value, encodingOrOffset, length) {
     }
   }
   throw invalidType(
-    "first",
-    "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object",
+    "first argument",
+    "of type string or an instance of Buffer, TypedArray, ArrayBuffer, SharedArrayBuffer, or Array or an Array-like Object",
     value,
   );
 };

@@ -1,5 +1,7 @@
 // node:events: EventEmitter as Node has it (listener order, once wrappers, 'newListener' and
 // 'removeListener', an unhandled 'error' throws) and the `once` helper.
+import { inspect } from "node:util";
+
 const kCapture = Symbol("kCapture");
 export const errorMonitor = Symbol("events.errorMonitor");
 export const captureRejectionSymbol = Symbol.for("nodejs.rejection");
@@ -70,7 +72,7 @@ methods.emit = function emit(type, ...args) {
     if (type === "error") {
       const error = args[0];
       if (error instanceof Error) throw error;
-      const wrapped = new Error(`Unhandled error. (${String(error)})`);
+      const wrapped = new Error(`Unhandled error. (${inspect(error)})`);
       wrapped.code = "ERR_UNHANDLED_ERROR";
       wrapped.context = error;
       throw wrapped;

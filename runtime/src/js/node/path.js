@@ -1,5 +1,5 @@
-// node:path: POSIX path manipulation as Node has it (workerd's `path` is POSIX too); the
-// working directory `resolve` starts from is workerd's, "/bundle".
+// node:path: POSIX path manipulation as Node has it (workerd's `path` is POSIX too);
+// `resolve` starts from "/", as workerd's does.
 function checkString(name, value) {
   if (typeof value !== "string") {
     const error = new TypeError(
@@ -54,7 +54,7 @@ export function join(...paths) {
 export function resolve(...paths) {
   let resolved = "";
   for (let i = paths.length - 1; i >= -1 && !resolved.startsWith("/"); i--) {
-    const path = i >= 0 ? paths[i] : "/bundle";
+    const path = i >= 0 ? paths[i] : "/";
     checkString(`paths[${i}]`, path);
     if (path !== "") resolved = resolved === "" ? path : `${path}/${resolved}`;
   }

@@ -88,6 +88,7 @@ function formatValue(value, depth, seen, indent, options) {
     if (tooDeep) return "[Array]";
     const shown = value.slice(0, 100).map(recurse);
     if (value.length > 100) shown.push(`... ${value.length - 100} more items`);
+    if (options.showHidden) shown.push(`[length]: ${value.length}`);
     return wrap("[", shown, "]", indent);
   }
   if (types.isTypedArray(value)) {
@@ -175,7 +176,7 @@ export function formatWithOptions(options, first, ...rest) {
           return "[Circular]";
         }
       case "%o":
-        return inspect(arg, { ...options, depth: 4 });
+        return inspect(arg, { ...options, showHidden: true, depth: 4 });
       case "%O":
         return inspect(arg, options);
       default:
