@@ -21524,15 +21524,33 @@ static bool js_async_function_resume(JSContext *ctx, JSAsyncFunctionData *s)
             }
 
             /* Note: no need to create 'thrownawayCapability' as in
-               the spec */
+               the spec, except (Sitegate) while a promise hook is set: the
+               hook sees it made (INIT, with the awaited promise as parent) in
+               the awaiting context, and the resumption as its reaction. */
             for(i = 0; i < 2; i++)
                 resolving_funcs1[i] = JS_UNDEFINED;
+            JSValue throwaway = JS_UNDEFINED;
+            if (ctx->rt->promise_hook) {
+                JSValueLink link = {ctx->rt->parent_promise, promise};
+                ctx->rt->parent_promise = &link;
+                throwaway = JS_NewPromiseCapability(ctx, resolving_funcs1);
+                ctx->rt->parent_promise = link.next;
+                if (JS_IsException(throwaway)) {
+                    JS_FreeValue(ctx, promise);
+                    for(i = 0; i < 2; i++)
+                        JS_FreeValue(ctx, resolving_funcs[i]);
+                    goto fail;
+                }
+            }
             res = perform_promise_then(ctx, promise,
                                        vc(resolving_funcs),
                                        vc(resolving_funcs1));
             JS_FreeValue(ctx, promise);
-            for(i = 0; i < 2; i++)
+            JS_FreeValue(ctx, throwaway);
+            for(i = 0; i < 2; i++) {
                 JS_FreeValue(ctx, resolving_funcs[i]);
+                JS_FreeValue(ctx, resolving_funcs1[i]);
+            }
             if (res)
                 goto fail;
         }
@@ -55570,6 +55588,19 @@ static JSValue promise_reaction_job(JSContext *ctx, int argc,
 
     promise_trace(ctx, "promise_reaction_job: is_reject=%d\n", is_reject);
 
+    /* Sitegate: tell the promise hook which promise's reaction runs (the
+       derived promise, as V8 does), so embedders can restore async context. */
+    JSRuntime *rt = ctx->rt;
+    JSValueConst hooked = JS_UNDEFINED;
+    if (rt->promise_hook && JS_IsObject(argv[0])) {
+        JSObject *rp = JS_VALUE_GET_OBJ(argv[0]);
+        if (rp->class_id == JS_CLASS_PROMISE_RESOLVE_FUNCTION &&
+            rp->u.promise_function_data)
+            hooked = rp->u.promise_function_data->promise;
+    }
+    if (!JS_IsUndefined(hooked))
+        rt->promise_hook(ctx, JS_PROMISE_HOOK_BEFORE, hooked, JS_UNDEFINED,
+                         rt->promise_hook_opaque);
     if (JS_IsUndefined(handler)) {
         if (is_reject) {
             res = JS_Throw(ctx, js_dup(arg));
@@ -55579,6 +55610,9 @@ static JSValue promise_reaction_job(JSContext *ctx, int argc,
     } else {
         res = JS_Call(ctx, handler, JS_UNDEFINED, 1, &arg);
     }
+    if (!JS_IsUndefined(hooked) && rt->promise_hook)
+        rt->promise_hook(ctx, JS_PROMISE_HOOK_AFTER, hooked, JS_UNDEFINED,
+                         rt->promise_hook_opaque);
     is_reject = JS_IsException(res);
     if (is_reject) {
         if (unlikely(JS_IsUncatchableError(ctx->rt->current_exception)))

@@ -37,8 +37,6 @@ for (const name of ["setTimeout", "setInterval"]) {
 }
 
 export class AsyncLocalStorage {
-  #enabled = false;
-
   static bind(fn) {
     return AsyncResource.bind(fn);
   }
@@ -58,7 +56,6 @@ export class AsyncLocalStorage {
 
   /** Runs `callback` with `store` as this storage's store, for it and what it starts. */
   run(store, callback, ...args) {
-    this.#enabled = true;
     const frame = new Map(context.get());
     frame.set(this, store);
     return within(frame, callback, null, args);
@@ -73,17 +70,13 @@ export class AsyncLocalStorage {
     return within(frame.size === 0 ? undefined : frame, callback, null, args);
   }
 
-  /** Makes `store` this storage's store for the rest of the current synchronous run. */
-  enterWith(store) {
-    this.#enabled = true;
-    const frame = new Map(context.get());
-    frame.set(this, store);
-    context.set(frame);
+  /** Not in workerd, which throws. */
+  enterWith() {
+    throw new Error("asyncLocalStorage.enterWith() is not implemented");
   }
 
   /** Drops this storage's store from the current context. */
   disable() {
-    this.#enabled = false;
     const current = context.get();
     if (current !== undefined && current.has(this)) {
       const frame = new Map(current);

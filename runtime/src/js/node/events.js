@@ -1,7 +1,5 @@
 // node:events: EventEmitter as Node has it (listener order, once wrappers, 'newListener' and
 // 'removeListener', an unhandled 'error' throws) and the `once` helper.
-import { inspect } from "node:util";
-
 const kCapture = Symbol("kCapture");
 export const errorMonitor = Symbol("events.errorMonitor");
 export const captureRejectionSymbol = Symbol.for("nodejs.rejection");
@@ -72,7 +70,9 @@ methods.emit = function emit(type, ...args) {
     if (type === "error") {
       const error = args[0];
       if (error instanceof Error) throw error;
-      const wrapped = new Error(`Unhandled error. (${inspect(error)})`);
+      // As util.inspect shows it (strings quoted), without loading node:util at startup.
+      const shown = typeof error === "string" ? `'${error}'` : String(error);
+      const wrapped = new Error(`Unhandled error. (${shown})`);
       wrapped.code = "ERR_UNHANDLED_ERROR";
       wrapped.context = error;
       throw wrapped;
