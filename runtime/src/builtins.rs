@@ -22,7 +22,10 @@ const INTERNAL: &str = "sitegate:internal";
 
 /// Each built-in's canonical name and source.
 const MODULES: &[(&str, &str)] = &[
-    ("cloudflare:workers", include_str!("js/cloudflare_workers.js")),
+    (
+        "cloudflare:workers",
+        include_str!("js/cloudflare_workers.js"),
+    ),
     ("node:async_hooks", include_str!("js/node/async_hooks.js")),
     ("node:buffer", include_str!("js/node/buffer.js")),
     ("node:events", include_str!("js/node/events.js")),
@@ -39,9 +42,10 @@ const MODULES: &[(&str, &str)] = &[
 /// same module), or `None` if it names none.
 pub(crate) fn canonical(specifier: &str) -> Option<&'static str> {
     let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
-    MODULES.iter().map(|(name, _)| *name).find(|name| {
-        *name == specifier || name.strip_prefix("node:").is_some_and(|n| n == bare)
-    })
+    MODULES
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == specifier || name.strip_prefix("node:").is_some_and(|n| n == bare))
 }
 
 /// Whether module `base` may import `sitegate:internal` (only built-ins may).
@@ -76,7 +80,10 @@ pub(crate) fn load<'js>(
     loaded: &Loaded,
 ) -> Option<Result<Module<'js, Declared>>> {
     if name == INTERNAL {
-        return Some(Module::declare_def::<InternalModule, _>(ctx.clone(), INTERNAL));
+        return Some(Module::declare_def::<InternalModule, _>(
+            ctx.clone(),
+            INTERNAL,
+        ));
     }
     let index = MODULES.iter().position(|(n, _)| *n == name)?;
     Some(compiled().and_then(|all| {

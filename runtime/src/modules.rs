@@ -57,13 +57,15 @@ impl Resolver for ConfinedResolver {
             ));
         }
         // A site file must not pass for a built-in (`./sitegate:internal`, say).
-        resolve(base, name).filter(|file| !crate::builtins::is_reserved(file)).ok_or_else(|| {
-            Error::new_resolving_message(
-                base,
-                name,
-                "only relative imports inside the site's own files are allowed",
-            )
-        })
+        resolve(base, name)
+            .filter(|file| !crate::builtins::is_reserved(file))
+            .ok_or_else(|| {
+                Error::new_resolving_message(
+                    base,
+                    name,
+                    "only relative imports inside the site's own files are allowed",
+                )
+            })
     }
 }
 

@@ -86,11 +86,7 @@ fn from_base64(text: &str) -> Vec<u8> {
     };
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
-    for value in text
-        .bytes()
-        .take_while(|&b| b != b'=')
-        .filter_map(sextet)
-    {
+    for value in text.bytes().take_while(|&b| b != b'=').filter_map(sextet) {
         acc = acc << 6 | u32::from(value);
         bits += 6;
         if bits >= 8 {
@@ -124,8 +120,9 @@ fn index_of<'js>(
             let starts = hay.windows(needle.len()).enumerate();
             let found = if last {
                 starts
-                    .filter(|(i, w)| *i as i64 <= from && *w == needle)
-                    .last()
+                    .take(from.saturating_add(1) as usize)
+                    .rev()
+                    .find(|(_, w)| *w == needle)
             } else {
                 starts.skip(from as usize).find(|(_, w)| *w == needle)
             };

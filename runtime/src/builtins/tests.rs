@@ -12,7 +12,8 @@ use crate::{Isolate, Limits};
 /// a fresh isolate, runs `check` and compares its answer with `expected` (workerd's answer to
 /// the same module) field by field, so a failure names the field.
 fn check_fixture(fixture: &str, expected: &str) {
-    let source = format!("{fixture}\nglobalThis.check = check;\nexport default {{ fetch() {{}} }};");
+    let source =
+        format!("{fixture}\nglobalThis.check = check;\nexport default {{ fetch() {{}} }};");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.js"), source).unwrap();
     let js = Isolate::new(dir.path(), Limits::default()).unwrap();
