@@ -2,7 +2,8 @@
 //! carried along promises by the runtime's promise hook: a promise made while a frame is
 //! current keeps that frame (on a symbol-keyed property), and the frame is current again while
 //! the promise's reactions run (the engine reports them as BEFORE and AFTER the promise).
-//! Until a site first sets a frame, the hook does no allocation and no property access.
+//! Until a site first sets a frame, the hook itself allocates nothing and reads no property
+//! (the patched engine still makes one throwaway promise per `await` while a hook is set).
 
 use std::cell::{Cell, RefCell};
 
