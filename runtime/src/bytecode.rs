@@ -127,10 +127,47 @@ pub(crate) fn is_cached(name: &str, path: &Path) -> bool {
     MODULES.lock().is_ok_and(|c| c.entries.contains_key(&key))
 }
 
+/// Serves the imports of modules compiled apart: QuickJS loads a module's imports when it
+/// compiles it, though the bytecode only names them. A module of the set is declared from its
+/// source; any other name (a native module) as an empty placeholder.
+struct Apart(Vec<(String, String)>);
+
+/// The stand-in for a native module while compiling apart.
+struct Placeholder;
+
+impl rquickjs::module::ModuleDef for Placeholder {}
+
+impl rquickjs::loader::Resolver for Apart {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        _base: &str,
+        name: &str,
+        _attributes: Option<rquickjs::loader::ImportAttributes<'js>>,
+    ) -> Result<String> {
+        Ok(name.to_string())
+    }
+}
+
+impl rquickjs::loader::Loader for Apart {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        _attributes: Option<rquickjs::loader::ImportAttributes<'js>>,
+    ) -> Result<Module<'js, Declared>> {
+        match self.0.iter().find(|(n, _)| n == name) {
+            Some((_, source)) => Module::declare(ctx.clone(), name, source.clone()),
+            None => Module::declare_def::<Placeholder, _>(ctx.clone(), name),
+        }
+    }
+}
+
 /// Compiles modules (each `(name, source)`) in a throwaway runtime, for code every isolate
-/// loads (the prelude).
+/// loads (the prelude, the built-in modules); they may import each other.
 pub(crate) fn compile_apart(modules: &[(String, String)]) -> Result<Vec<Bytecode>> {
     let runtime = rquickjs::Runtime::new()?;
+    runtime.set_loader(Apart(modules.to_vec()), Apart(modules.to_vec()));
     let context = rquickjs::Context::full(&runtime)?;
     context.with(|ctx| {
         modules

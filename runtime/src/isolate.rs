@@ -122,6 +122,7 @@ impl Isolate {
         runtime.set_interrupt_handler(Some(Box::new(move || {
             watched.get().is_some_and(|d| thread_cpu_time() > d)
         })));
+        runtime.set_promise_hook(Some(crate::builtins::promise_hook()));
         let loaded = Loaded::default();
         runtime.set_loader(
             ConfinedResolver,
@@ -149,7 +150,9 @@ impl Isolate {
             crate::console::install(&ctx, &internal, &isolate.host)?;
             crate::fetch::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
-            crate::js::run_prelude(&ctx, &internal, &isolate.loaded)
+            crate::builtins::install(&ctx, &internal)?;
+            crate::js::run_prelude(&ctx, &internal, &isolate.loaded)?;
+            crate::builtins::install_globals(&ctx)
         })?;
         Ok(isolate)
     }

@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod builtins;
 mod bytecode;
 mod bytes;
 mod console;

@@ -1,6 +1,7 @@
-//! Module resolution and loading confined to one version directory: relative specifiers only,
+//! Module resolution and loading confined to one version directory: relative specifiers,
 //! resolved against the importing module, normalized, and refused if they would leave the
-//! directory (`..` past the root, absolute paths, NUL, symlinks pointing outside).
+//! directory (`..` past the root, absolute paths, NUL, symlinks pointing outside); besides
+//! those only the built-in modules (`node:buffer`, `cloudflare:workers`, ...).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -10,7 +11,8 @@ use rquickjs::{Ctx, Error, Module, Result};
 
 use crate::bytecode::Loaded;
 
-/// Resolves `./x.js` and `../y.js` against the importing module, inside the root.
+/// Resolves `./x.js` and `../y.js` against the importing module, inside the root, and the
+/// built-in modules' names.
 pub struct ConfinedResolver;
 
 /// Joins `specifier` onto the directory of `base` (both relative to the version root) and
@@ -42,13 +44,28 @@ impl Resolver for ConfinedResolver {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> Result<String> {
-        resolve(base, name).ok_or_else(|| {
-            Error::new_resolving_message(
+        let builtin = crate::builtins::canonical(name)
+            .or_else(|| crate::builtins::resolve_internal(base, name));
+        if let Some(builtin) = builtin {
+            return Ok(builtin.to_string());
+        }
+        if name.starts_with("node:") {
+            return Err(Error::new_resolving_message(
                 base,
                 name,
-                "only relative imports inside the site's own files are allowed",
-            )
-        })
+                format!("No such module \"{name}\"."),
+            ));
+        }
+        // A site file must not pass for a built-in (`./sitegate:internal`, say).
+        resolve(base, name)
+            .filter(|file| !crate::builtins::is_reserved(file))
+            .ok_or_else(|| {
+                Error::new_resolving_message(
+                    base,
+                    name,
+                    "only relative imports inside the site's own files are allowed",
+                )
+            })
     }
 }
 
@@ -74,6 +91,9 @@ impl Loader for ConfinedLoader {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> Result<Module<'js, Declared>> {
+        if let Some(builtin) = crate::builtins::load(ctx, name, &self.loaded) {
+            return builtin;
+        }
         let refuse = |why: &str| Error::new_loading_message(name, why);
         let path = self
             .root

@@ -14,7 +14,7 @@ pub mod url;
 #[allow(missing_docs)]
 pub mod url_search_params;
 
-mod strings;
+pub(crate) mod strings;
 #[cfg(test)]
 mod test_support;
 

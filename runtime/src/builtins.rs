@@ -1,0 +1,128 @@
+//! The built-in modules sites import: `cloudflare:workers` and the `nodejs_compat` subset
+//! (`node:buffer`, `node:async_hooks`, `node:events`, `node:util`, `node:path`,
+//! `node:process`, `node:fs`), each reachable as workerd allows it with `nodejs_compat`: with
+//! the `node:` prefix or without. Their sources are ES modules compiled to bytecode once per
+//! process; they reach the isolate's `internal` object by importing `sitegate:internal`, which
+//! only a built-in module may import. `Buffer` and `process` are also globals, as in workerd.
+
+mod async_context;
+mod codec;
+#[cfg(test)]
+mod tests;
+
+use std::sync::OnceLock;
+
+use rquickjs::module::{Declarations, Declared, Exports, ModuleDef};
+use rquickjs::{Ctx, Error, Module, Object, Result};
+
+use crate::bytecode::{self, Bytecode, Loaded};
+
+/// The module through which built-ins reach `internal`.
+const INTERNAL: &str = "sitegate:internal";
+
+/// Each built-in's canonical name and source.
+const MODULES: &[(&str, &str)] = &[
+    (
+        "cloudflare:workers",
+        include_str!("js/cloudflare_workers.js"),
+    ),
+    ("node:async_hooks", include_str!("js/node/async_hooks.js")),
+    ("node:buffer", include_str!("js/node/buffer.js")),
+    ("node:events", include_str!("js/node/events.js")),
+    ("node:fs", include_str!("js/node/fs.js")),
+    ("node:fs/promises", include_str!("js/node/fs_promises.js")),
+    ("node:path", include_str!("js/node/path.js")),
+    ("node:path/posix", include_str!("js/node/path_posix.js")),
+    ("node:process", include_str!("js/node/process.js")),
+    ("node:util", include_str!("js/node/util.js")),
+    ("node:util/types", include_str!("js/node/util_types.js")),
+];
+
+/// The canonical name of the built-in `specifier` names (`buffer` and `node:buffer` are the
+/// same module), or `None` if it names none.
+pub(crate) fn canonical(specifier: &str) -> Option<&'static str> {
+    let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
+    MODULES
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == specifier || name.strip_prefix("node:").is_some_and(|n| n == bare))
+}
+
+/// Whether module `base` may import `sitegate:internal` (only built-ins may).
+pub(crate) fn resolve_internal(base: &str, specifier: &str) -> Option<&'static str> {
+    (specifier == INTERNAL && canonical(base) == Some(base)).then_some(INTERNAL)
+}
+
+/// Whether `name` is what the loader serves as a built-in.
+pub(crate) fn is_reserved(name: &str) -> bool {
+    name == INTERNAL || canonical(name) == Some(name)
+}
+
+/// The built-ins compiled to bytecode, once per process, in `MODULES` order.
+fn compiled() -> Result<&'static [Bytecode]> {
+    static COMPILED: OnceLock<Vec<Bytecode>> = OnceLock::new();
+    if let Some(compiled) = COMPILED.get() {
+        return Ok(compiled);
+    }
+    let modules: Vec<(String, String)> = MODULES
+        .iter()
+        .map(|(name, source)| (name.to_string(), source.to_string()))
+        .collect();
+    let compiled = bytecode::compile_apart(&modules)?;
+    Ok(COMPILED.get_or_init(|| compiled))
+}
+
+/// Declares the built-in module `name` (a canonical name, or `sitegate:internal`), or `None`
+/// if `name` is no built-in.
+pub(crate) fn load<'js>(
+    ctx: &Ctx<'js>,
+    name: &str,
+    loaded: &Loaded,
+) -> Option<Result<Module<'js, Declared>>> {
+    if name == INTERNAL {
+        return Some(Module::declare_def::<InternalModule, _>(
+            ctx.clone(),
+            INTERNAL,
+        ));
+    }
+    let index = MODULES.iter().position(|(n, _)| *n == name)?;
+    Some(compiled().and_then(|all| {
+        let code = all
+            .get(index)
+            .ok_or_else(|| Error::new_loading_message(name, "not compiled"))?;
+        bytecode::load(ctx, code, loaded)
+    }))
+}
+
+/// `sitegate:internal`: its default export is the isolate's `internal` object.
+struct InternalModule;
+
+impl ModuleDef for InternalModule {
+    fn declare<'js>(decl: &Declarations<'js>) -> Result<()> {
+        decl.declare("default")?;
+        Ok(())
+    }
+
+    fn evaluate<'js>(ctx: &Ctx<'js>, exports: &Exports<'js>) -> Result<()> {
+        exports.export("default", crate::js::internal(ctx)?)?;
+        Ok(())
+    }
+}
+
+/// Installs the natives the built-ins use on `internal`.
+pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
+    codec::install(ctx, internal)?;
+    async_context::install(ctx, internal)
+}
+
+pub(crate) use async_context::hook as promise_hook;
+
+/// Defines the globals workerd's `nodejs_compat` adds: `Buffer` and `process`.
+pub(crate) fn install_globals(ctx: &Ctx<'_>) -> Result<()> {
+    let globals = ctx.globals();
+    let buffer: Object = Module::import(ctx, "node:buffer")?.finish()?;
+    globals.set("Buffer", buffer.get::<_, rquickjs::Value>("Buffer")?)?;
+    let process: Object = Module::import(ctx, "node:process")?.finish()?;
+    globals.set("process", process.get::<_, rquickjs::Value>("default")?)?;
+    Ok(())
+}
