@@ -47,9 +47,9 @@
 
   // An AlgorithmIdentifier as a dictionary.
   function algorithmArgument(value, method, index, type = "string or Algorithm") {
-    if (typeof value === "string") return { name: value };
-    if (value !== null && typeof value === "object") return value;
-    throw notOfType(method, index, type);
+    if (value === undefined || value === null) throw notOfType(method, index, type);
+    if (typeof value === "object") return value;
+    return { name: String(value) };
   }
 
   function field(dictionary, name) {
@@ -164,20 +164,19 @@
     return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
-  // Decodes base64url (as workerd, the standard alphabet's '+' and '/' pass too).
-  function fromBase64url(text, what) {
-    let binary;
-    try {
-      binary = atob(String(text).replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, ""));
-    } catch {
-      throw error("DataError", `Invalid base64url encoding of ${what} in JSON Web Key.`);
-    }
+  // Decodes unpadded base64url (as in workerd, '+' and '/' pass too), or `undefined`.
+  function fromBase64url(text) {
+    if (typeof text !== "string" || /[^A-Za-z0-9+/_-]/.test(text) || text.length % 4 === 1) return undefined;
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   }
 
   function jwkArgument(keyData) {
     if (keyData === null || typeof keyData !== "object" || isBufferSource(keyData)) {
       throw new TypeError('Import data provided for "jwk" import format must be a JsonWebKey.');
+    }
+    if (keyData.key_ops !== undefined && !Array.isArray(keyData.key_ops)) {
+      throw new TypeError("Incorrect type for the 'key_ops' field on 'JsonWebKey': the provided value is not of type 'Array'.");
     }
     return keyData;
   }
@@ -197,13 +196,12 @@
   }
 
   // The key bytes of a symmetric JWK ("oct"), after its `kty`, `use`, `key_ops` and `ext` checks.
-  function octJwk(jwk, family, use, extractable, usages, name) {
+  function octJwk(jwk, missingKey, use, extractable, usages, name) {
     if (jwk.kty !== "oct") {
       throw error("DataError", `Symmetric "jwk" key import requires a JSON Web Key with Key Type parameter "kty" equal to "oct" (encountered "${jwk.kty}").`);
     }
-    if (typeof jwk.k !== "string") {
-      throw error("DataError", `${family} "jwk" key import requires a base64Url encoding of the key`);
-    }
+    const key = fromBase64url(jwk.k);
+    if (key === undefined) throw error("DataError", missingKey);
     if (jwk.use !== undefined && jwk.use !== use) {
       throw error("DataError", `Symmetric "jwk" key must have a "use" of "${use}", not "${jwk.use}".`);
     }
@@ -215,12 +213,15 @@
       }
     }
     checkJwkExt(jwk, name, extractable);
-    return fromBase64url(jwk.k, '"k"');
+    return key;
   }
 
   function exportSecret(format, record) {
     if (format === "raw") return native.secretBytes(record.handle);
     if (format === "jwk") {
+      if (record.algorithm.hash === "MD5") {
+        throw error("NotSupportedError", 'Unimplemented JWK key export format for key algorithm "MD5".');
+      }
       return {
         kty: "oct",
         key_ops: [...record.usages],
@@ -242,14 +243,34 @@
   const HMAC_BLOCK_BITS = { MD5: 512, "SHA-1": 512, "SHA-256": 512, "SHA-384": 1024, "SHA-512": 1024 };
   const HMAC_USAGES = ["sign", "verify"];
 
+  // The first `bits` bits of `data`, the rest of the last byte cleared (as workerd keeps keys).
+  function truncated(data, bits) {
+    const kept = data.slice(0, Math.ceil(bits / 8));
+    if (bits % 8 !== 0) kept[kept.length - 1] &= 0xff << (8 - (bits % 8));
+    return kept;
+  }
+
+  function randomBytes(length) {
+    const bytes = new Uint8Array(length);
+    native.fill(bytes);
+    return bytes;
+  }
+
   const HMAC = {
     importKey(format, keyData, algorithm, extractable, usages) {
-      const hash = hashName(field(algorithm, "hash"));
       usages = allowedUsages(usages, HMAC_USAGES, "import secret HMAC key");
+      const hash = hashName(field(algorithm, "hash"));
       let data;
-      if (format === "raw") data = bufferKeyArgument(keyData);
-      else if (format === "jwk") data = octJwk(jwkArgument(keyData), "HMAC", "sig", extractable, usages, "HMAC");
-      else throw error("NotSupportedError", `Unrecognized key import format "${format}".`);
+      if (format === "raw") {
+        data = bufferKeyArgument(keyData);
+      } else if (format === "jwk") {
+        data = octJwk(jwkArgument(keyData), 'HMAC "jwk" key import requires a base64Url encoding of the key', "sig", extractable, usages, "HMAC");
+        if (hash === "MD5" && keyData.alg !== undefined) {
+          throw error("NotSupportedError", `Unrecognized or unimplemented hash algorithm requested${keyData.alg}`);
+        }
+      } else {
+        throw error("NotSupportedError", `Unrecognized key import format "${format}".`);
+      }
       const bits = data.length * 8;
       const length = algorithm.length === undefined ? bits : Number(algorithm.length) >>> 0;
       if (length === 0 || length > bits || length <= bits - 8) {
@@ -259,17 +280,17 @@
       if (format === "jwk" && keyData.alg !== undefined && keyData.alg !== jwkAlg(normalized)) {
         throw error("DataError", `HMAC "jwk" key import specifies "alg" that is incompatible with the hash name (encountered "${keyData.alg}", expected "${jwkAlg(normalized)}").`);
       }
-      return makeKey(native.secret(data), "secret", extractable, normalized, usages);
+      return makeKey(native.secret(truncated(data, length)), "secret", extractable, normalized, usages);
     },
     exportKey: exportSecret,
     generateKey(algorithm, extractable, usages) {
+      usages = allowedUsages(usages, HMAC_USAGES, "generate HMAC key");
       const hash = hashName(field(algorithm, "hash"));
-      usages = allowedUsages(usages, HMAC_USAGES, "generate secret HMAC key");
       const length = algorithm.length === undefined ? HMAC_BLOCK_BITS[hash] : Number(algorithm.length) >>> 0;
       if (length === 0) {
         throw error("OperationError", `HMAC key length must be a non-zero unsigned long integer (requested ${length}).`);
       }
-      const handle = native.generateSecret(Math.ceil(length / 8));
+      const handle = native.secret(truncated(randomBytes(Math.ceil(length / 8)), length));
       return makeKey(handle, "secret", extractable, { name: "HMAC", hash, length }, usages);
     },
     sign(algorithm, record, data) {
@@ -304,7 +325,7 @@
       usages = allowedUsages(usages, AES_USAGES, "import secret AES-GCM key");
       let data;
       if (format === "raw") data = bufferKeyArgument(keyData);
-      else if (format === "jwk") data = octJwk(jwkArgument(keyData), "AES", "enc", extractable, usages, "AES-GCM");
+      else if (format === "jwk") data = octJwk(jwkArgument(keyData), 'Symmetric "jwk" key import requires a base64Url encoding of the key.', "enc", extractable, usages, "AES-GCM");
       else throw error("NotSupportedError", `Unrecognized key import format "${format}".`);
       const length = data.length * 8;
       if (!AES_LENGTHS.includes(length)) {
@@ -319,11 +340,11 @@
     exportKey: exportSecret,
     generateKey(algorithm, extractable, usages) {
       const length = Number(field(algorithm, "length"));
-      usages = allowedUsages(usages, AES_USAGES, "generate secret AES-GCM key");
+      usages = allowedUsages(usages, AES_USAGES, "generate AES-GCM key");
       if (!AES_LENGTHS.includes(length)) {
         throw error("OperationError", `Generated AES key length must be 128, 192, or 256 bits but requested ${algorithm.length}.`);
       }
-      const handle = native.generateSecret(length / 8);
+      const handle = native.secret(randomBytes(length / 8));
       return makeKey(handle, "secret", extractable, { name: "AES-GCM", length }, usages);
     },
     encrypt(algorithm, record, data) {
@@ -353,7 +374,11 @@
     if (algorithm.hash === undefined) {
       throw new TypeError('Missing "hash" in AlgorithmIdentifier. (ECDSA requires that the hash algorithm be specified at call time rather than on the key. This differs from other WebCrypto algorithms for historical reasons.)');
     }
-    return hashName(algorithm.hash);
+    const hash = hashName(algorithm.hash);
+    if (hash === "MD5") {
+      throw error("NotSupportedError", "Unrecognized or unimplemented digest algorithm requested.");
+    }
+    return hash;
   }
 
   // The handle of an EC JWK, after its `kty`, `use`, `key_ops`, `ext` and `alg` checks.
@@ -373,7 +398,9 @@
     }
     const coordinate = (name) => {
       if (jwk[name] === undefined) throw error("DataError", `Invalid EC key in JSON Web Key; missing "${name}".`);
-      return fromBase64url(jwk[name], `"${name}"`);
+      const bytes = fromBase64url(jwk[name]);
+      if (bytes === undefined) throw error("DataError", "Invalid EC key in JSON Web Key.");
+      return bytes;
     };
     const [x, y] = [coordinate("x"), coordinate("y")];
     return native.ecImportJwk(x, y, jwk.d === undefined ? undefined : coordinate("d"));
@@ -413,7 +440,7 @@
         if (d !== undefined) jwk.d = base64url(d);
         return jwk;
       }
-      throw error("NotSupportedError", `Unimplemented key export format "${format}".`);
+      throw error("InvalidAccessError", `Cannot export "ECDSA" in "${format}" format.`);
     },
     generateKey(algorithm, extractable, usages) {
       const normalized = { name: "ECDSA", namedCurve: namedCurve(algorithm) };
@@ -468,6 +495,9 @@
     }
     const requested = algorithmArgument(algorithm, "importKey", 3);
     const usages = usagesArgument(keyUsages, "importKey", 5);
+    if (!["raw", "jwk", "spki", "pkcs8"].includes(format)) {
+      throw error("NotSupportedError", `Unrecognized key import format "${format}".`);
+    }
     const spec = implementation(requested.name);
     if (spec === undefined) {
       throw error("NotSupportedError", `Unrecognized key import algorithm "${requested.name}" requested.`);
@@ -503,19 +533,14 @@
     checkKey(record, requested.name, "unwrapKey");
     const bytes = ALGORITHMS[record.algorithm.name].decrypt(requested, record, wrapped);
     let keyData = bytes;
-    if (format === "jwk") {
-      try {
-        keyData = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw error("DataError", "Unwrapped key is not a valid JSON Web Key.");
-      }
-    }
+    if (format === "jwk") keyData = JSON.parse(new TextDecoder().decode(bytes));
     return importKey(format, keyData, keyAlgorithm, extractable, keyUsages);
   }
 
   // Derivation: no derivation algorithm (ECDH, HKDF, PBKDF2) is implemented here.
-  function unsupportedDerivation(method, algorithm) {
+  function unsupportedDerivation(method, algorithm, baseKey) {
     const requested = algorithmArgument(algorithm, method, 1);
+    recordArgument(baseKey, method, 2);
     throw error("NotSupportedError", `Unrecognized key derivation algorithm "${requested.name}" requested.`);
   }
 
@@ -558,13 +583,13 @@
       const generated = spec.generateKey(requested, Boolean(extractable), usages);
       return records.has(generated) ? requireUsages(generated) : generated;
     },
-    async deriveKey(algorithm) {
+    async deriveKey(algorithm, baseKey) {
       checkSubtle(this);
-      return unsupportedDerivation("deriveKey", algorithm);
+      return unsupportedDerivation("deriveKey", algorithm, baseKey);
     },
-    async deriveBits(algorithm) {
+    async deriveBits(algorithm, baseKey) {
       checkSubtle(this);
-      return unsupportedDerivation("deriveBits", algorithm);
+      return unsupportedDerivation("deriveBits", algorithm, baseKey);
     },
     async importKey(format, keyData, algorithm, extractable, keyUsages) {
       checkSubtle(this);
@@ -643,7 +668,65 @@
       return native.uuid();
     },
   });
+  // ---- DigestStream -----------------------------------------------------------------------
+
+  // DigestStream -> { digest, bytesWritten }
+  const digestStreams = new WeakMap();
+  const { WritableStream } = globalThis;
+
+  // A WritableStream that hashes what is written to it (strings as UTF-8); `digest` settles
+  // when it closes, or rejects with the reason it was aborted with.
+  function DigestStream(algorithm) {
+    if (new.target === undefined) {
+      throw new TypeError("Failed to construct 'DigestStream': Please use the 'new' operator, this object constructor cannot be called as a function.");
+    }
+    const hasher = native.hasher(hashName(algorithmArgument(algorithm, "DigestStream", 1, "string or HashAlgorithm")));
+    const state = { bytesWritten: 0n };
+    state.digest = new Promise((resolve, reject) => {
+      state.resolve = resolve;
+      state.reject = reject;
+    });
+    const encoder = new TextEncoder();
+    const stream = Reflect.construct(WritableStream, [{
+      write(chunk) {
+        const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+        if (!isBufferSource(bytes)) throw new TypeError("DigestStream accepts only strings and BufferSources.");
+        const copy = new Uint8Array(native.copy(bytes));
+        hasher.update(copy);
+        state.bytesWritten += BigInt(copy.length);
+      },
+      close() {
+        state.resolve(hasher.finish());
+      },
+      abort(reason) {
+        state.reject(reason);
+      },
+    }], new.target);
+    digestStreams.set(stream, state);
+    return stream;
+  }
+  Object.setPrototypeOf(DigestStream, WritableStream);
+  DigestStream.prototype = Object.create(WritableStream.prototype, {
+    digest: { get() { return streamState(this).digest; }, enumerable: true, configurable: true },
+    bytesWritten: { get() { return streamState(this).bytesWritten; }, enumerable: true, configurable: true },
+    constructor: { value: DigestStream, writable: true, configurable: true },
+    [Symbol.toStringTag]: { value: "DigestStream", configurable: true },
+  });
+  Object.defineProperty(DigestStream, "prototype", { writable: false });
+
+  function streamState(self) {
+    const state = digestStreams.get(self);
+    if (state === undefined) throw new TypeError(ILLEGAL_INVOCATION);
+    return state;
+  }
+  defineMethods(Crypto.prototype, { DigestStream });
+
   Object.defineProperty(Crypto.prototype, Symbol.toStringTag, { value: "Crypto", configurable: true });
+  // As in workerd, `constructor` comes after the methods.
+  for (const constructor of [Crypto, SubtleCrypto]) {
+    delete constructor.prototype.constructor;
+    Object.defineProperty(constructor.prototype, "constructor", { value: constructor, writable: true, configurable: true });
+  }
 
   Object.defineProperty(globalThis, "crypto", { value: crypto, writable: true, enumerable: true, configurable: true });
   internal.exposeGlobals({ Crypto, SubtleCrypto, CryptoKey });

@@ -80,7 +80,7 @@ pub fn import_jwk(x: &[u8], y: &[u8], d: Option<&[u8]>) -> Result<Material, Fail
     }
     let secret = SecretKey::from_slice(d).map_err(|_| bad_scalar())?;
     if secret.public_key() != public {
-        return Err(bad_scalar());
+        return Err(Failure::data("Invalid EC key in JSON Web Key."));
     }
     Ok(Material::EcPrivate(secret))
 }

@@ -6,6 +6,7 @@
 mod aes_gcm;
 mod digest;
 mod ecdsa;
+mod hasher;
 mod hmac;
 mod key;
 mod natives;

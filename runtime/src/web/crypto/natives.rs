@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 
 use super::aes_gcm::{self, GcmError};
 use super::digest::Hash;
+use super::hasher::Hasher;
 use super::key::{KeyMaterial, Material};
 use super::{ecdsa, hmac, random, Failure};
 use crate::web::bytes::buffer_source;
@@ -24,9 +25,9 @@ pub fn object<'js>(ctx: &Ctx<'js>) -> Result<Object<'js>> {
         "uuid" => random::uuid,
         "copy" => copy,
         "digest" => digest,
+        "hasher" => hasher,
         "timingSafeEqual" => timing_safe_equal,
         "secret" => secret,
-        "generateSecret" => generate_secret,
         "secretBytes" => secret_bytes,
         "hmacSign" => hmac_sign,
         "hmacVerify" => hmac_verify,
@@ -100,6 +101,12 @@ fn digest<'js>(ctx: Ctx<'js>, name: String, data: Value<'js>) -> Result<ArrayBuf
     buffer(&ctx, hash.digest(&bytes(&ctx, &data)?))
 }
 
+/// `hasher(hash)`: an incremental digest, for `DigestStream`.
+fn hasher(ctx: Ctx<'_>, name: String) -> Result<Class<'_, Hasher>> {
+    let hash = hash(&ctx, &name)?;
+    Class::instance(ctx, Hasher::new(hash))
+}
+
 /// `timingSafeEqual(a, b)` of two `BufferSource`s of the same length.
 fn timing_safe_equal<'js>(ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>) -> Result<bool> {
     Ok(bytes(&ctx, &a)?.ct_eq(&bytes(&ctx, &b)?).into())
@@ -108,12 +115,6 @@ fn timing_safe_equal<'js>(ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>) -> Result
 /// `secret(data)`: a handle on the bytes of an HMAC or AES key.
 fn secret<'js>(ctx: Ctx<'js>, data: Value<'js>) -> Result<Class<'js, KeyMaterial>> {
     let data = bytes(&ctx, &data)?;
-    wrap(&ctx, Material::Secret(data))
-}
-
-/// `generateSecret(bytes)`: a handle on that many random bytes.
-fn generate_secret(ctx: Ctx<'_>, length: usize) -> Result<Class<'_, KeyMaterial>> {
-    let data = random::bytes(&ctx, length)?;
     wrap(&ctx, Material::Secret(data))
 }
 
