@@ -93,7 +93,10 @@ impl Gcm {
             let low = u32::from_be_bytes([counter[12], counter[13], counter[14], counter[15]]);
             counter[12..].copy_from_slice(&low.wrapping_add(1).to_be_bytes());
             let stream = self.cipher.encrypt(&counter);
-            chunk.iter_mut().zip(stream).for_each(|(byte, s)| *byte ^= s);
+            chunk
+                .iter_mut()
+                .zip(stream)
+                .for_each(|(byte, s)| *byte ^= s);
         }
     }
 

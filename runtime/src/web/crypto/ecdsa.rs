@@ -17,9 +17,7 @@ const FIELD_BYTES: usize = 32;
 
 /// A fresh private key from `random`, which draws 32 random bytes per call (a draw that is not
 /// a valid scalar, about once in 2^32, is drawn again).
-pub fn generate(
-    mut random: impl FnMut() -> Result<Vec<u8>, Failure>,
-) -> Result<Material, Failure> {
+pub fn generate(mut random: impl FnMut() -> Result<Vec<u8>, Failure>) -> Result<Material, Failure> {
     loop {
         if let Ok(secret) = SecretKey::from_slice(&random()?) {
             return Ok(Material::EcPrivate(secret));

@@ -86,7 +86,10 @@ fn public_of(ctx: &Ctx<'_>, key: &KeyMaterial) -> Result<p256::PublicKey> {
 fn private_of(ctx: &Ctx<'_>, key: &KeyMaterial) -> Result<p256::SecretKey> {
     match key.material() {
         Material::EcPrivate(secret) => Ok(secret.clone()),
-        _ => Err(Exception::throw_type(ctx, "not an elliptic curve private key")),
+        _ => Err(Exception::throw_type(
+            ctx,
+            "not an elliptic curve private key",
+        )),
     }
 }
 
