@@ -4,6 +4,8 @@
 // item in these modules is documented.
 mod base64;
 mod bytes;
+#[allow(missing_docs)]
+pub mod crypto;
 mod dom_exception;
 #[allow(missing_docs)]
 pub mod encoding;
@@ -28,5 +30,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
     url::install(ctx)?;
     encoding::install(ctx)?;
     base64::install(ctx)?;
+    crypto::install(ctx, internal)?;
     Ok(())
 }
