@@ -13,6 +13,7 @@ mod tests;
 use std::sync::OnceLock;
 
 use rquickjs::module::{Declarations, Declared, Exports, ModuleDef};
+use rquickjs::object::{Accessor, Property};
 use rquickjs::{Ctx, Error, Module, Object, Result};
 
 use crate::bytecode::{self, Bytecode, Loaded};
@@ -117,12 +118,31 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()>
 
 pub(crate) use async_context::hook as promise_hook;
 
-/// Defines the globals workerd's `nodejs_compat` adds: `Buffer` and `process`.
-pub(crate) fn install_globals(ctx: &Ctx<'_>) -> Result<()> {
+/// The globals workerd's `nodejs_compat` adds: each global's name, the module and the export.
+const GLOBALS: [(&str, &str, &str); 2] = [
+    ("Buffer", "node:buffer", "Buffer"),
+    ("process", "node:process", "default"),
+];
+
+/// Defines the globals workerd's `nodejs_compat` adds, `Buffer` and `process`, enumerable as
+/// there; each imports its module when first read (an assignment simply replaces it).
+pub(crate) fn install_globals<'js>(ctx: &Ctx<'js>) -> Result<()> {
     let globals = ctx.globals();
-    let buffer: Object = Module::import(ctx, "node:buffer")?.finish()?;
-    globals.set("Buffer", buffer.get::<_, rquickjs::Value>("Buffer")?)?;
-    let process: Object = Module::import(ctx, "node:process")?.finish()?;
-    globals.set("process", process.get::<_, rquickjs::Value>("default")?)?;
+    for (name, module, export) in GLOBALS {
+        let get = move |ctx: Ctx<'js>| -> Result<rquickjs::Value<'js>> {
+            let namespace: Object = Module::import(&ctx, module)?.finish()?;
+            let value: rquickjs::Value = namespace.get(export)?;
+            define_global(&ctx, name, value.clone())?;
+            Ok(value)
+        };
+        let set =
+            move |ctx: Ctx<'js>, value: rquickjs::Value<'js>| define_global(&ctx, name, value);
+        globals.prop(name, Accessor::new(get, set).configurable().enumerable())?;
+    }
     Ok(())
+}
+
+fn define_global<'js>(ctx: &Ctx<'js>, name: &str, value: rquickjs::Value<'js>) -> Result<()> {
+    let property = Property::from(value).writable().configurable().enumerable();
+    ctx.globals().prop(name, property)
 }

@@ -83,14 +83,21 @@ pub(crate) fn load<'js>(
     unsafe { Module::load(ctx.clone(), code) }
 }
 
-/// Declares module `name` from `source` and compiles it to bytecode.
+/// Declares module `name` from `source` and compiles it to bytecode; `strip` leaves out the
+/// source text and line tables (for Sitegate's own code, whose stack frames sites need not see
+/// and whose bytecode every isolate copies into its heap).
 fn compile<'js>(
     ctx: &Ctx<'js>,
     name: &str,
     source: Vec<u8>,
+    strip: bool,
 ) -> Result<(Module<'js, Declared>, Bytecode)> {
     let module = Module::declare(ctx.clone(), name, source)?;
-    let code = module.write(WriteOptions::default())?;
+    let code = module.write(WriteOptions {
+        strip_source: strip,
+        strip_debug: strip,
+        ..WriteOptions::default()
+    })?;
     Ok((module, Bytecode::from(code)))
 }
 
@@ -111,7 +118,7 @@ pub(crate) fn site_module<'js>(
         return load(ctx, &code, loaded);
     }
     let source = std::fs::read(path).map_err(refuse)?;
-    let (module, code) = compile(ctx, name, source)?;
+    let (module, code) = compile(ctx, name, source, false)?;
     if let Ok(mut cache) = MODULES.lock() {
         cache.insert(key, code);
     }
@@ -173,7 +180,7 @@ pub(crate) fn compile_apart(modules: &[(String, String)]) -> Result<Vec<Bytecode
         modules
             .iter()
             .map(|(name, source)| {
-                compile(&ctx, name, source.clone().into_bytes())
+                compile(&ctx, name, source.clone().into_bytes(), true)
                     .map(|(_, code)| code)
                     // The exception belongs to this throwaway context: carry its text out.
                     .map_err(|e| match e {

@@ -151,7 +151,8 @@ impl Isolate {
             crate::fetch::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
             crate::builtins::install(&ctx, &internal)?;
-            crate::js::run_prelude(&ctx, &internal, &isolate.loaded)?;
+            crate::js::hide_native_globals(&ctx)?;
+            crate::js::run_prelude(&ctx, &isolate.loaded)?;
             crate::builtins::install_globals(&ctx)
         })?;
         Ok(isolate)

@@ -90,10 +90,5 @@
     }
   }
 
-  Object.defineProperty(globalThis, "fetch", {
-    value: fetch,
-    writable: true,
-    configurable: true,
-    enumerable: true,
-  });
+  internal.exposeGlobals({ fetch });
 });

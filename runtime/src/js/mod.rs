@@ -68,7 +68,21 @@ const PRELUDE: &[(&str, &str)] = &[
     ("dispatch.js", include_str!("dispatch.js")),
 ];
 
-/// The prelude compiled to bytecode, once per process.
+/// Makes the globals natives defined so far non-enumerable, as workerd's are.
+pub(crate) fn hide_native_globals(ctx: &Ctx<'_>) -> Result<()> {
+    let globals = ctx.globals();
+    let names: Vec<String> = globals.keys::<String>().collect::<Result<_>>()?;
+    let object: Object = globals.get("Object")?;
+    let define: Function = object.get("defineProperty")?;
+    for name in names {
+        let hidden = Object::new(ctx.clone())?;
+        hidden.set("enumerable", false)?;
+        define.call::<_, ()>((globals.clone(), name, hidden))?;
+    }
+    Ok(())
+}
+
+/// The prelude compiled to bytecode, once per process, and `lazy.js` after it.
 fn compiled_prelude() -> Result<&'static [Bytecode]> {
     static COMPILED: OnceLock<Vec<Bytecode>> = OnceLock::new();
     if let Some(compiled) = COMPILED.get() {
@@ -77,6 +91,7 @@ fn compiled_prelude() -> Result<&'static [Bytecode]> {
     // Each file's function expression becomes the default export of a module.
     let modules: Vec<(String, String)> = PRELUDE
         .iter()
+        .chain([&("lazy.js", include_str!("lazy.js"))])
         .map(|(name, source)| {
             (
                 format!("sitegate:{name}"),
@@ -88,17 +103,44 @@ fn compiled_prelude() -> Result<&'static [Bytecode]> {
     Ok(COMPILED.get_or_init(|| compiled))
 }
 
-/// Evaluates the prelude on a fresh context.
-pub(crate) fn run_prelude<'js>(
-    ctx: &Ctx<'js>,
-    internal: &Object<'js>,
-    loaded: &Loaded,
-) -> Result<()> {
-    for code in compiled_prelude()? {
-        let (module, evaluated) = bytecode::load(ctx, code, loaded)?.eval()?;
-        evaluated.finish::<()>()?;
-        let setup: Function = module.namespace()?.get("default")?;
-        setup.call::<_, ()>((internal.clone(),))?;
+/// What the first isolate's survey of the prelude found (see `lazy.js`), as JSON.
+static SURVEY: OnceLock<String> = OnceLock::new();
+
+/// The default export of compiled prelude module `code`.
+fn setup_function<'js>(ctx: &Ctx<'js>, code: &Bytecode, loaded: &Loaded) -> Result<Function<'js>> {
+    let (module, evaluated) = bytecode::load(ctx, code, loaded)?.eval()?;
+    evaluated.finish::<()>()?;
+    module.namespace()?.get("default")
+}
+
+/// Sets the prelude up on a fresh context whose `internal` object is kept (`keep_internal`):
+/// the first isolate of the process evaluates every file and surveys what each defines;
+/// later isolates get stand-ins that evaluate a file when something it defines is first used.
+pub(crate) fn run_prelude<'js>(ctx: &Ctx<'js>, loaded: &Loaded) -> Result<()> {
+    let compiled = compiled_prelude()?;
+    let (lazy, files) = compiled
+        .split_last()
+        .ok_or_else(|| Error::new_from_js("nothing", "prelude"))?;
+    let kept = loaded.clone();
+    let run = Function::new(ctx.clone(), move |ctx: Ctx<'js>, i: usize| -> Result<()> {
+        let code = files
+            .get(i)
+            .ok_or_else(|| Error::new_from_js("number", "prelude file"))?;
+        setup_function(&ctx, code, &kept)?.call::<_, ()>((internal(&ctx)?,))
+    })?;
+    let machinery: Object =
+        setup_function(ctx, lazy, loaded)?.call((internal(ctx)?, run, files.len()))?;
+    match SURVEY.get() {
+        Some(survey) => {
+            let record = ctx.json_parse(survey.as_str())?;
+            machinery.get::<_, Function>("install")?.call((record,))
+        }
+        None => {
+            let record: rquickjs::Value = machinery.get::<_, Function>("survey")?.call(())?;
+            if let Some(text) = ctx.json_stringify(record)? {
+                let _ = SURVEY.set(text.to_string()?);
+            }
+            Ok(())
+        }
     }
-    Ok(())
 }

@@ -1,7 +1,7 @@
 // structuredClone (HTML's structured serialization, as V8 performs it for workerd: Web
 // objects workerd can serialize are copied, other Web objects refused with its messages) and
 // the `performance` global, whose clock is Date's, as in workerd (`timeOrigin` 0, `now()`
-// equal to `Date.now()`). Evaluated after the other Web API files: the Web classes defined by
+// equal to `Date.now()`). Listed after the other Web API files: the Web classes defined by
 // then are the host objects.
 (function (internal) {
   "use strict";
@@ -18,34 +18,29 @@
   ];
   const tagOf = (v) => Object.prototype.toString.call(v).slice(8, -1);
 
-  // Web objects workerd serializes, and how to copy each.
+  // Web objects workerd serializes, by class name, and how to copy each.
   const SERIALIZABLE = new Map([
-    [globalThis.Request, (r) => new Request(r)],
-    [globalThis.Headers, (h) => new Headers(h)],
-    [globalThis.File, (f) => new File([f], f.name, { type: f.type, lastModified: f.lastModified })],
-    [globalThis.Blob, (b) => b.slice(0, b.size, b.type)],
-    [DOMException, copyDomException],
+    ["Request", (r) => new Request(r)],
+    ["Headers", (h) => new Headers(h)],
+    ["File", (f) => new File([f], f.name, { type: f.type, lastModified: f.lastModified })],
+    ["Blob", (b) => b.slice(0, b.size, b.type)],
+    ["DOMException", copyDomException],
   ]);
   // The language's objects that have no serialization.
   const UNCLONEABLE = [WeakMap, WeakSet, Promise, globalThis.WeakRef, globalThis.FinalizationRegistry];
   const STREAMS = ["ReadableStream", "WritableStream", "TransformStream"];
-  // The prototypes of every Web class on the global object by now (not the language's own).
-  const HOST = new Map();
-  for (const name of Object.getOwnPropertyNames(globalThis)) {
-    const value = globalThis[name];
-    if (typeof value === "function" && value.prototype && /^[A-Z]/.test(name)) {
-      HOST.set(value.prototype, value);
-    }
-  }
-  for (const builtin of [
+  // The language's classes, whose instances are not Web objects.
+  const LANGUAGE = new Set([
     Object, Function, Array, Error, Boolean, Number, String, Symbol, BigInt, Date, RegExp, Map,
-    Set, WeakMap, WeakSet, Promise, Proxy, ArrayBuffer, DataView, ...ERRORS.values(), ...TYPED,
-  ]) {
-    HOST.delete(builtin.prototype);
-  }
-  for (const name of ["WeakRef", "FinalizationRegistry", "SharedArrayBuffer", "AggregateError"]) {
-    if (globalThis[name]) HOST.delete(globalThis[name].prototype);
-  }
+    Set, WeakMap, WeakSet, Promise, ArrayBuffer, DataView, ...ERRORS.values(), ...TYPED,
+    globalThis.WeakRef, globalThis.FinalizationRegistry, globalThis.SharedArrayBuffer,
+    globalThis.AggregateError,
+  ]);
+  // The names of the Web classes: the capitalised globals there are by now. Only names are
+  // read here, so Web APIs not loaded yet stay unloaded (an instance means its class is).
+  const HOST_NAMES = new Set(
+    Object.getOwnPropertyNames(globalThis).filter((name) => /^[A-Z]/.test(name)),
+  );
 
   function copyDomException(e) {
     const out = new DOMException(e.message, e.name);
@@ -55,19 +50,25 @@
     return out;
   }
 
-  // The Web class `value` is an instance of, if it is one.
-  function hostClassOf(value) {
+  // The Web classes `value` is an instance of, nearest first.
+  function hostClassesOf(value) {
+    const found = [];
     for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
-      const host = HOST.get(p);
-      if (host) return host;
+      const d = Object.getOwnPropertyDescriptor(p, "constructor");
+      const C = d && d.value;
+      if (typeof C !== "function" || LANGUAGE.has(C) || !HOST_NAMES.has(C.name)) continue;
+      const global = Object.getOwnPropertyDescriptor(globalThis, C.name);
+      if (global && global.value === C) found.push(C);
     }
-    return undefined;
+    return found;
   }
 
-  function copyHost(value, Host) {
-    for (const [Class, clone] of SERIALIZABLE) {
-      if (Class && value instanceof Class) return clone(value);
+  function copyHost(value, hosts) {
+    for (const Host of hosts) {
+      const clone = SERIALIZABLE.get(Host.name);
+      if (clone) return clone(value);
     }
+    const Host = hosts[0];
     if (STREAMS.includes(Host.name)) {
       return new DOMException(`${Host.name} can only be serialized for RPC.`, "DataCloneError");
     }
@@ -150,9 +151,9 @@
   // copy as plain objects of their own enumerable string keys; Web objects are copied or
   // refused as workerd does.
   function copyPlain(value, keep, seen, moved) {
-    const Host = hostClassOf(value);
-    if (Host) {
-      const copied = copyHost(value, Host);
+    const hosts = hostClassesOf(value);
+    if (hosts.length > 0) {
+      const copied = copyHost(value, hosts);
       if (copied instanceof DOMException && copied.name === "DataCloneError") throw copied;
       return keep(copied);
     }
@@ -241,5 +242,8 @@
   Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: "Performance" });
   const performance = Object.create(Performance.prototype);
 
-  internal.exposeGlobals({ structuredClone, performance });
+  internal.exposeGlobals({ structuredClone });
+  Object.defineProperty(globalThis, "performance", {
+    value: performance, writable: true, enumerable: true, configurable: true,
+  });
 });
