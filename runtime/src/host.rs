@@ -46,11 +46,17 @@ pub(crate) struct Host {
     pub(crate) current: Cell<Option<u64>>,
     /// CPU time used so far by each request in flight.
     pub(crate) cpu_used: RefCell<HashMap<u64, Duration>>,
+    /// The heap limit, for requests failed by running out of it.
+    pub(crate) memory_limit: usize,
+    /// Set when a request failed because the heap ran out (the engine threw `null`, which
+    /// reached a `Reply` instead of the call): the isolate is then spent.
+    pub(crate) out_of_memory: Cell<bool>,
 }
 
 impl Host {
-    /// A host whose finished operations are handed to `post`.
-    pub(crate) fn new(post: Post, label: &str) -> Host {
+    /// A host whose finished operations are handed to `post`, for an isolate whose heap is
+    /// limited to `memory_limit` bytes.
+    pub(crate) fn new(post: Post, label: &str, memory_limit: usize) -> Host {
         Host {
             label: label.to_string(),
             timers: RefCell::default(),
@@ -60,6 +66,8 @@ impl Host {
             inflight: RefCell::default(),
             current: Cell::new(None),
             cpu_used: RefCell::default(),
+            memory_limit,
+            out_of_memory: Cell::new(false),
         }
     }
 

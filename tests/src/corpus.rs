@@ -97,10 +97,9 @@ pub fn build(out: &Path, only: impl Fn(&str) -> bool) -> Vec<Entry> {
 fn build_entry(name: &str, out: &Path, node_modules: &Path) -> Entry {
     let source = corpus_dir().join(name);
     let spec_path = source.join("requests.json");
-    let spec: Value = serde_json::from_str(
-        &std::fs::read_to_string(&spec_path).expect("read requests.json"),
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(&spec_path).expect("read requests.json"))
+            .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let dir = out.join(name);
     std::fs::create_dir_all(&dir).expect("entry dir");
     match spec.get("bundle").and_then(Value::as_str) {
@@ -131,7 +130,12 @@ fn build_entry(name: &str, out: &Path, node_modules: &Path) -> Entry {
 fn bundle(entry: &Path, out: &Path, node_modules: &Path) {
     let output = Command::new(node_modules.join(".bin/esbuild"))
         .arg(entry)
-        .args(["--bundle", "--format=esm", "--platform=browser", "--log-level=warning"])
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--platform=browser",
+            "--log-level=warning",
+        ])
         .arg(format!("--outfile={}", out.display()))
         .current_dir(corpus_dir())
         .output()

@@ -28,8 +28,10 @@ impl Workerd {
         let binary = binary();
         let log = dir.join("workerd.log");
         for _ in 0..5 {
-            let ports: HashMap<String, u16> =
-                entries.iter().map(|e| (e.name.clone(), free_port())).collect();
+            let ports: HashMap<String, u16> = entries
+                .iter()
+                .map(|e| (e.name.clone(), free_port()))
+                .collect();
             let config = dir.join("workerd.capnp");
             std::fs::write(&config, capnp(entries, &ports, dir)).expect("write workerd config");
             let child = Command::new(&binary)
@@ -39,7 +41,11 @@ impl Workerd {
                 .stderr(std::fs::File::create(&log).expect("workerd log"))
                 .spawn()
                 .unwrap_or_else(|e| panic!("spawn {}: {e}", binary.display()));
-            let mut workerd = Workerd { child, ports, log };
+            let mut workerd = Workerd {
+                child,
+                ports,
+                log: log.clone(),
+            };
             if workerd.wait_ready() {
                 return workerd;
             }

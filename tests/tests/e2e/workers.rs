@@ -173,8 +173,18 @@ async fn assert_failure_page(resp: reqwest::Response, status: u16) -> String {
     assert_eq!(resp.status(), status);
     let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     let body = resp.text().await.unwrap();
-    assert!(!id.is_empty() && body.contains(&id), "request id {id} in: {body}");
-    for leak in ["secret detail", "index.js", "rbac/sites", " at ", "deep", "Error:"] {
+    assert!(
+        !id.is_empty() && body.contains(&id),
+        "request id {id} in: {body}"
+    );
+    for leak in [
+        "secret detail",
+        "index.js",
+        "rbac/sites",
+        " at ",
+        "deep",
+        "Error:",
+    ] {
         assert!(!body.contains(leak), "{leak:?} leaked into: {body}");
     }
     body
@@ -238,7 +248,10 @@ async fn identity_headers_reach_the_worker_of_a_signed_in_site() {
     let seen: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(seen["email"], "owner@acme.test", "{seen}");
     assert_eq!(seen["role"], "owner", "{seen}");
-    assert!(seen["id"].as_str().is_some_and(|id| !id.is_empty()), "{seen}");
+    assert!(
+        seen["id"].as_str().is_some_and(|id| !id.is_empty()),
+        "{seen}"
+    );
     assert_eq!(seen["assertion"], true, "{seen}");
     // The gateway's own cookies never reach the worker.
     assert!(
@@ -298,7 +311,9 @@ async fn sec_20_isolated(bad: &str, misdeed: &str, status: u16, site_lines: &[(&
     };
     let mut during = 0;
     while !bad_request.is_finished() && during < 200 {
-        let resp = client.get(&host("good"), &format!("/during/{during}")).await;
+        let resp = client
+            .get(&host("good"), &format!("/during/{during}"))
+            .await;
         assert_eq!(resp.status(), 200, "good site during the misdeed");
         let body: serde_json::Value = resp.json().await.unwrap();
         assert_eq!(body["path"], format!("/during/{during}"));

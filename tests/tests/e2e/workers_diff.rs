@@ -2,6 +2,7 @@
 //! every corpus worker, each request is sent to both, and the status, the chosen headers and
 //! the body must match. Each side's own origin is replaced by `{origin}` in headers and body
 //! (Sitegate's workers see `https://<site host>:<port>`, workerd's `http://127.0.0.1:<port>`).
+//! Repeated header lines are compared joined (Set-Cookie apart), as HTTP defines them equal.
 //! `SITEGATE_CORPUS=hello,url` runs only the named entries.
 
 use std::fmt;
@@ -52,7 +53,12 @@ fn rbac(entries: &[Entry]) -> String {
 
 /// Sends `request` to `url` and normalises the answer: `origin` becomes `{origin}`, and for a
 /// multipart comparison the boundary becomes `{boundary}`.
-async fn fetch(client: &reqwest::Client, url: &str, request: &CorpusRequest, origin: &str) -> Answer {
+async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    request: &CorpusRequest,
+    origin: &str,
+) -> Answer {
     let mut builder = client.request(request.method.clone(), url);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -89,12 +95,19 @@ async fn fetch(client: &reqwest::Client, url: &str, request: &CorpusRequest, ori
         .compare_headers
         .iter()
         .map(|name| {
-            let values = response
+            let values: Vec<String> = response
                 .headers()
                 .get_all(name.as_str())
                 .iter()
                 .map(|v| normalise(&String::from_utf8_lossy(v.as_bytes())))
                 .collect();
+            // Repeated lines of a header mean the same as one joined with ", " (RFC 9110
+            // 5.3); only Set-Cookie must stay apart.
+            let values = if name == "set-cookie" || values.is_empty() {
+                values
+            } else {
+                vec![values.join(", ")]
+            };
             (name.clone(), values)
         })
         .collect();
@@ -123,7 +136,10 @@ async fn fetch(client: &reqwest::Client, url: &str, request: &CorpusRequest, ori
 async fn corpus_matches_workerd() {
     let scratch = tempfile::tempdir().expect("scratch dir");
     let only = std::env::var("SITEGATE_CORPUS").ok();
-    let wanted = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|n| n == name));
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|n| n == name))
+    };
     let entries = corpus::build(&scratch.path().join("workers"), wanted);
     assert!(!entries.is_empty(), "no corpus entries selected");
 
@@ -161,7 +177,13 @@ async fn corpus_matches_workerd() {
                 &workerd.origin(&entry.name),
             )
             .await;
-            let mine = fetch(&ours, &format!("{public}{}", request.path), request, &public).await;
+            let mine = fetch(
+                &ours,
+                &format!("{public}{}", request.path),
+                request,
+                &public,
+            )
+            .await;
             if theirs != mine {
                 failed += 1;
                 mismatches.push(format!(

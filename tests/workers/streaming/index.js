@@ -81,7 +81,8 @@ export default {
       case "/empty-stream":
         return new Response(new ReadableStream({ start: (c) => c.close() }));
       case "/count-body": {
-        // Reads the request body as a stream and reports what arrived.
+        // Reads the request body as a stream and reports what arrived (no body: null).
+        if (request.body === null) return Response.json({ body: null });
         const reader = request.body.getReader();
         let bytes = 0;
         let sum = 0;
