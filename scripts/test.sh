@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests of every crate, the end-to-end tests that start the
-# real sitegate binary, the real-browser tests, and the lints. Installs what they need first.
+# real sitegate binary (the worker corpus among them, compared with workerd), the real-browser
+# tests, and the lints. Installs what they need first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# workerd, esbuild and the npm packages of the worker corpus (tests/workers/).
+scripts/workers-setup.sh
 # One build of everything (the e2e tests run the sitegate binary from target/debug).
 cargo build --workspace --bins --tests
 status=0

@@ -221,13 +221,18 @@ impl Reply {
         *self.state.borrow_mut() = ReplyState::Done;
     }
 
-    /// Fails the request with what the worker threw.
+    /// Fails the request with what the worker threw; `null` is the engine out of memory.
     pub fn fail<'js>(&self, error: Value<'js>) {
         self.finish();
-        let detail = crate::report::describe(error);
-        self.state
-            .borrow_mut()
-            .fail(RuntimeError::Exception(detail));
+        let failure = if error.is_null() {
+            self.host.out_of_memory.set(true);
+            RuntimeError::Memory {
+                limit_bytes: self.host.memory_limit,
+            }
+        } else {
+            RuntimeError::Exception(crate::report::describe(error))
+        };
+        self.state.borrow_mut().fail(failure);
     }
 }
 

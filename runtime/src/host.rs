@@ -57,11 +57,17 @@ pub(crate) struct Host {
     pub(crate) cpu_used: RefCell<HashMap<u64, Duration>>,
     /// Answered requests whose `waitUntil` work is pending, with when it must stop.
     lingering: RefCell<HashMap<u64, Instant>>,
+    /// The heap limit, for requests failed by running out of it.
+    pub(crate) memory_limit: usize,
+    /// Set when a request failed because the heap ran out (the engine threw `null`, which
+    /// reached a `Reply` instead of the call): the isolate is then spent.
+    pub(crate) out_of_memory: Cell<bool>,
 }
 
 impl Host {
-    /// A host whose finished operations are handed to `post`.
-    pub(crate) fn new(post: Post, label: &str) -> Host {
+    /// A host whose finished operations are handed to `post`, for an isolate whose heap is
+    /// limited to `memory_limit` bytes.
+    pub(crate) fn new(post: Post, label: &str, memory_limit: usize) -> Host {
         Host {
             label: label.to_string(),
             timers: RefCell::default(),
@@ -72,6 +78,8 @@ impl Host {
             current: Cell::new(None),
             cpu_used: RefCell::default(),
             lingering: RefCell::default(),
+            memory_limit,
+            out_of_memory: Cell::new(false),
         }
     }
 

@@ -134,7 +134,7 @@ impl Isolate {
             runtime,
             limits,
             deadline,
-            host: Rc::new(Host::new(post, label)),
+            host: Rc::new(Host::new(post, label, limits.memory_bytes)),
             settled: None,
             handler: RefCell::new(None),
             spent: Cell::new(None),
@@ -439,6 +439,7 @@ impl Isolate {
         let broke = match &result {
             Err(RuntimeError::CpuBudget { .. }) => Some(Limit::Cpu),
             Err(RuntimeError::Memory { .. }) => Some(Limit::Memory),
+            _ if self.host.out_of_memory.take() => Some(Limit::Memory),
             _ => None,
         };
         if broke.is_some() {

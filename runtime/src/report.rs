@@ -2,8 +2,15 @@
 
 use rquickjs::{Ctx, Error, Value};
 
-/// "Name: message" and the stack of a thrown value.
+/// What QuickJS throws when it cannot even allocate the "out of memory" error: `null`.
+const OUT_OF_MEMORY: &str = "out of memory (the engine threw null: no room for an error object)";
+
+/// "Name: message" and the stack of a thrown value. A thrown `null` is how the engine reports
+/// running out of memory, so it reads "out of memory" (a site's own `throw null` too).
 pub(crate) fn describe(thrown: Value<'_>) -> String {
+    if thrown.is_null() {
+        return OUT_OF_MEMORY.to_string();
+    }
     match thrown.as_exception() {
         Some(e) => format!(
             "{}\n{}",

@@ -2,15 +2,18 @@
 //! generated config, run real upstreams next to it, and talk to it over real TLS.
 
 pub mod client;
+pub mod corpus;
 pub mod fake_idp;
 pub mod gateway;
 pub mod signin;
 pub mod upstream;
+pub mod workerd;
 
 pub use client::{raw_https_request, Client};
 pub use gateway::{Gateway, GatewayBuilder};
 pub use signin::Browser;
 pub use upstream::Upstream;
+pub use workerd::Workerd;
 
 /// A free TCP port on 127.0.0.1 (bound, then released for the gateway to take).
 pub fn free_port() -> u16 {

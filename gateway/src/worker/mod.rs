@@ -128,7 +128,10 @@ async fn write(
     let head_only = session.req_header().method == http::Method::HEAD;
     match response.body {
         WorkerBody::Full(body) => {
-            header.insert_header("content-length", body.len().to_string())?;
+            // RFC 9110: no Content-Length on a 204, and a 304's would describe the 200.
+            if !matches!(response.status, 204 | 304) {
+                header.insert_header("content-length", body.len().to_string())?;
+            }
             session
                 .write_response_header(Box::new(header), head_only)
                 .await?;

@@ -42,6 +42,21 @@ fn sec_20_a_memory_bomb_is_stopped_at_the_memory_limit() {
 }
 
 #[test]
+fn sec_20_a_string_bomb_is_a_memory_failure_even_when_no_error_object_fits() {
+    // Big strings fill the heap so fully that the engine throws `null` instead of an error.
+    let (_dir, js) = isolate(Limits {
+        memory_bytes: 16 << 20,
+        cpu_per_call: Duration::from_secs(10),
+        ..Limits::default()
+    });
+    let err = js
+        .eval::<()>("(() => { const keep = []; const block = 'x'.repeat(1 << 20); for (;;) keep.push(block + keep.length); })()")
+        .unwrap_err();
+    assert!(matches!(err, RuntimeError::Memory { .. }), "{err}");
+    assert_eq!(js.eval::<i32>("1 + 1").unwrap(), 2);
+}
+
+#[test]
 fn sec_20_runaway_recursion_is_stopped_at_the_stack_limit() {
     let (_dir, js) = isolate(Limits::default());
     let err = js

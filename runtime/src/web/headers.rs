@@ -10,6 +10,8 @@ use rquickjs::class::Trace;
 use rquickjs::function::{Opt, This};
 use rquickjs::{Array, Class, Ctx, Exception, Function, JsLifetime, Result, Value};
 
+use super::strings::string_or_null;
+
 /// What an iterator yields.
 #[derive(Clone, Copy)]
 enum Part {
@@ -188,10 +190,11 @@ impl Headers {
     }
 
     /// The values of `name` joined with ", ", or `null`.
-    pub fn get(&self, ctx: Ctx<'_>, name: String) -> Result<Option<String>> {
+    pub fn get<'js>(&self, ctx: Ctx<'js>, name: String) -> Result<Value<'js>> {
         let (name, _) = Self::checked(&ctx, &name, None)?;
         let values: Vec<&str> = self.values_of(&name).collect();
-        Ok((!values.is_empty()).then(|| values.join(", ")))
+        let joined = (!values.is_empty()).then(|| values.join(", "));
+        string_or_null(&ctx, joined.as_deref())
     }
 
     /// Whether `name` is present.

@@ -14,3 +14,5 @@ mod signin;
 mod support;
 mod tls;
 mod tokens;
+mod workers;
+mod workers_diff;

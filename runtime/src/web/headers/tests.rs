@@ -18,6 +18,11 @@ fn names_are_case_insensitive_and_repeats_join() {
 }
 
 #[test]
+fn a_missing_name_gets_null_not_undefined() {
+    assert_eq!(eval("const h = new Headers({a: '1'}); String(h.get('missing') === null) + String(h.get('a') === '1')"), "truetrue");
+}
+
+#[test]
 fn set_replaces_and_delete_removes() {
     assert_eq!(eval("const h = new Headers([['a', '1'], ['b', '2'], ['a', '3']]); h.set('A', '9'); const one = h.get('a'); h.delete('b'); one + '|' + [...h.keys()].join(',')"), "9|a");
 }

@@ -1,0 +1,6 @@
+// The smallest worker: a fixed text response.
+export default {
+  fetch() {
+    return new Response("Hello, world!\n");
+  },
+};
