@@ -48,6 +48,9 @@ impl Default for Limits {
     }
 }
 
+/// Heap size at which the first garbage collection runs.
+const GC_THRESHOLD: usize = 1 << 20;
+
 /// CPU time for setting an isolate up: the prelude and the site's top-level module code.
 const STARTUP_CPU: Duration = Duration::from_secs(1);
 
@@ -116,6 +119,9 @@ impl Isolate {
         let engine = |e: rquickjs::Error| RuntimeError::Engine(e.to_string());
         let runtime = Runtime::new().map_err(engine)?;
         runtime.set_memory_limit(limits.memory_bytes);
+        // No collection while the isolate sets up (it would walk the whole new heap); QuickJS
+        // moves the threshold after each collection.
+        runtime.set_gc_threshold(GC_THRESHOLD);
         runtime.set_max_stack_size(limits.stack_bytes);
         let deadline: Rc<Cell<Option<Duration>>> = Rc::new(Cell::new(None));
         let watched = deadline.clone();

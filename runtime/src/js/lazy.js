@@ -105,6 +105,9 @@
       loaded[i] = true;
       const kept = record[i].methods.filter(([o, key]) => !isStandIn(LANGUAGE[o][key]));
       const keptValues = kept.map(([o, key]) => LANGUAGE[o][key]);
+      // The file defines its own names afresh.
+      for (const [key] of record[i].globals) dropStandIn(globalThis, key);
+      for (const key of record[i].internal) dropStandIn(internal, key);
       run(i);
       for (const [key, enumerable] of record[i].globals) {
         if (assigned.has(key)) define(globalThis, key, assigned.get(key), enumerable);
@@ -114,30 +117,36 @@
     }
     const standIns = new WeakSet();
     const isStandIn = (f) => standIns.has(f);
+    function dropStandIn(holder, key) {
+      const d = getOwnPropertyDescriptor(holder, key);
+      if (d && standIns.has(d.get)) delete holder[key];
+    }
     function define(holder, key, value, enumerable) {
       defineProperty(holder, key, { value, writable: true, configurable: true, enumerable });
     }
-    // A property that loads file `i` when first read, or takes the value assigned to it.
-    function onDemand(holder, key, enumerable, i, remember) {
-      defineProperty(holder, key, {
-        configurable: true,
-        enumerable,
-        get() {
-          load(i);
-          const d = getOwnPropertyDescriptor(holder, key);
-          if (d && d.get === undefined) return d.value;
-          delete holder[key];
-          return undefined;
-        },
-        set(value) {
-          if (remember) assigned.set(key, value);
-          define(holder, key, value, enumerable);
-        },
-      });
+    // A property that loads file `i` when first read; on the global object a site may also
+    // assign it first (`internal` is the prelude's own, and its files define their entries).
+    function onDemand(holder, key, enumerable, i) {
+      const get = function () {
+        load(i);
+        const d = getOwnPropertyDescriptor(holder, key);
+        if (d && d.get === undefined) return d.value;
+        delete holder[key];
+        return undefined;
+      };
+      standIns.add(get);
+      const set =
+        holder === globalThis
+          ? function (value) {
+              assigned.set(key, value);
+              define(holder, key, value, enumerable);
+            }
+          : undefined;
+      defineProperty(holder, key, { configurable: true, enumerable, get, set });
     }
     record.forEach((entry, i) => {
-      for (const [key, enumerable] of entry.globals) onDemand(globalThis, key, enumerable, i, true);
-      for (const key of entry.internal) onDemand(internal, key, true, i, false);
+      for (const [key, enumerable] of entry.globals) onDemand(globalThis, key, enumerable, i);
+      for (const key of entry.internal) onDemand(internal, key, true, i);
       for (const [o, key] of entry.methods) {
         const target = LANGUAGE[o];
         const standIn = {
