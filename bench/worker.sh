@@ -16,14 +16,15 @@ scripts/setup.sh wrk
 scripts/workers-setup.sh
 cargo build --release -p gateway --bin sitegate
 sitegate="${CARGO_TARGET_DIR:-target}/release/sitegate"
-workerd=tests/workers/node_modules/.bin/workerd
+# The binary itself (the npm wrapper would leave it running when killed).
+workerd=tests/workers/node_modules/@cloudflare/workerd-linux-64/bin/workerd
 esbuild=tests/workers/node_modules/.bin/esbuild
 
 work="$(mktemp -d)"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ "${keep:-}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -74,11 +75,16 @@ dev_ca = true
 level = "warn"
 [shutdown]
 grace_period = "0s"
+[dev_idp]
+enabled = true    # every workspace names an IdP; the benchmark's sites are public
+[signin]
+host = "auth.localhost"
 TOML
 cat > "$work/sg/rbac/bench.toml" <<TOML
 [workspace]
 id = "bench"
 name = "Bench"
+idp = "dev"
 [sites.hello]
 access = "public"
 backend = { worker = "$work/sites/hello" }
@@ -89,6 +95,7 @@ TOML
 "$sitegate" serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null || { cat "$work/sg/log" >&2; exit 1; }
 for port in "$wd_hello" "$wd_hono"; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 done
