@@ -54,6 +54,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("transform_stream.js", include_str!("transform_stream.js")),
     ("text_streams.js", include_str!("text_streams.js")),
     ("stream_internals.js", include_str!("stream_internals.js")),
+    ("identity_stream.js", include_str!("identity_stream.js")),
     ("blob.js", include_str!("blob.js")),
     ("form_data.js", include_str!("form_data.js")),
     ("mime_type.js", include_str!("mime_type.js")),
