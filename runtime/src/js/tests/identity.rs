@@ -56,7 +56,7 @@ fn a_fixed_length_stream_refuses_too_many_and_too_few_bytes() {
     assert_eq!(
         out,
         format!(
-            r#"[[["ok","ok","ok"],[["Uint8Array","ab"],["Uint8Array","cde"]]],[["ok","{many}","{many}"],[["Uint8Array","abc"],"{many}"]],[["ok","{few}"],[["Uint8Array","abc"],"{few}"]],[["ok"],[]]]"#
+            r#"[[["ok","ok","ok"],[["Uint8Array","ab"],["Uint8Array","cde"]]],[["ok","{many}","{closed}"],[["Uint8Array","abc"],"{many}"]],[["ok","{few}"],[["Uint8Array","abc"],"{few}"]],[["ok"],[]]]"#
         )
     );
 }
