@@ -63,6 +63,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("request.js", include_str!("request.js")),
     ("response.js", include_str!("response.js")),
     ("intl.js", crate::intl::GLUE),
+    ("crypto_keys.js", crate::web::crypto::KEYS_GLUE),
     ("crypto.js", crate::web::crypto::GLUE),
     ("fetch.js", include_str!("fetch.js")),
     ("structured_clone.js", include_str!("structured_clone.js")),
