@@ -35,7 +35,7 @@ pub(crate) struct Refusals(Rc<RefCell<Option<Refusal>>>);
 
 impl Refusals {
     /// Keeps the refusal of `specifier` (imported from `base`, empty if unknown) and throws
-    /// the site workerd's `Error` for it.
+    /// workerd's `Error` for it to the site.
     fn refuse(&self, ctx: &Ctx<'_>, specifier: &str, base: &str, reason: &str) -> Error {
         let message = format!("No such module \"{specifier}\".");
         let error = Exception::throw_message(ctx, &message);
