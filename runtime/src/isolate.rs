@@ -22,7 +22,7 @@ use crate::bytecode::Loaded;
 use crate::cpu::thread_cpu_time;
 use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
-use crate::modules::{ConfinedLoader, ConfinedResolver};
+use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
 use crate::report::describe;
 use crate::RuntimeError;
 
@@ -87,6 +87,8 @@ pub struct Isolate {
     root: PathBuf,
     /// The bytecode the runtime reads in place; dropped after it (field order).
     loaded: Loaded,
+    /// The imports the loader refused, to tell an unloadable entry from a throwing one.
+    refusals: Refusals,
 }
 
 impl Isolate {
@@ -130,9 +132,10 @@ impl Isolate {
         })));
         runtime.set_promise_hook(Some(crate::builtins::promise_hook()));
         let loaded = Loaded::default();
+        let refusals = Refusals::default();
         runtime.set_loader(
-            ConfinedResolver,
-            ConfinedLoader::new(root.clone(), loaded.clone()),
+            ConfinedResolver::new(refusals.clone()),
+            ConfinedLoader::new(root.clone(), loaded.clone(), refusals.clone()),
         );
         let context = Context::full(&runtime).map_err(engine)?;
         let isolate = Isolate {
@@ -146,6 +149,7 @@ impl Isolate {
             spent: Cell::new(None),
             root,
             loaded,
+            refusals,
         };
         isolate.call_for(Turn::Startup, |ctx| {
             let globals = ctx.globals();
@@ -171,11 +175,15 @@ impl Isolate {
 
     /// Imports the entry module (and its whole graph) and keeps its default export, which must
     /// have a `fetch` method (an object, or a `WorkerEntrypoint` class), as a Workers module
-    /// must.
+    /// must. An import of the graph that is refused (a missing file, say) is a
+    /// `RuntimeError::Module`.
     pub fn load_entry(&self, entry: &str) -> Result<(), RuntimeError> {
         let handler = self.call_for(Turn::Startup, |ctx| {
+            self.refusals.clear();
             // The entry goes through the confined resolver like every other import.
-            let namespace: Object = Module::import(&ctx, format!("./{entry}"))?.finish()?;
+            let namespace: Object = Module::import(&ctx, format!("./{entry}"))
+                .and_then(|imported| imported.finish())
+                .map_err(|e| self.refusals.unloadable(&ctx, e))?;
             let default: Value = namespace.get("default")?;
             let has_fetch = match default.as_object() {
                 Some(o) if default.is_function() => o

@@ -2,6 +2,9 @@
 // `internal.serve` builds the Request, calls the handler (an object with `fetch` or a
 // WorkerEntrypoint class) with the env and an ExecutionContext, and answers through the
 // native `reply`: whole when the body is known, else chunk by chunk as the stream produces it.
+// As on workerd, a streamed body is sent with a Content-Length only when the stream declares its
+// length (a FixedLengthStream, a fetch() body); a Content-Length header the worker set on
+// another stream is dropped, and the body goes chunked.
 (function (internal) {
   "use strict";
 
@@ -53,7 +56,10 @@
       reply.full(parts.status, parts.headers, parts.body);
       return undefined;
     }
-    reply.start(parts.status, parts.headers);
+    const length = internal.streams.expectedLength(parts.body);
+    const headers = parts.headers.filter(([name]) => name !== "content-length");
+    if (length !== null) headers.push(["content-length", String(length)]);
+    reply.start(parts.status, headers);
     return pump(parts.body.getReader(), reply);
   }
 

@@ -12,8 +12,9 @@
     "content-type", "content-length", "content-encoding", "content-language", "content-location",
   ]);
 
-  function networkBody(id) {
-    return new ReadableStream({
+  /** The response body read from the network; `length` is its Content-Length, if any. */
+  function networkBody(id, length) {
+    const body = new ReadableStream({
       type: "bytes",
       async pull(controller) {
         const chunk = await internal.fetchRead(id);
@@ -24,6 +25,8 @@
         internal.fetchCancel(id);
       },
     });
+    if (length !== null && /^[0-9]+$/.test(length)) internal.streams.expectLength(body, Number(length));
+    return body;
   }
 
   function abortable(promise, signal) {
@@ -72,7 +75,12 @@
         const empty = method === "HEAD" || status === 204 || status === 304;
         if (empty) internal.fetchCancel(id);
         return internal.makeResponse(
-          status, statusText, responseHeaders, empty ? null : networkBody(id), url, hops > 0,
+          status,
+          statusText,
+          responseHeaders,
+          empty ? null : networkBody(id, header(responseHeaders, "content-length")),
+          url,
+          hops > 0,
         );
       }
       internal.fetchCancel(id);

@@ -70,7 +70,10 @@
       return parts.pipeThrough(this.#record, transform, options);
     }
     tee() {
-      return parts.tee(this.#record).map((branch) => branch.object);
+      const branches = parts.tee(this.#record);
+      const length = parts.expectedLengths.get(this.#record);
+      if (length !== undefined) for (const branch of branches) parts.expectedLengths.set(branch, length);
+      return branches.map((branch) => branch.object);
     }
     values(options = undefined) {
       return build(ReadableStreamAsyncIterator, {

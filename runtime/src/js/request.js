@@ -1,11 +1,12 @@
 // Request (Fetch), as workerd has it: absolute URLs only, workerd's list of methods
 // (case-insensitive, CONNECT refused), redirect "follow" or "manual", `cf`, cache "no-store" or
 // "no-cache", no integrity checking, `keepalive` always false, `fetcher` null, and no `mode`,
-// `credentials` or `referrer`. A Request built from another takes its body.
+// `credentials` or `referrer`. A Request built from another takes its body and copies its
+// headers (mutable); a clone keeps them as they were (the gateway's request has immutable ones).
 //
 // For the gateway and `fetch`:
 //   internal.makeRequest(method, url, headerPairs, body, cf?) → Request, trusting what the
-//     gateway already checked; `body` is null, a Uint8Array (adopted, not copied) or a
+//     gateway already checked, with immutable headers; `body` is null, a Uint8Array (adopted, not copied) or a
 //     ReadableStream; `headerPairs` an array of [name, value].
 //   internal.requestParts(request) → { method, url, headers: [[name, value]...], body: null |
 //     Uint8Array | ReadableStream, redirect, signal: AbortSignal | null }; takes the body
@@ -153,7 +154,7 @@
       return new Request(ADOPT, {
         method: this.#method,
         url: this.#url,
-        headers: new Headers(this.#headers),
+        headers: internal.cloneHeaders(this.#headers),
         redirect: this.#redirect,
         signal: this.#signal,
         cf: this.#cf,
@@ -227,7 +228,7 @@
     new Request(ADOPT, {
       method,
       url,
-      headers: new Headers(headerPairs),
+      headers: internal.immutableHeaders(headerPairs),
       redirect: "follow",
       signal: null,
       cf,

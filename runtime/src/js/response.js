@@ -2,15 +2,16 @@
 // null-body status (101, 204, 205, 304) refuses a non-empty body, `type` "default" (or
 // "error"), `webSocket` and `cf`, `Response.json`, `Response.redirect` (301, 302, 303, 307,
 // 308 to an absolute URL) and `Response.error`. `new Response(body, response)` copies the
-// other response's status, statusText and headers.
+// other response's status, statusText and headers (mutable). A redirect's and a `fetch()`
+// response's headers are immutable, and a clone keeps them so.
 //
 // For the gateway and `fetch`:
 //   internal.responseParts(response) → { status, statusText, headers: [[name, value]...] (each
 //     Set-Cookie its own entry), body: null | Uint8Array (read-only) | ReadableStream,
 //     webSocket }; a static body comes back as its bytes, no stream is made; takes the body
 //     (TypeError if it was used) and throws TypeError if `response` is not a Response.
-//   internal.makeResponse(status, statusText, headerPairs, body, url, redirected) → Response,
-//     `body` null, a Uint8Array (adopted) or a ReadableStream, with no checks.
+//   internal.makeResponse(status, statusText, headerPairs, body, url, redirected) → Response
+//     with immutable headers, `body` null, a Uint8Array (adopted) or a ReadableStream, with no checks.
 (function (internal) {
   "use strict";
 
@@ -138,7 +139,10 @@
       } catch {
         throw new TypeError(`Unable to parse URL: ${url}`);
       }
-      return new Response(ADOPT, fields({ status: code, headers: new Headers([["location", location]]) }));
+      return new Response(
+        ADOPT,
+        fields({ status: code, headers: internal.immutableHeaders([["location", location]]) }),
+      );
     }
 
     static error() {
@@ -151,7 +155,7 @@
         fields({
           status: this.#status,
           statusText: this.#statusText,
-          headers: new Headers(this.#headers),
+          headers: internal.cloneHeaders(this.#headers),
           state: bodies.clone(bodies.of(this)),
           type: this.#type,
           url: this.#url,
@@ -224,7 +228,7 @@
       fields({
         status,
         statusText,
-        headers: new Headers(headerPairs),
+        headers: internal.immutableHeaders(headerPairs),
         state: bodies.fromParts(body),
         url,
         redirected,

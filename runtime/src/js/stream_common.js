@@ -8,6 +8,10 @@
   const noop = () => {};
   parts.noop = noop;
 
+  // The number of bytes a readable stream (its record) is known to yield, for streams that
+  // declare it (a FixedLengthStream's readable, a fetch() body with a Content-Length).
+  parts.expectedLengths = new WeakMap();
+
   // A promise with its settling functions.
   parts.deferred = function deferred() {
     return Promise.withResolvers();

@@ -6,6 +6,8 @@
 //     `u8`'s memory without a copy: the caller must not change `u8` afterwards.
 //   isDisturbed(stream) → boolean: the stream has been read from or cancelled.
 //   isReadableStream(value) → boolean.
+//   expectLength(stream, length): the stream will yield exactly `length` bytes (its tees too).
+//   expectedLength(stream) → number | null: what `expectLength` said, if anything.
 (function (internal) {
   "use strict";
   const parts = internal.streamParts;
@@ -68,5 +70,7 @@
     fromBytes,
     isDisturbed: (stream) => parts.readableRecord(stream)?.disturbed ?? false,
     isReadableStream: (value) => parts.readableRecord(value) !== undefined,
+    expectLength: (stream, length) => parts.expectedLengths.set(parts.readableRecord(stream), length),
+    expectedLength: (stream) => parts.expectedLengths.get(parts.readableRecord(stream)) ?? null,
   };
 });

@@ -265,3 +265,89 @@ async fn wait_until_work_outlives_the_response_and_other_timers_do_not() {
         "waitUntil work ran after the response; a timer of an answered request was cancelled"
     );
 }
+
+/// The chunks of a streamed body, joined, or the error it broke with.
+async fn streamed(body: WorkerBody) -> Result<String, String> {
+    let WorkerBody::Stream(mut chunks) = body else {
+        panic!("expected a streamed body");
+    };
+    let mut all = Vec::new();
+    while let Some(chunk) = chunks.recv().await {
+        all.extend_from_slice(&chunk?);
+    }
+    Ok(String::from_utf8(all).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_is_sent_with_a_content_length_only_when_it_declares_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = pool(1, 8);
+    let key = worker(
+        dir.path(),
+        "framing",
+        r#"const bytes = (text) => new TextEncoder().encode(text);
+        function fixed(length, text) {
+            const { readable, writable } = new FixedLengthStream(length);
+            const writer = writable.getWriter();
+            writer.write(bytes(text)).then(() => writer.close()).catch(() => {});
+            return readable;
+        }
+        const plain = () => new ReadableStream({ start(c) { c.enqueue(bytes("plain")); c.close(); } });
+        export default {
+            fetch(request) {
+                const path = new URL(request.url).pathname;
+                if (path === "/fixed") return new Response(fixed(12, "hello world!"));
+                if (path === "/fixed-declared") return new Response(fixed(5, "hello"), { headers: { "content-length": "99" } });
+                if (path === "/fixed-tee") return new Response(fixed(3, "abc")).clone();
+                if (path === "/short") return new Response(fixed(12, "hello"));
+                if (path === "/declared") return new Response(plain(), { headers: { "content-length": "3" } });
+                return new Response(plain());
+            },
+        };"#,
+    );
+    let mut seen = Vec::new();
+    for path in [
+        "/fixed",
+        "/fixed-declared",
+        "/fixed-tee",
+        "/declared",
+        "/plain",
+        "/short",
+    ] {
+        let response = pool.dispatch(&key, get(path)).await.unwrap();
+        let length = response.headers.get_all("content-length").iter().count();
+        let declared = response
+            .headers
+            .get("content-length")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = streamed(response.body).await;
+        seen.push((path, length, declared, body));
+    }
+    let ok = |text: &str| Ok(text.to_string());
+    let length = |n: &str| Some(n.to_string());
+    assert_eq!(seen[0], ("/fixed", 1, length("12"), ok("hello world!")));
+    assert_eq!(
+        seen[1],
+        ("/fixed-declared", 1, length("5"), ok("hello")),
+        "the stream's length wins"
+    );
+    assert_eq!(
+        seen[2],
+        ("/fixed-tee", 1, length("3"), ok("abc")),
+        "a clone keeps the length"
+    );
+    assert_eq!(
+        seen[3],
+        ("/declared", 0, None, ok("plain")),
+        "a declared length on a plain stream is dropped"
+    );
+    assert_eq!(seen[4], ("/plain", 0, None, ok("plain")));
+    let (_, _, declared, body) = &seen[5];
+    assert_eq!(declared.as_deref(), Some("12"));
+    assert!(
+        body.as_ref().is_err_and(
+            |e| e.contains("FixedLengthStream did not see all expected bytes before close().")
+        ),
+        "too few bytes break the stream: {body:?}"
+    );
+}

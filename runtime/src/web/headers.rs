@@ -1,6 +1,11 @@
 //! `Headers` (WHATWG Fetch): lower-cased names kept in insertion order, values trimmed of HTTP
 //! whitespace, `get` joining repeats with ", ", iteration sorted by name with `set-cookie`
 //! kept as separate entries, and `getSetCookie`. Invalid names and values throw `TypeError`.
+//! Headers can be immutable, as workerd makes those of the request a worker receives, of a
+//! `fetch()` response and of `Response.redirect()`: `set`, `append` and `delete` then throw
+//! `TypeError` before looking at their arguments. For the prelude, on `internal`:
+//!   immutableHeaders(pairs) → Headers   immutable, from an array of [name, value]
+//!   cloneHeaders(headers) → Headers      a copy that keeps the original's mutability
 
 #[cfg(test)]
 mod tests;
@@ -8,7 +13,7 @@ mod tests;
 use rquickjs::atom::PredefinedAtom;
 use rquickjs::class::Trace;
 use rquickjs::function::{Opt, This};
-use rquickjs::{Array, Class, Ctx, Exception, Function, JsLifetime, Result, Value};
+use rquickjs::{Array, Class, Ctx, Exception, Function, JsLifetime, Object, Result, Value};
 
 use super::strings::string_or_null;
 
@@ -26,6 +31,24 @@ enum Part {
 pub struct Headers {
     #[qjs(skip_trace)]
     list: Vec<(String, String)>,
+    /// `set`, `append` and `delete` refuse (workerd's "immutable" guard).
+    #[qjs(skip_trace)]
+    immutable: bool,
+}
+
+/// Defines `internal.immutableHeaders` and `internal.cloneHeaders`.
+pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
+    Class::<Headers>::define(&ctx.globals())?;
+    let immutable = Function::new(ctx.clone(), |ctx: Ctx<'_>, pairs: Value<'_>| {
+        let mut headers = Headers::new(ctx, Opt(Some(pairs)))?;
+        headers.immutable = true;
+        Ok::<_, rquickjs::Error>(headers)
+    })?;
+    internal.set("immutableHeaders", immutable.with_name("immutableHeaders")?)?;
+    let clone = Function::new(ctx.clone(), |headers: Class<'_, Headers>| {
+        headers.borrow().clone()
+    })?;
+    internal.set("cloneHeaders", clone.with_name("cloneHeaders")?)
 }
 
 /// A name is an HTTP token: visible ASCII without separators.
@@ -43,6 +66,17 @@ fn normalize_value(value: &str) -> Option<String> {
 }
 
 impl Headers {
+    /// Throws workerd's TypeError if the headers are immutable.
+    fn mutable(&self, ctx: &Ctx<'_>) -> Result<()> {
+        if self.immutable {
+            return Err(Exception::throw_type(
+                ctx,
+                "Can't modify immutable headers.",
+            ));
+        }
+        Ok(())
+    }
+
     fn checked(ctx: &Ctx<'_>, name: &str, value: Option<&str>) -> Result<(String, Option<String>)> {
         if !valid_name(name) {
             return Err(Exception::throw_type(
@@ -159,6 +193,7 @@ impl Headers {
 
     /// Adds a value, keeping existing ones.
     pub fn append(&mut self, ctx: Ctx<'_>, name: String, value: String) -> Result<()> {
+        self.mutable(&ctx)?;
         let (name, value) = Self::checked(&ctx, &name, Some(&value))?;
         self.list.push((name, value.unwrap_or_default()));
         Ok(())
@@ -166,6 +201,7 @@ impl Headers {
 
     /// Replaces every value of `name` with one.
     pub fn set(&mut self, ctx: Ctx<'_>, name: String, value: String) -> Result<()> {
+        self.mutable(&ctx)?;
         let (name, value) = Self::checked(&ctx, &name, Some(&value))?;
         let value = value.unwrap_or_default();
         match self.list.iter().position(|(n, _)| *n == name) {
@@ -184,6 +220,7 @@ impl Headers {
 
     /// Removes every value of `name`.
     pub fn delete(&mut self, ctx: Ctx<'_>, name: String) -> Result<()> {
+        self.mutable(&ctx)?;
         let (name, _) = Self::checked(&ctx, &name, None)?;
         self.list.retain(|(n, _)| *n != name);
         Ok(())

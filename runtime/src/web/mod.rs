@@ -20,13 +20,13 @@ pub(crate) mod strings;
 #[cfg(test)]
 mod test_support;
 
-use rquickjs::{Class, Ctx, Object, Result};
+use rquickjs::{Ctx, Object, Result};
 
 /// Defines the native Web API globals on a fresh context; natives meant only for the
 /// JavaScript prelude go on `internal`.
 pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
     crate::intl::install(ctx, internal)?;
-    Class::<headers::Headers>::define(&ctx.globals())?;
+    headers::install(ctx, internal)?;
     url::install(ctx)?;
     encoding::install(ctx)?;
     base64::install(ctx)?;

@@ -3,6 +3,7 @@
 mod body;
 mod dom_exception;
 mod events;
+mod identity;
 mod lazy;
 mod readable;
 mod structured_clone;

@@ -1,7 +1,7 @@
 //! Web Crypto (`crypto`, `crypto.subtle`, `CryptoKey`) as workerd has it. The algorithms and
 //! the key material are native (`internal.crypto`, see `natives`); the WebIDL layer (argument
 //! checks, algorithm normalization, usages, JWK, promises and workerd's errors) is the prelude
-//! file `crypto.js`.
+//! files `crypto_keys.js` (keys and algorithms) and `crypto.js` (`crypto`, `crypto.subtle`).
 
 mod aes_gcm;
 mod digest;
@@ -18,7 +18,10 @@ use rquickjs::{Ctx, Error, Object, Result};
 
 use super::dom_exception;
 
-/// The prelude file that builds `crypto` on the natives.
+/// The prelude file of keys and algorithms (`CryptoKey`, `internal.cryptoKeys`).
+pub const KEYS_GLUE: &str = include_str!("crypto_keys.js");
+
+/// The prelude file that builds `crypto` and `crypto.subtle` on the natives and the keys.
 pub const GLUE: &str = include_str!("crypto.js");
 
 /// Puts the natives on `internal.crypto`.

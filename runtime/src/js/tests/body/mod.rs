@@ -41,3 +41,15 @@ fn thrown(body: &str) -> String {
          return 'nothing was thrown';"
     ))
 }
+
+/// Defines `mutations(headers)`: what `set`, `append` and `delete` each give ("ok", or
+/// "Name: message"), as JSON.
+const MUTATIONS: &str =
+    "const mutations = (h) => JSON.stringify(['set', 'append', 'delete'].map((m) => { \
+     try { h[m]('x-b', 'v'); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } }));";
+
+/// What `mutations` gives for immutable headers (workerd's TypeError).
+const IMMUTABLE: &str = r#"["TypeError: Can't modify immutable headers.","TypeError: Can't modify immutable headers.","TypeError: Can't modify immutable headers."]"#;
+
+/// What `mutations` gives for mutable headers.
+const MUTABLE: &str = r#"["ok","ok","ok"]"#;

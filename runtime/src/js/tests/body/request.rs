@@ -1,6 +1,6 @@
 //! Request.
 
-use super::{eval, eval_internal, thrown};
+use super::{eval, eval_internal, thrown, IMMUTABLE, MUTABLE, MUTATIONS};
 
 #[test]
 fn a_request_has_workerd_defaults() {
@@ -223,4 +223,26 @@ fn the_gateway_makes_requests_and_takes_them_apart() {
         ),
         "TypeError: Expected a Request."
     );
+}
+
+#[test]
+fn the_gateways_request_has_immutable_headers_and_a_new_request_mutable_ones() {
+    let out = eval_internal(&format!(
+        "{MUTATIONS} const q = internal.makeRequest('GET', 'https://s/', [['x-a', '1']], null); \
+         const bad = (() => {{ try {{ q.headers.set('bad name', 'x'); }} catch (e) {{ return e.message; }} }})(); \
+         return [mutations(q.headers), mutations(q.clone().headers), q.headers.get('x-a'), bad, \
+         mutations(new Request(q).headers), mutations(new Request(q, {{headers: q.headers}}).headers), \
+         mutations(new Request('https://s/', q).headers), mutations(new Headers(q.headers))].join('\\n');"
+    ));
+    let expected = [
+        IMMUTABLE,
+        IMMUTABLE,
+        "1",
+        "Can't modify immutable headers.",
+        MUTABLE,
+        MUTABLE,
+        MUTABLE,
+        MUTABLE,
+    ];
+    assert_eq!(out, expected.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! Response.
 
-use super::{eval, eval_internal, thrown};
+use super::{eval, eval_internal, thrown, IMMUTABLE, MUTABLE, MUTATIONS};
 
 #[test]
 fn a_response_has_workerd_defaults() {
@@ -185,4 +185,30 @@ fn the_gateway_makes_responses_from_parts() {
         out,
         r#"[true,404,"Nope",false,[["x","1"]],"https://up/x",true,"hi","a"]"#
     );
+}
+
+#[test]
+fn fetch_responses_and_redirects_have_immutable_headers_as_on_workerd() {
+    let out = eval_internal(&format!(
+        "{MUTATIONS} const fetched = internal.makeResponse(200, '', [['x-a', '1']], null, 'https://up/', false); \
+         const moved = Response.redirect('https://example.com/', 301); \
+         return [mutations(fetched.headers), mutations(fetched.clone().headers), \
+         mutations(moved.headers), mutations(moved.clone().headers), moved.headers.get('location'), \
+         mutations(Response.error().headers), mutations(Response.json({{}}).headers), \
+         mutations(new Response('x', moved).headers), mutations(new Response(null, fetched).headers), \
+         mutations(new Response('x').clone().headers)].join('\\n');"
+    ));
+    let expected = [
+        IMMUTABLE,
+        IMMUTABLE,
+        IMMUTABLE,
+        IMMUTABLE,
+        "https://example.com/",
+        MUTABLE,
+        MUTABLE,
+        MUTABLE,
+        MUTABLE,
+        MUTABLE,
+    ];
+    assert_eq!(out, expected.join("\n"));
 }
