@@ -96,30 +96,44 @@
     return record;
   }
 
+  // Plain loops and one reused descriptor: this runs for every new isolate.
   function install(record) {
-    const loaded = new Array(count).fill(false);
+    const loaded = new Uint8Array(count);
+    // The names whose stand-in is still in place, per holder.
+    const pending = new Map([[globalThis, Object.create(null)], [internal, Object.create(null)]]);
     // Values the site gave a global before the file defining it was loaded.
     const assigned = new Map();
+    // The stand-ins of each file's replaced language methods.
+    const standIns = [];
+    const descriptor = { configurable: true, enumerable: false, get: undefined, set: undefined };
+
     function load(i) {
       if (loaded[i]) return;
-      loaded[i] = true;
-      const kept = record[i].methods.filter(([o, key]) => !isStandIn(LANGUAGE[o][key]));
-      const keptValues = kept.map(([o, key]) => LANGUAGE[o][key]);
+      loaded[i] = 1;
+      const { globals, internal: entries, methods, after } = record[i];
+      // Methods the site replaced before the file loads keep the site's version.
+      const kept = [];
+      for (let m = 0; m < methods.length; m++) {
+        const [o, key] = methods[m];
+        if (LANGUAGE[o][key] !== standIns[i][m]) kept.push([o, key, LANGUAGE[o][key]]);
+      }
       // The file defines its own names afresh.
-      for (const [key] of record[i].globals) dropStandIn(globalThis, key);
-      for (const key of record[i].internal) dropStandIn(internal, key);
+      for (let g = 0; g < globals.length; g++) drop(globalThis, globals[g][0]);
+      for (let e = 0; e < entries.length; e++) drop(internal, entries[e]);
       run(i);
-      for (const [key, enumerable] of record[i].globals) {
+      for (let g = 0; g < globals.length; g++) {
+        const [key, enumerable] = globals[g];
         if (assigned.has(key)) define(globalThis, key, assigned.get(key), enumerable);
       }
-      kept.forEach(([o, key], n) => (LANGUAGE[o][key] = keptValues[n]));
-      for (const j of record[i].after) load(j);
+      for (let k = 0; k < kept.length; k++) LANGUAGE[kept[k][0]][kept[k][1]] = kept[k][2];
+      for (let a = 0; a < after.length; a++) load(after[a]);
     }
-    const standIns = new WeakSet();
-    const isStandIn = (f) => standIns.has(f);
-    function dropStandIn(holder, key) {
-      const d = getOwnPropertyDescriptor(holder, key);
-      if (d && standIns.has(d.get)) delete holder[key];
+    function drop(holder, key) {
+      const names = pending.get(holder);
+      if (names[key]) {
+        delete names[key];
+        delete holder[key];
+      }
     }
     function define(holder, key, value, enumerable) {
       defineProperty(holder, key, { value, writable: true, configurable: true, enumerable });
@@ -127,41 +141,44 @@
     // A property that loads file `i` when first read; on the global object a site may also
     // assign it first (`internal` is the prelude's own, and its files define their entries).
     function onDemand(holder, key, enumerable, i) {
-      const get = function () {
+      pending.get(holder)[key] = true;
+      descriptor.enumerable = enumerable;
+      descriptor.get = function () {
         load(i);
         const d = getOwnPropertyDescriptor(holder, key);
         if (d && d.get === undefined) return d.value;
-        delete holder[key];
+        drop(holder, key);
         return undefined;
       };
-      standIns.add(get);
-      const set =
+      descriptor.set =
         holder === globalThis
           ? function (value) {
+              delete pending.get(holder)[key];
               assigned.set(key, value);
               define(holder, key, value, enumerable);
             }
           : undefined;
-      defineProperty(holder, key, { configurable: true, enumerable, get, set });
+      defineProperty(holder, key, descriptor);
     }
-    record.forEach((entry, i) => {
-      for (const [key, enumerable] of entry.globals) onDemand(globalThis, key, enumerable, i);
-      for (const key of entry.internal) onDemand(internal, key, true, i);
-      for (const [o, key] of entry.methods) {
-        const target = LANGUAGE[o];
-        const standIn = {
-          [key](...args) {
-            load(i);
-            const real = target[key];
-            if (real === standIn) throw new TypeError(`${String(key)} is not available`);
-            return Reflect.apply(real, this, args);
-          },
-        }[key];
-        standIns.add(standIn);
-        defineProperty(target, key, { value: standIn, writable: true, configurable: true });
-      }
-    });
-    record.forEach((entry, i) => entry.eager && load(i));
+    function standIn(i, target, key) {
+      const f = {
+        [key](...args) {
+          load(i);
+          const real = target[key];
+          if (real === f) throw new TypeError(`${String(key)} is not available`);
+          return Reflect.apply(real, this, args);
+        },
+      }[key];
+      define(target, key, f, false);
+      return f;
+    }
+    for (let i = 0; i < count; i++) {
+      const { globals, internal: entries, methods } = record[i];
+      for (let g = 0; g < globals.length; g++) onDemand(globalThis, globals[g][0], globals[g][1], i);
+      for (let e = 0; e < entries.length; e++) onDemand(internal, entries[e], true, i);
+      standIns.push(methods.map(([o, key]) => standIn(i, LANGUAGE[o], key)));
+    }
+    for (let i = 0; i < count; i++) if (record[i].eager) load(i);
   }
 
   return { survey, install };
