@@ -147,6 +147,25 @@ pub enum PolicyError {
         /// What was empty.
         what: &'static str,
     },
+    /// An outbound destination host that is not a host name, wildcard or IP address.
+    #[error("bad outbound host {value:?}: {reason}; expected a host name (api.example.com), a wildcard (*.example.com) or an IP address")]
+    BadOutboundHost {
+        /// The value as written.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A private network that is not an address or a CIDR network.
+    #[error("bad private network {value:?}: {reason}; expected an address or a CIDR network such as 10.1.2.0/24, 127.0.0.1/32 or fd00::/8")]
+    BadNetwork {
+        /// The value as written.
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// An `outbound` table on a site whose backend is not a worker.
+    #[error("outbound is only read for worker backends; this site's backend is an upstream")]
+    OutboundWithoutWorker,
     /// A site without hosts whose default host cannot be formed.
     #[error("no hosts given and the default host {value:?} is not a valid hostname: {reason}")]
     BadDefaultHost {

@@ -58,6 +58,18 @@ pub(crate) struct SiteFile {
     pub backend: BackendFile,
     #[serde(default)]
     pub rules: Vec<RuleFile>,
+    /// Where a worker backend's outbound `fetch` may go.
+    pub outbound: Option<OutboundFile>,
+}
+
+/// `[sites.NAME.outbound]`: `hosts = ["api.example.com", "*.stripe.com"]`,
+/// `private = ["10.1.2.0/24"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutboundFile {
+    pub hosts: Option<Vec<String>>,
+    #[serde(default)]
+    pub private: Vec<String>,
 }
 
 /// `allow = { users = [...], groups = [...], roles = [...], email_domains = [...] }`

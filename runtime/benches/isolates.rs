@@ -79,6 +79,7 @@ fn main() {
                 dir: root,
                 entry: "index.js".into(),
                 limits: runtime::Limits::default(),
+                outbound: Default::default(),
             }
         })
         .collect();

@@ -24,7 +24,7 @@ use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
 use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
 use crate::report::describe;
-use crate::RuntimeError;
+use crate::{OutboundPolicy, RuntimeError};
 
 /// Per-isolate resource limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,24 +92,35 @@ pub struct Isolate {
 }
 
 impl Isolate {
-    /// A fresh isolate whose modules come from `root` only.
+    /// A fresh isolate whose modules come from `root` only, under the default outbound policy.
     pub fn new(root: &Path, limits: Limits) -> Result<Isolate, RuntimeError> {
+        Isolate::with_outbound(root, limits, Arc::default())
+    }
+
+    /// A fresh isolate whose modules come from `root` only and whose `fetch` may reach what
+    /// `outbound` allows.
+    pub fn with_outbound(
+        root: &Path,
+        limits: Limits,
+        outbound: Arc<OutboundPolicy>,
+    ) -> Result<Isolate, RuntimeError> {
         let (sender, settled) = mpsc::channel::<Settle>();
         let sender = std::sync::Mutex::new(sender);
         let post: Post = Arc::new(move |settle| {
             let _ = sender.lock().map(|s| s.send(settle));
         });
-        let mut isolate = Isolate::with_post(root, limits, "isolate", post)?;
+        let mut isolate = Isolate::with_post(root, limits, "isolate", outbound, post)?;
         isolate.settled = Some(settled);
         Ok(isolate)
     }
 
     /// A fresh isolate whose finished operations are handed to `post` (a pool thread's
-    /// channel); `label` names it in the log (the site).
+    /// channel); `label` names it in the log (the site), `outbound` is its site's policy.
     pub(crate) fn with_post(
         root: &Path,
         limits: Limits,
         label: &str,
+        outbound: Arc<OutboundPolicy>,
         post: Post,
     ) -> Result<Isolate, RuntimeError> {
         let root = root
@@ -158,7 +169,7 @@ impl Isolate {
             crate::js::keep_internal(&ctx, &internal)?;
             crate::timers::install_timers(&ctx, &globals, &isolate.host)?;
             crate::console::install(&ctx, &internal, &isolate.host)?;
-            crate::fetch::install(&ctx, &internal, &isolate.host)?;
+            crate::fetch::install(&ctx, &internal, &isolate.host, outbound)?;
             crate::web::install(&ctx, &internal)?;
             crate::builtins::install(&ctx, &internal)?;
             crate::js::hide_native_globals(&ctx)?;

@@ -27,6 +27,6 @@ pub mod web;
 
 pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
-pub use fetch::policy::{set_outbound_policy, OutboundPolicy};
+pub use fetch::policy::OutboundPolicy;
 pub use isolate::{Isolate, Limits};
 pub use pool::{Pool, PoolOptions, VersionKey};

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use crate::dispatch::{Answer, WorkerRequest};
 use crate::host::{Post, Settle};
-use crate::{Isolate, Limits, RuntimeError};
+use crate::{Isolate, Limits, OutboundPolicy, RuntimeError};
 
 /// What identifies one loaded site version (and where its files are).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -32,6 +32,8 @@ pub struct VersionKey {
     pub entry: String,
     /// The limits its isolate runs under.
     pub limits: Limits,
+    /// Where its `fetch` may go.
+    pub outbound: Arc<OutboundPolicy>,
 }
 
 /// How many threads a pool runs and how much each keeps loaded.
@@ -111,7 +113,8 @@ impl ThreadState {
                 state.settle(id, settle)
             })));
         });
-        let isolate = Isolate::with_post(&key.dir, key.limits, &key.site, post)?;
+        let isolate =
+            Isolate::with_post(&key.dir, key.limits, &key.site, key.outbound.clone(), post)?;
         isolate.load_entry(&key.entry)?;
         let bytes = isolate.heap_bytes();
         self.keys.insert(id, key.clone());

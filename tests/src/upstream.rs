@@ -1,6 +1,6 @@
 //! A real HTTP/1.1 upstream for the tests (hyper): echoes requests as JSON, streams uploads and
-//! downloads of any size without holding them, answers slowly on demand, and echoes WebSocket
-//! messages on a second port.
+//! downloads of any size without holding them, answers slowly or with a redirect on demand, and
+//! echoes WebSocket messages on a second port.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -177,6 +177,17 @@ async fn handle(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
                 }
             }
             response.body(full("cookies set"))
+        }
+        "/redirect" => {
+            let url = reqwest::Url::parse(&format!("http://x{}", req.uri())).expect("uri");
+            let to = url
+                .query_pairs()
+                .find_map(|(k, v)| (k == "to").then(|| v.into_owned()))
+                .unwrap_or_default();
+            Response::builder()
+                .status(302)
+                .header("location", to)
+                .body(full("redirecting"))
         }
         "/slow" => {
             tokio::time::sleep(Duration::from_millis(query_number(&req, "ms"))).await;

@@ -1,14 +1,17 @@
 //! Which code each worker site runs: its directory's entry module (`index.js`, else
 //! `worker.js`) and a version id taken from the entry's size and modification time, so a
 //! changed entry is a new version (the config poller watches entries too). Built with every
-//! snapshot; a site whose directory has no entry is served a 503 page.
+//! snapshot, with the site's limits and outbound policy (a changed policy is a new version key,
+//! so requests go to an isolate running under it); a site whose directory has no entry is
+//! served a 503 page.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use policy::{Backend, Policy};
-use runtime::VersionKey;
+use policy::{Backend, Outbound, Policy};
+use runtime::{OutboundPolicy, VersionKey};
 
 use crate::config::WorkersConfig;
 
@@ -55,13 +58,14 @@ impl WorkerVersions {
                     dir: backend.dir.clone(),
                     entry: entry.to_string(),
                     limits,
+                    outbound: outbound_policy(&backend.outbound),
                 },
             );
         }
         WorkerVersions { by_site }
     }
 
-    /// The version a worker site runs.
+    /// The version a worker site runs (and the outbound policy it runs under).
     pub fn get(&self, site_id: &str) -> Option<&VersionKey> {
         self.by_site.get(site_id)
     }
@@ -70,4 +74,12 @@ impl WorkerVersions {
     pub fn entries(&self) -> impl Iterator<Item = PathBuf> + '_ {
         self.by_site.values().map(|key| key.dir.join(&key.entry))
     }
+}
+
+/// The runtime's form of a site's `[sites.NAME.outbound]` table.
+fn outbound_policy(outbound: &Outbound) -> Arc<OutboundPolicy> {
+    Arc::new(OutboundPolicy::new(
+        outbound.hosts.clone(),
+        outbound.private.clone(),
+    ))
 }

@@ -1,6 +1,7 @@
 //! Validation of one RBAC file into the model: every problem becomes a diagnostic, and
 //! what is valid is kept so cross-file checks still see every site and host.
 
+mod outbound;
 mod site;
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,16 @@
 //! Validation of one `[sites.NAME]` table: hosts, access mode and allow list, path rules,
-//! external IdPs and backend.
+//! external IdPs, backend and (for a worker) its outbound policy.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use super::outbound::outbound;
 use super::{is_name, Checker, SiteOutput};
 use crate::diag::{join_index, join_key};
 use crate::email::parse_hostname;
 use crate::file::{AllowFile, BackendFile, RuleFile, SiteFile};
 use crate::model::{
-    AccessMode, AllowList, Backend, PathRule, Site, Upstream, WorkerBackend, Workspace,
+    AccessMode, AllowList, Backend, Outbound, PathRule, Site, Upstream, WorkerBackend, Workspace,
 };
 use crate::path::PathPattern;
 use crate::PolicyError;
@@ -48,7 +49,16 @@ pub(crate) fn build_site(
             ck.err(&join_key(&key, what), PolicyError::NotPositive { what });
         }
     }
-    let backend = backend(ck, file, &join_key(&key, "backend"), &s.backend);
+    let mut backend = backend(ck, file, &join_key(&key, "backend"), &s.backend);
+    if let Some(table) = &s.outbound {
+        let okey = join_key(&key, "outbound");
+        let parsed = outbound(ck, &okey, table);
+        match &mut backend {
+            Some(Backend::Worker(worker)) => worker.outbound = parsed,
+            Some(Backend::Upstream(_)) => ck.err_key(&okey, PolicyError::OutboundWithoutWorker),
+            None => {}
+        }
+    }
     let rules = rules(ck, ws, &key, &s.rules);
     let site = match (access, backend) {
         (Some(access), Some(backend)) if ck.diags.len() == errors_before => Some(Site {
@@ -219,7 +229,10 @@ fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Opt
                 return None;
             }
             let base = file.parent().unwrap_or_else(|| Path::new(""));
-            Some(Backend::Worker(WorkerBackend { dir: base.join(w) }))
+            Some(Backend::Worker(WorkerBackend {
+                dir: base.join(w),
+                outbound: Outbound::default(),
+            }))
         }
         _ => {
             ck.err(key, PolicyError::BadBackend);

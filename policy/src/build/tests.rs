@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Backend, LoadContext, Policy, Role};
+use super::outbound::{host_pattern, network};
+use crate::{Backend, LoadContext, Outbound, Policy, Role};
 
 fn idps() -> Vec<String> {
     ["acme-okta", "customers", "dev", "globex-google"]
@@ -90,8 +91,90 @@ fn worker_dirs_resolve_relative_to_the_rbac_file() {
         "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.wiki]\naccess = \"public\"\nbackend = { worker = \"sites/wiki\" }\n",
     );
     match &p.site("acme/wiki").expect("site").backend {
-        Backend::Worker(w) => assert_eq!(w.dir, Path::new("rbac/sites/wiki")),
+        Backend::Worker(w) => {
+            assert_eq!(w.dir, Path::new("rbac/sites/wiki"));
+            assert_eq!(
+                w.outbound,
+                Outbound::default(),
+                "any public host, no private"
+            );
+        }
         b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn a_worker_outbound_table_becomes_canonical_patterns_and_networks() {
+    let p = load(
+        "x.test",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.shop]\naccess = \"public\"\nbackend = { worker = \"w\" }\n\
+         [sites.shop.outbound]\nhosts = [\"API.Example.com\", \"*.Stripe.com\", \"[::1]\", \"10.1.2.3\", \"api.example.com\"]\n\
+         private = [\"10.1.2.0/24\", \"127.0.0.1\", \"fd00::/8\"]\n",
+    );
+    let Backend::Worker(w) = &p.site("acme/shop").expect("site").backend else {
+        panic!("a worker");
+    };
+    assert_eq!(
+        w.outbound.hosts.as_deref(),
+        Some(&["api.example.com", "*.stripe.com", "::1", "10.1.2.3"].map(String::from)[..])
+    );
+    let private: Vec<String> = w.outbound.private.iter().map(|n| n.to_string()).collect();
+    assert_eq!(private, ["10.1.2.0/24", "127.0.0.1/32", "fd00::/8"]);
+}
+
+#[test]
+fn an_empty_outbound_hosts_list_allows_no_host() {
+    let p = load(
+        "x.test",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.s]\naccess = \"public\"\nbackend = { worker = \"w\" }\n\
+         outbound = { hosts = [] }\n",
+    );
+    let Backend::Worker(w) = &p.site("acme/s").expect("site").backend else {
+        panic!("a worker");
+    };
+    assert_eq!(w.outbound.hosts, Some(Vec::new()));
+}
+
+#[test]
+fn outbound_host_patterns_refuse_misplaced_stars_ports_and_bad_names() {
+    for bad in [
+        "*",
+        "*.",
+        "**.example.com",
+        "*.*.example.com",
+        "api*.example.com",
+        "a.*",
+        "api.example.com:443",
+        "http://api.example.com",
+        "[api.example.com]",
+        "api..example.com",
+        "-api.example.com",
+        "",
+        "api.example.com.",
+        "ex ample.com",
+    ] {
+        assert!(host_pattern(bad).is_err(), "{bad:?} is refused");
+    }
+    assert_eq!(host_pattern("localhost").as_deref(), Ok("localhost"));
+    assert_eq!(host_pattern("[2001:DB8::1]").as_deref(), Ok("2001:db8::1"));
+}
+
+#[test]
+fn private_networks_are_addresses_or_cidrs_without_host_bits() {
+    assert_eq!(
+        network("10.0.0.0/8").map(|n| n.to_string()),
+        Ok("10.0.0.0/8".into())
+    );
+    assert_eq!(network("::1").map(|n| n.to_string()), Ok("::1/128".into()));
+    for bad in [
+        "10.0.0.1/8",
+        "10.0.0.0/33",
+        "10.0.0",
+        "fd00::1/8",
+        "",
+        " 10.0.0.0/8",
+    ] {
+        assert!(network(bad).is_err(), "{bad:?} is refused");
     }
 }
 

@@ -180,11 +180,25 @@ impl Upstream {
     }
 }
 
-/// A worker project directory.
+/// A worker project directory and where its outbound `fetch` may go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerBackend {
     /// The directory, resolved relative to the RBAC file that names it.
     pub dir: PathBuf,
+    /// The site's outbound policy (`[sites.NAME.outbound]`).
+    pub outbound: Outbound,
+}
+
+/// Which destinations a worker site's `fetch` may reach. The default allows any public host
+/// and no private address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Outbound {
+    /// Allowed destination hosts, if limited: lower-case host names, wildcards `*.example.com`
+    /// (one or more labels in front of `example.com`, not `example.com` itself) and IP
+    /// addresses (IPv6 without brackets). `None` allows any host.
+    pub hosts: Option<Vec<String>>,
+    /// Private networks the site may reach besides public addresses.
+    pub private: Vec<ipnet::IpNet>,
 }
 
 /// One site: its hostnames, who may open it, and where its requests go.

@@ -1,18 +1,19 @@
-//! Outbound `fetch` for workers: HTTP and HTTPS exchanges on one shared client (connection
-//! pooling, TLS verified against the Web PKI roots, timeouts, no proxies from the environment)
-//! run on the I/O runtime. Redirects, abort signals and the Response object are handled by
-//! `js/fetch.js`; this module sends one request (`internal.fetchSend`) and reads the response
-//! body chunk by chunk (`internal.fetchRead`, `internal.fetchCancel`). Destinations are checked
-//! against `policy`.
+//! Outbound `fetch` for workers: HTTP and HTTPS exchanges on the client of the site's
+//! outbound policy (`client`), run on the I/O runtime. Redirects, abort signals and the
+//! Response object are handled by `js/fetch.js`; this module sends one request
+//! (`internal.fetchSend`, so every redirect hop is checked here) and reads the response body
+//! chunk by chunk (`internal.fetchRead`, `internal.fetchCancel`). Destinations are checked
+//! against the site's `policy`.
 
+mod client;
 pub mod policy;
+#[cfg(test)]
+mod tests;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::rc::Rc;
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, JsLifetime, Object, Result, TypedArray, Value};
@@ -21,19 +22,24 @@ use tokio::sync::Mutex;
 use crate::bytes::bytes_of;
 use crate::dispatch::{header_map, latin1};
 use crate::host::Host;
+use client::{client_for, ResolvesPrivate};
+use policy::OutboundPolicy;
 
-/// The client every worker's outbound requests share.
-static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .connect_timeout(Duration::from_secs(10))
-        .read_timeout(Duration::from_secs(100))
-        .pool_idle_timeout(Duration::from_secs(30))
-        .dns_resolver(Arc::new(policy::CheckedResolver))
-        .build()
-        .expect("the outbound HTTP client builds")
-});
+/// An isolate's outbound policy and, from its first request on, that policy's client.
+struct SiteOutbound {
+    policy: Arc<OutboundPolicy>,
+    client: OnceCell<Arc<reqwest::Client>>,
+}
+
+impl SiteOutbound {
+    fn client(&self) -> std::result::Result<reqwest::Client, String> {
+        if let Some(client) = self.client.get() {
+            return Ok((**client).clone());
+        }
+        let client = client_for(&self.policy)?;
+        Ok((**self.client.get_or_init(|| client)).clone())
+    }
+}
 
 /// Response bodies being read, by id.
 #[derive(JsLifetime, Default)]
@@ -42,15 +48,25 @@ struct OpenBodies {
     last: Cell<u64>,
 }
 
-/// Defines `internal.fetchSend`, `internal.fetchRead` and `internal.fetchCancel`.
-pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Host>) -> Result<()> {
+/// Defines `internal.fetchSend`, `internal.fetchRead` and `internal.fetchCancel`, sending
+/// under `policy`.
+pub(crate) fn install<'js>(
+    ctx: &Ctx<'js>,
+    internal: &Object<'js>,
+    host: &Rc<Host>,
+    policy: Arc<OutboundPolicy>,
+) -> Result<()> {
     ctx.store_userdata(OpenBodies::default())
         .map_err(|_| rquickjs::Error::new_from_js("fetch", "userdata"))?;
     let sender = host.clone();
+    let site = Rc::new(SiteOutbound {
+        policy,
+        client: OnceCell::new(),
+    });
     let send = Function::new(
         ctx.clone(),
         move |ctx: Ctx<'js>, method: String, url: String, headers: Array<'js>, body: Value<'js>| {
-            send(&ctx, &sender, method, url, headers, body)
+            send(&ctx, &sender, &site, method, url, headers, body)
         },
     )?;
     internal.set("fetchSend", send)?;
@@ -71,6 +87,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Hos
 fn send<'js>(
     ctx: &Ctx<'js>,
     host: &Host,
+    site: &SiteOutbound,
     method: String,
     url: String,
     headers: Array<'js>,
@@ -80,17 +97,16 @@ fn send<'js>(
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .ok_or_else(|| Exception::throw_type(ctx, &format!("Fetch API cannot load: {url}")))?;
-    let literal = match target.host() {
-        Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-        _ => None,
-    };
-    if literal.is_some_and(|ip| !policy::allows(ip)) {
+    if let Err(refusal) = site.policy.check(&target) {
+        tracing::debug!(site = %host.label, url = %url, %refusal, "outbound fetch refused");
         return Err(Exception::throw_type(
             ctx,
-            &format!("Fetch API cannot load {url}: workers may not reach private addresses"),
+            &format!("Fetch API cannot load {url}: {refusal}."),
         ));
     }
+    let client = site
+        .client()
+        .map_err(|message| Exception::throw_type(ctx, &message))?;
     let method = http::Method::from_bytes(method.as_bytes())
         .map_err(|_| Exception::throw_type(ctx, "Invalid HTTP method string"))?;
     let headers = header_map(ctx, &headers)?;
@@ -100,11 +116,11 @@ fn send<'js>(
         Some(bytes_of(ctx, &body)?)
     };
     let exchange = async move {
-        let mut request = CLIENT.request(method, target).headers(headers);
+        let mut request = client.request(method, target).headers(headers);
         if let Some(body) = body {
             request = request.body(body);
         }
-        request.send().await.map_err(|e| network_error(&e))
+        request.send().await.map_err(|e| exchange_error(&e, &url))
     };
     let promise = host.spawn_op(ctx, exchange, |ctx, response: reqwest::Response| {
         let status = response.status();
@@ -160,18 +176,23 @@ fn read<'js>(ctx: &Ctx<'js>, host: &Host, id: u64) -> Result<Value<'js>> {
     Ok(promise.into_value())
 }
 
-/// What a failed exchange tells the worker (no more than workerd does: no addresses).
-fn network_error(error: &reqwest::Error) -> String {
-    let mut detail = error.to_string();
+/// What a failed exchange for `url` tells the worker: that the policy refused every address
+/// its host resolves to (without naming them), else as for any network failure.
+fn exchange_error(error: &reqwest::Error, url: &str) -> String {
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
-        detail = inner.to_string();
+        if let Some(refused) = inner.downcast_ref::<ResolvesPrivate>() {
+            return format!("Fetch API cannot load {url}: {refused}.");
+        }
         source = inner.source();
     }
+    network_error(error)
+}
+
+/// What a network failure tells the worker (no more than workerd does: no addresses).
+fn network_error(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         "Network connection lost: the request timed out.".into()
-    } else if detail.contains("private address") {
-        format!("Fetch failed: {detail}")
     } else {
         "Network connection lost.".into()
     }

@@ -1,36 +1,110 @@
-//! Which destinations a worker's `fetch` may reach: public addresses always, private ones
-//! (loopback, RFC 1918, link-local, unique-local, CGNAT, unspecified, multicast) only inside
-//! networks the operator listed. Checked on every address a name resolves to, at connect time,
-//! so a name that resolves to a private address (DNS rebinding) is refused too.
+//! Which destinations a site's `fetch` may reach: hosts matching the site's patterns (any host
+//! when it sets none), at public addresses, or at private ones (loopback, RFC 1918,
+//! link-local, unique-local, CGNAT, unspecified, multicast) inside networks the site lists.
+//! Hosts are checked before every request (so on every redirect hop); addresses when a literal
+//! IP is requested and, by the client's resolver, on every address a name resolves to, at
+//! connect time, so a name that resolves to a private address (DNS rebinding) is refused too.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, LazyLock, RwLock};
+use std::net::IpAddr;
 
 use ipnet::IpNet;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-/// The outbound policy of the process.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The outbound policy of one site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct OutboundPolicy {
-    /// Private networks workers may reach anyway (e.g. an internal API's `10.1.2.0/24`).
-    pub private_allowed: Vec<IpNet>,
+    hosts: Option<Vec<String>>,
+    private: Vec<IpNet>,
 }
 
-static POLICY: LazyLock<RwLock<Arc<OutboundPolicy>>> = LazyLock::new(RwLock::default);
+/// Why a destination is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The host matches none of the site's patterns.
+    Host(String),
+    /// A literal address that is private and outside the site's networks.
+    Address(IpAddr),
+}
 
-/// Sets the policy for every later outbound request.
-pub fn set_outbound_policy(policy: OutboundPolicy) {
-    if let Ok(mut current) = POLICY.write() {
-        *current = Arc::new(policy);
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Host(host) => write!(
+                f,
+                "host {host} is not allowed by this site's outbound policy"
+            ),
+            Refusal::Address(ip) => write!(
+                f,
+                "private address {ip} is not allowed by this site's outbound policy"
+            ),
+        }
     }
 }
 
-fn current() -> Arc<OutboundPolicy> {
-    POLICY.read().map(|p| p.clone()).unwrap_or_default()
+impl OutboundPolicy {
+    /// A policy that allows the hosts matching `hosts` (any host when `None`) and, besides
+    /// public addresses, the private networks `private`. A pattern is a host name, `*.` and a
+    /// host name (matching one or more labels in front of it, not the name itself), or an IP
+    /// address; case, IPv6 brackets and a final `.` do not matter.
+    pub fn new(hosts: Option<Vec<String>>, private: Vec<IpNet>) -> OutboundPolicy {
+        let hosts = hosts.map(|list| list.iter().map(|p| canonical_host(p)).collect());
+        OutboundPolicy { hosts, private }
+    }
+
+    /// Whether a request to `url`'s host may be sent (its resolved addresses are checked when
+    /// connecting).
+    pub(crate) fn check(&self, url: &url::Url) -> Result<(), Refusal> {
+        let (name, literal) = match url.host() {
+            Some(url::Host::Domain(d)) => (canonical_host(d), None),
+            Some(url::Host::Ipv4(ip)) => (ip.to_string(), Some(IpAddr::V4(ip))),
+            Some(url::Host::Ipv6(ip)) => (ip.to_string(), Some(IpAddr::V6(ip))),
+            None => return Err(Refusal::Host(String::new())),
+        };
+        if !self.allows_host(&name) {
+            return Err(Refusal::Host(name));
+        }
+        match literal {
+            Some(ip) if !self.allows_address(ip) => Err(Refusal::Address(ip)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `host` (canonical) matches the site's patterns.
+    fn allows_host(&self, host: &str) -> bool {
+        let Some(patterns) = &self.hosts else {
+            return true;
+        };
+        patterns
+            .iter()
+            .any(|pattern| match pattern.strip_prefix("*.") {
+                Some(tail) => host
+                    .strip_suffix(tail)
+                    .and_then(|front| front.strip_suffix('.'))
+                    .is_some_and(|front| !front.is_empty()),
+                None => pattern == host,
+            })
+    }
+
+    /// Whether the site may connect to `ip`.
+    pub(crate) fn allows_address(&self, ip: IpAddr) -> bool {
+        !is_private(ip) || self.private.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// A host or pattern in the form URLs are compared in: lower case, without IPv6 brackets or a
+/// final `.`, IP addresses as `IpAddr` prints them.
+fn canonical_host(raw: &str) -> String {
+    let bare = raw
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(raw);
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.to_string(),
+        Err(_) => bare.trim_end_matches('.').to_ascii_lowercase(),
+    }
 }
 
 /// Whether `ip` is outside the public internet.
-fn is_private(ip: IpAddr) -> bool {
+pub(crate) fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let [a, b, ..] = v4.octets();
@@ -56,72 +130,5 @@ fn is_private(ip: IpAddr) -> bool {
                     || (first & 0xffc0) == 0xfe80
             }
         },
-    }
-}
-
-/// Whether a worker may connect to `ip`.
-pub(crate) fn allows(ip: IpAddr) -> bool {
-    !is_private(ip)
-        || current()
-            .private_allowed
-            .iter()
-            .any(|net| net.contains(&ip))
-}
-
-/// Resolves names with the system resolver, keeping only addresses the policy allows.
-pub(crate) struct CheckedResolver;
-
-impl Resolve for CheckedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        Box::pin(async move {
-            let host = name.as_str().to_string();
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> =
-                found.iter().copied().filter(|a| allows(a.ip())).collect();
-            if allowed.is_empty() && !found.is_empty() {
-                return Err(format!(
-                    "{host} resolves to a private address, which workers may not reach"
-                )
-                .into());
-            }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_private;
-
-    #[test]
-    fn private_and_special_addresses_are_recognised() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "224.0.0.1",
-            "255.255.255.255",
-            "::1",
-            "::",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(is_private(ip.parse().unwrap()), "{ip} is private");
-        }
-        for ip in [
-            "93.184.216.34",
-            "1.1.1.1",
-            "2606:4700:4700::1111",
-            "::ffff:8.8.8.8",
-        ] {
-            assert!(!is_private(ip.parse().unwrap()), "{ip} is public");
-        }
     }
 }

@@ -53,6 +53,7 @@ fn site(dir: &Path, name: &str, body: &str) -> VersionKey {
         dir: root,
         entry: "index.js".into(),
         limits: Limits::default(),
+        outbound: Default::default(),
     }
 }
 

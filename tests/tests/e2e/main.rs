@@ -6,6 +6,7 @@ mod codex;
 mod config_check;
 mod idp_security;
 mod limits;
+mod outbound;
 mod proxying;
 mod reload;
 mod routing;

@@ -15,7 +15,7 @@ fn workers(sites: &[(&str, &str, &str)]) -> GatewayBuilder {
     workers_with(sites, &[])
 }
 
-fn workers_with(sites: &[(&str, &str, &str)], extra: &[(&str, &str)]) -> GatewayBuilder {
+pub(crate) fn workers_with(sites: &[(&str, &str, &str)], extra: &[(&str, &str)]) -> GatewayBuilder {
     let mut rbac = String::from(
         "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\nemail_domains = [\"acme.test\"]\n\n\
 [members]\n\"owner@acme.test\" = \"owner\"\n",
