@@ -11,7 +11,8 @@ use crate::host::Host;
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Host>) -> Result<()> {
     let host = host.clone();
     let log = Function::new(ctx.clone(), move |level: i32, text: String| {
-        let site = host.label.as_str();
+        let label = host.label.borrow();
+        let site = label.as_str();
         match level {
             0 => tracing::debug!(target: "sitegate::worker", site, "{text}"),
             1 => tracing::info!(target: "sitegate::worker", site, "{text}"),

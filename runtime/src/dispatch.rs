@@ -224,13 +224,16 @@ impl Reply {
     /// Fails the request with what the worker threw; `null` is the engine out of memory.
     pub fn fail<'js>(&self, error: Value<'js>) {
         self.finish();
-        let failure = if error.is_null() {
+        // The engine throws `null` when the heap cannot even hold an error, and an "out of
+        // memory" InternalError when one allocation does not fit.
+        let detail = crate::report::describe(error);
+        let failure = if detail.starts_with("out of memory") {
             self.host.out_of_memory.set(true);
             RuntimeError::Memory {
-                limit_bytes: self.host.memory_limit,
+                limit_bytes: self.host.memory_limit.get(),
             }
         } else {
-            RuntimeError::Exception(crate::report::describe(error))
+            RuntimeError::Exception(detail)
         };
         self.state.borrow_mut().fail(failure);
     }

@@ -48,7 +48,7 @@ pub(crate) struct Host {
     last_op: Cell<u64>,
     post: Post,
     /// What the log calls this isolate (its site).
-    pub(crate) label: String,
+    pub(crate) label: RefCell<String>,
     /// The requests being answered, by request number.
     pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
     /// The request whose turn is running.
@@ -58,7 +58,9 @@ pub(crate) struct Host {
     /// Answered requests whose `waitUntil` work is pending, with when it must stop.
     lingering: RefCell<HashMap<u64, Instant>>,
     /// The heap limit, for requests failed by running out of it.
-    pub(crate) memory_limit: usize,
+    pub(crate) memory_limit: Cell<usize>,
+    /// Where the site's `fetch` may go, and the client that goes there.
+    pub(crate) outbound: RefCell<Rc<crate::fetch::SiteOutbound>>,
     /// Set when a request failed because the heap ran out (the engine threw `null`, which
     /// reached a `Reply` instead of the call): the isolate is then spent.
     pub(crate) out_of_memory: Cell<bool>,
@@ -69,7 +71,7 @@ impl Host {
     /// limited to `memory_limit` bytes.
     pub(crate) fn new(post: Post, label: &str, memory_limit: usize) -> Host {
         Host {
-            label: label.to_string(),
+            label: RefCell::new(label.to_string()),
             timers: RefCell::default(),
             ops: RefCell::default(),
             last_op: Cell::new(0),
@@ -78,7 +80,8 @@ impl Host {
             current: Cell::new(None),
             cpu_used: RefCell::default(),
             lingering: RefCell::default(),
-            memory_limit,
+            memory_limit: Cell::new(memory_limit),
+            outbound: RefCell::default(),
             out_of_memory: Cell::new(false),
         }
     }

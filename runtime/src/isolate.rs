@@ -123,12 +123,14 @@ impl Isolate {
         outbound: Arc<OutboundPolicy>,
         post: Post,
     ) -> Result<Isolate, RuntimeError> {
-        let root = root
-            .canonicalize()
-            .map_err(|source| RuntimeError::Directory {
-                path: root.to_path_buf(),
-                source,
-            })?;
+        Isolate::blank(post)?.for_site(root, limits, label, outbound)
+    }
+
+    /// An isolate with the Web APIs set up but no site yet (`for_site` gives it one), under
+    /// the default limits; a pool thread keeps one ready so a new site's first request does not
+    /// wait for this.
+    pub(crate) fn blank(post: Post) -> Result<Isolate, RuntimeError> {
+        let limits = Limits::default();
         let engine = |e: rquickjs::Error| RuntimeError::Engine(e.to_string());
         let runtime = Runtime::new().map_err(engine)?;
         runtime.set_memory_limit(limits.memory_bytes);
@@ -142,25 +144,19 @@ impl Isolate {
             watched.get().is_some_and(|d| thread_cpu_time() > d)
         })));
         runtime.set_promise_hook(Some(crate::builtins::promise_hook()));
-        let loaded = Loaded::default();
-        let refusals = Refusals::default();
-        runtime.set_loader(
-            ConfinedResolver::new(refusals.clone()),
-            ConfinedLoader::new(root.clone(), loaded.clone(), refusals.clone()),
-        );
         let context = Context::full(&runtime).map_err(engine)?;
         let isolate = Isolate {
             context,
             runtime,
             limits,
             deadline,
-            host: Rc::new(Host::new(post, label, limits.memory_bytes)),
+            host: Rc::new(Host::new(post, "blank", limits.memory_bytes)),
             settled: None,
             handler: RefCell::new(None),
             spent: Cell::new(None),
-            root,
-            loaded,
-            refusals,
+            root: PathBuf::new(),
+            loaded: Loaded::default(),
+            refusals: Refusals::default(),
         };
         isolate.call_for(Turn::Startup, |ctx| {
             let globals = ctx.globals();
@@ -169,7 +165,7 @@ impl Isolate {
             crate::js::keep_internal(&ctx, &internal)?;
             crate::timers::install_timers(&ctx, &globals, &isolate.host)?;
             crate::console::install(&ctx, &internal, &isolate.host)?;
-            crate::fetch::install(&ctx, &internal, &isolate.host, outbound)?;
+            crate::fetch::install(&ctx, &internal, &isolate.host)?;
             crate::web::install(&ctx, &internal)?;
             crate::builtins::install(&ctx, &internal)?;
             crate::js::hide_native_globals(&ctx)?;
@@ -177,6 +173,38 @@ impl Isolate {
             crate::builtins::install_globals(&ctx)
         })?;
         Ok(isolate)
+    }
+
+    /// Gives a blank isolate its site: modules from `root` only, `limits`, the log's `label`
+    /// and the `outbound` policy of its `fetch`.
+    pub(crate) fn for_site(
+        mut self,
+        root: &Path,
+        limits: Limits,
+        label: &str,
+        outbound: Arc<OutboundPolicy>,
+    ) -> Result<Isolate, RuntimeError> {
+        self.root = root
+            .canonicalize()
+            .map_err(|source| RuntimeError::Directory {
+                path: root.to_path_buf(),
+                source,
+            })?;
+        self.runtime.set_memory_limit(limits.memory_bytes);
+        self.runtime.set_max_stack_size(limits.stack_bytes);
+        self.runtime.set_loader(
+            ConfinedResolver::new(self.refusals.clone()),
+            ConfinedLoader::new(
+                self.root.clone(),
+                self.loaded.clone(),
+                self.refusals.clone(),
+            ),
+        );
+        self.limits = limits;
+        *self.host.label.borrow_mut() = label.to_string();
+        self.host.memory_limit.set(limits.memory_bytes);
+        *self.host.outbound.borrow_mut() = Rc::new(crate::fetch::SiteOutbound::new(outbound));
+        Ok(self)
     }
 
     /// The version directory modules are loaded from.

@@ -4,6 +4,8 @@
 //! at most `isolates_per_thread` isolates within its share of `loaded_memory_bytes`, evicting
 //! the least recently used idle one beyond either, and drops isolates left unused for
 //! `idle_timeout`; an evicted version comes back from cached bytecode on its next request.
+//! When it has nothing to do, a thread makes a blank isolate (Web APIs set up, no site) for
+//! the next version it loads.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -89,6 +91,8 @@ struct ThreadState {
     last_id: u64,
     last_request: u64,
     capacity: usize,
+    /// A blank isolate, ready for the next site version this thread loads.
+    spare: Option<(u64, Isolate)>,
     /// This thread's share of the loaded-memory cap.
     memory_cap: usize,
     idle_timeout: Duration,
@@ -105,16 +109,11 @@ impl ThreadState {
             slot.used_at = Instant::now();
             return Ok(slot.id);
         }
-        self.last_id += 1;
-        let id = self.last_id;
-        let inbox = self.inbox.clone();
-        let post: Post = Arc::new(move |settle| {
-            let _ = inbox.send(Some(Box::new(move |state: &mut ThreadState| {
-                state.settle(id, settle)
-            })));
-        });
-        let isolate =
-            Isolate::with_post(&key.dir, key.limits, &key.site, key.outbound.clone(), post)?;
+        let (id, blank) = match self.spare.take() {
+            Some(spare) => spare,
+            None => self.blank()?,
+        };
+        let isolate = blank.for_site(&key.dir, key.limits, &key.site, key.outbound.clone())?;
         isolate.load_entry(&key.entry)?;
         let bytes = isolate.heap_bytes();
         self.keys.insert(id, key.clone());
@@ -131,6 +130,30 @@ impl ThreadState {
         );
         self.shed(id);
         Ok(id)
+    }
+
+    /// A new blank isolate and its id.
+    fn blank(&mut self) -> Result<(u64, Isolate), RuntimeError> {
+        self.last_id += 1;
+        let id = self.last_id;
+        let inbox = self.inbox.clone();
+        let post: Post = Arc::new(move |settle| {
+            let _ = inbox.send(Some(Box::new(move |state: &mut ThreadState| {
+                state.settle(id, settle)
+            })));
+        });
+        Ok((id, Isolate::blank(post)?))
+    }
+
+    /// Makes the spare blank isolate if there is none (when the thread has nothing to do).
+    fn refill_spare(&mut self) {
+        if self.spare.is_some() {
+            return;
+        }
+        match self.blank() {
+            Ok(spare) => self.spare = Some(spare),
+            Err(error) => tracing::warn!(target: "sitegate::worker", "a spare isolate: {error}"),
+        }
     }
 
     /// Evicts least recently used idle isolates (never `keep`) while the thread holds more
@@ -273,15 +296,25 @@ impl ThreadState {
     /// The thread's loop: work as it comes, timers when they are due.
     fn run(mut self, inbox: mpsc::Receiver<Message>) {
         loop {
-            let message = match self.next_due() {
-                Some(due) => {
+            let waiting = match inbox.try_recv() {
+                Ok(message) => Some(message),
+                Err(mpsc::TryRecvError::Disconnected) => return,
+                Err(mpsc::TryRecvError::Empty) => {
+                    // Idle: get the next new site's isolate ready.
+                    self.refill_spare();
+                    None
+                }
+            };
+            let message = match (waiting, self.next_due()) {
+                (Some(message), _) => Some(message),
+                (None, Some(due)) => {
                     match inbox.recv_timeout(due.saturating_duration_since(Instant::now())) {
                         Ok(message) => Some(message),
                         Err(mpsc::RecvTimeoutError::Timeout) => None,
                         Err(mpsc::RecvTimeoutError::Disconnected) => return,
                     }
                 }
-                None => match inbox.recv() {
+                (None, None) => match inbox.recv() {
                     Ok(message) => Some(message),
                     Err(_) => return,
                 },
@@ -324,6 +357,7 @@ impl Pool {
                         last_id: 0,
                         last_request: 0,
                         capacity: options.isolates_per_thread.max(1),
+                        spare: None,
                         memory_cap: options.loaded_memory_bytes / threads,
                         idle_timeout: options.idle_timeout,
                         inbox,

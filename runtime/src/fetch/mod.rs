@@ -26,12 +26,21 @@ use client::{client_for, ResolvesPrivate};
 use policy::OutboundPolicy;
 
 /// An isolate's outbound policy and, from its first request on, that policy's client.
-struct SiteOutbound {
+#[derive(Default)]
+pub(crate) struct SiteOutbound {
     policy: Arc<OutboundPolicy>,
     client: OnceCell<Arc<reqwest::Client>>,
 }
 
 impl SiteOutbound {
+    /// Sending under `policy`.
+    pub(crate) fn new(policy: Arc<OutboundPolicy>) -> SiteOutbound {
+        SiteOutbound {
+            policy,
+            client: OnceCell::new(),
+        }
+    }
+
     fn client(&self) -> std::result::Result<reqwest::Client, String> {
         if let Some(client) = self.client.get() {
             return Ok((**client).clone());
@@ -49,23 +58,15 @@ struct OpenBodies {
 }
 
 /// Defines `internal.fetchSend`, `internal.fetchRead` and `internal.fetchCancel`, sending
-/// under `policy`.
-pub(crate) fn install<'js>(
-    ctx: &Ctx<'js>,
-    internal: &Object<'js>,
-    host: &Rc<Host>,
-    policy: Arc<OutboundPolicy>,
-) -> Result<()> {
+/// under the host's outbound policy.
+pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Host>) -> Result<()> {
     ctx.store_userdata(OpenBodies::default())
         .map_err(|_| rquickjs::Error::new_from_js("fetch", "userdata"))?;
     let sender = host.clone();
-    let site = Rc::new(SiteOutbound {
-        policy,
-        client: OnceCell::new(),
-    });
     let send = Function::new(
         ctx.clone(),
         move |ctx: Ctx<'js>, method: String, url: String, headers: Array<'js>, body: Value<'js>| {
+            let site = sender.outbound.borrow().clone();
             send(&ctx, &sender, &site, method, url, headers, body)
         },
     )?;
@@ -98,7 +99,7 @@ fn send<'js>(
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .ok_or_else(|| Exception::throw_type(ctx, &format!("Fetch API cannot load: {url}")))?;
     if let Err(refusal) = site.policy.check(&target) {
-        tracing::debug!(site = %host.label, url = %url, %refusal, "outbound fetch refused");
+        tracing::debug!(site = %host.label.borrow(), url = %url, %refusal, "outbound fetch refused");
         return Err(Exception::throw_type(
             ctx,
             &format!("Fetch API cannot load {url}: {refusal}."),

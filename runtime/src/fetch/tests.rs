@@ -141,7 +141,8 @@ fn equal_policies_share_a_client_and_different_ones_do_not() {
 }
 
 /// A one-route HTTP server on 127.0.0.1: `/redirect` answers 302 to the URL in the query,
-/// anything else 200 "hello from <path>". Serves until the test ends.
+/// anything else 200 "hello from <path>". One request per connection, which it says, so the
+/// client never reuses a connection the server is closing. Serves until the test ends.
 fn server() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -167,12 +168,12 @@ fn server() -> SocketAddr {
                     let target = head.split(' ').nth(1).unwrap_or("/").to_string();
                     let response = match target.strip_prefix("/redirect?") {
                         Some(to) => format!(
-                            "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n"
+                            "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
                         ),
                         None => {
                             let body = format!("hello from {target}");
                             format!(
-                                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
+                                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                                 body.len()
                             )
                         }

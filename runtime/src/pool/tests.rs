@@ -352,3 +352,40 @@ async fn a_stream_is_sent_with_a_content_length_only_when_it_declares_its_length
         "too few bytes break the stream: {body:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_loaded_into_the_ready_isolate_gets_its_own_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = pool(1, 8);
+    let small = Limits {
+        memory_bytes: 16 << 20,
+        ..Limits::default()
+    };
+    let key = VersionKey {
+        limits: small,
+        ..worker(
+            dir.path(),
+            "small",
+            "export default { fetch() { new Uint8Array(64 << 20); return new Response('no'); } };",
+        )
+    };
+    // The thread makes its ready isolate while idle; this version is loaded into it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let error = pool.dispatch(&key, get("/")).await.unwrap_err();
+    assert!(
+        matches!(error, RuntimeError::Memory { limit_bytes } if limit_bytes == 16 << 20),
+        "{error:?}"
+    );
+    let roomy = worker(
+        dir.path(),
+        "roomy",
+        "export default { fetch() { new Uint8Array(64 << 20); return new Response('yes'); } };",
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let response = pool.dispatch(&roomy, get("/")).await.unwrap();
+    assert_eq!(
+        text(response.body),
+        "yes",
+        "the next ready isolate has the default 128 MiB"
+    );
+}
