@@ -170,7 +170,14 @@ impl Isolate {
             crate::builtins::install(&ctx, &internal)?;
             crate::js::hide_native_globals(&ctx)?;
             crate::js::run_prelude(&ctx, &isolate.loaded)?;
-            crate::builtins::install_globals(&ctx)
+            crate::builtins::install_globals(&ctx)?;
+            // What every request needs (the dispatcher, Request, Response), loaded now rather
+            // than on a site's first request.
+            let internal = crate::js::internal(&ctx)?;
+            for entry in ["serve", "makeRequest", "responseParts"] {
+                internal.get::<_, rquickjs::Value>(entry)?;
+            }
+            Ok(())
         })?;
         Ok(isolate)
     }
