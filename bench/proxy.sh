@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
 up_port=$(free_port); ng_tls=$(free_port); ng_http=$(free_port)
 sg_tls=$(free_port); sg_http=$(free_port); sg_admin=$(free_port)
 host="bench.bench.localhost"
@@ -100,19 +100,6 @@ TOML
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
 
-# wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms".
-run() { # name url
-  local out
-  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Host: $host" "$2")
-  local rps p99
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
-  local errors
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-  [ -n "$errors" ] && echo "  $1: $errors" >&2
-  echo "$rps $p99"
-}
-
 printf 'proxy benchmark: wrk -t2 -c%s -d%ss, one small upstream, %s cores\n' "$connections" "$duration" "$(nproc)"
 printf '%-22s %12s %10s\n' "" "req/s" "p99 ms"
 declare -A result
@@ -120,8 +107,8 @@ for scheme in tls http; do
   if [ "$scheme" = tls ]; then ng="https://127.0.0.1:$ng_tls/"; sg="https://127.0.0.1:$sg_tls/"; else ng="http://127.0.0.1:$ng_http/"; sg="http://127.0.0.1:$sg_http/"; fi
   # Warm up both, then measure each.
   wrk -t1 -c8 -d1s -H "Host: $host" "$ng" >/dev/null; wrk -t1 -c8 -d1s -H "Host: $host" "$sg" >/dev/null
-  read -r n_rps n_p99 < <(run "nginx $scheme" "$ng")
-  read -r s_rps s_p99 < <(run "sitegate $scheme" "$sg")
+  read -r n_rps n_p99 < <(wrk_run "nginx $scheme" "$ng" "$host")
+  read -r s_rps s_p99 < <(wrk_run "sitegate $scheme" "$sg" "$host")
   printf '%-22s %12.0f %10.2f\n' "nginx ($scheme)" "$n_rps" "$n_p99" "sitegate ($scheme)" "$s_rps" "$s_p99"
   result[$scheme]="$(awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" 'BEGIN {printf "req/s ratio %.2f (goal >= 0.90), p99 ratio %.2f (goal <= 1.20)", a/b, c/d}')"
 done
@@ -142,7 +129,7 @@ cookie=$(awk '$6 == "__Host-sitegate" {print $7}' "$jar")
 [ -n "$cookie" ] || { echo "bench: sign-in for the identity run failed" >&2; exit 1; }
 sg_identity="https://127.0.0.1:$sg_tls/"
 wrk -t1 -c8 -d1s -H "Host: members.bench.localhost" -H "Cookie: __Host-sitegate=$cookie" "$sg_identity" >/dev/null
-read -r p_rps p_p99 < <(run "sitegate public" "https://127.0.0.1:$sg_tls/")
+read -r p_rps p_p99 < <(wrk_run "sitegate public" "https://127.0.0.1:$sg_tls/" "$host")
 host="members.bench.localhost"
 out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Host: $host" -H "Cookie: __Host-sitegate=$cookie" "$sg_identity")
 i_rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")

@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
 wd_hello=$(free_port); wd_hono=$(free_port)
 sg_tls=$(free_port); sg_http=$(free_port); sg_admin=$(free_port)
 
@@ -100,17 +100,6 @@ for port in "$wd_hello" "$wd_hono"; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 done
 
-# wrk prints "Requests/sec: N" and, with --latency, "99%  1.23ms".
-run() { # name url host
-  local out rps p99 errors
-  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Host: $3" "$2")
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-  [ -n "$errors" ] && echo "  $1: $errors" >&2
-  echo "$rps $p99"
-}
-
 printf 'worker benchmark: wrk -t2 -c%s -d%ss over plain HTTP, %s cores\n' "$connections" "$duration" "$(nproc)"
 printf '%-22s %12s %10s\n' "" "req/s" "p99 ms"
 declare -A result
@@ -120,8 +109,8 @@ for app in hello hono; do
   host="$app.bench.localhost"
   # Warm up both, then measure each.
   wrk -t1 -c8 -d1s "$wd" >/dev/null; wrk -t1 -c8 -d1s -H "Host: $host" "$sg" >/dev/null
-  read -r w_rps w_p99 < <(run "workerd $app" "$wd" "127.0.0.1")
-  read -r s_rps s_p99 < <(run "sitegate $app" "$sg" "$host")
+  read -r w_rps w_p99 < <(wrk_run "workerd $app" "$wd" "127.0.0.1")
+  read -r s_rps s_p99 < <(wrk_run "sitegate $app" "$sg" "$host")
   printf '%-22s %12.0f %10.2f\n' "workerd ($app)" "$w_rps" "$w_p99" "sitegate ($app)" "$s_rps" "$s_p99"
   result[$app]="$(awk -v a="$s_rps" -v b="$w_rps" -v c="$s_p99" -v d="$w_p99" -v g="$goal" 'BEGIN {printf "req/s ratio %.2f (goal >= %.1f), p99 ratio %.2f", a/b, g, c/d}')"
 done
