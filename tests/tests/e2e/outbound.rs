@@ -3,7 +3,7 @@
 //! allows): private addresses refused unless listed, hosts outside the list refused, every
 //! redirect hop checked, and no pooled connection shared with a site of another policy.
 
-use e2e::Upstream;
+use e2e::{Gateway, Upstream};
 
 use crate::support::host;
 use crate::workers::workers_with;
@@ -123,17 +123,22 @@ async fn sec_19_only_the_site_listing_a_private_network_reaches_it_even_over_a_p
     );
 }
 
-#[tokio::test]
-async fn sec_19_a_host_outside_the_sites_hosts_is_refused() {
-    let upstream = Upstream::start().await;
-    let gw = workers_with(
+/// A gateway whose worker site `pinned` may fetch from 127.0.0.1 only, by address.
+fn pinned_to_loopback() -> Gateway {
+    workers_with(
         &[("pinned", "public", FETCHER)],
         &[(
             "pinned",
             "outbound = { hosts = [\"127.0.0.1\"], private = [\"127.0.0.1/32\"] }",
         )],
     )
-    .start();
+    .start()
+}
+
+#[tokio::test]
+async fn sec_19_a_host_outside_the_sites_hosts_is_refused() {
+    let upstream = Upstream::start().await;
+    let gw = pinned_to_loopback();
     let (status, body) = fetched(&gw, "pinned", &format!("{}/listed", upstream.url())).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("/listed"), "{body}");
@@ -153,14 +158,7 @@ async fn sec_19_a_host_outside_the_sites_hosts_is_refused() {
 #[tokio::test]
 async fn sec_19_a_redirect_from_an_allowed_host_to_a_refused_one_is_refused() {
     let upstream = Upstream::start().await;
-    let gw = workers_with(
-        &[("pinned", "public", FETCHER)],
-        &[(
-            "pinned",
-            "outbound = { hosts = [\"127.0.0.1\"], private = [\"127.0.0.1/32\"] }",
-        )],
-    )
-    .start();
+    let gw = pinned_to_loopback();
     let redirect = |to: &str| format!("{}/redirect?to={}", upstream.url(), percent(to));
     let allowed = format!("{}/landed", upstream.url());
     let (status, body) = fetched(&gw, "pinned", &redirect(&allowed)).await;
