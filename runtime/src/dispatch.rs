@@ -224,10 +224,9 @@ impl Reply {
     /// Fails the request with what the worker threw; `null` is the engine out of memory.
     pub fn fail<'js>(&self, error: Value<'js>) {
         self.finish();
-        // The engine throws `null` when the heap cannot even hold an error, and an "out of
-        // memory" InternalError when one allocation does not fit.
+        let out_of_memory = crate::report::is_out_of_memory(&error);
         let detail = crate::report::describe(error);
-        let failure = if detail.starts_with("out of memory") {
+        let failure = if out_of_memory {
             self.host.out_of_memory.set(true);
             RuntimeError::Memory {
                 limit_bytes: self.host.memory_limit.get(),

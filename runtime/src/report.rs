@@ -21,6 +21,19 @@ pub(crate) fn describe(thrown: Value<'_>) -> String {
     }
 }
 
+/// Whether `thrown` is the engine running out of heap: `null` (no room for an error object)
+/// or the `InternalError: out of memory` it throws when one allocation does not fit.
+pub(crate) fn is_out_of_memory(thrown: &Value<'_>) -> bool {
+    if thrown.is_null() {
+        return true;
+    }
+    thrown.as_exception().is_some_and(|e| {
+        e.get::<_, String>("name")
+            .is_ok_and(|n| n == "InternalError")
+            && e.message().is_some_and(|m| m == "out of memory")
+    })
+}
+
 /// Reports an exception no caller is waiting for (a timer callback that threw, say).
 pub(crate) fn uncaught(ctx: &Ctx<'_>, error: Error) {
     let detail = match error {

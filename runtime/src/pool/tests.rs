@@ -389,3 +389,16 @@ async fn a_version_loaded_into_the_ready_isolate_gets_its_own_limits() {
         "the next ready isolate has the default 128 MiB"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_error_that_only_says_out_of_memory_is_its_own_exception() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = pool(1, 8);
+    let key = worker(
+        dir.path(),
+        "liar",
+        "export default { fetch() { throw new Error('out of memory'); } };",
+    );
+    let error = pool.dispatch(&key, get("/")).await.unwrap_err();
+    assert!(matches!(error, RuntimeError::Exception(_)), "{error:?}");
+}
