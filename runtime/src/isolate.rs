@@ -534,15 +534,22 @@ impl Isolate {
                     reason: message.unwrap_or_default(),
                 };
             }
-            rquickjs::Error::Exception => describe(ctx.catch()),
+            rquickjs::Error::Exception => {
+                let thrown = ctx.catch();
+                if crate::report::is_out_of_memory(&thrown) {
+                    return self.out_of_memory();
+                }
+                describe(thrown)
+            }
+            rquickjs::Error::Allocation => return self.out_of_memory(),
             other => other.to_string(),
         };
-        if detail.contains("out of memory") {
-            RuntimeError::Memory {
-                limit_bytes: self.limits.memory_bytes,
-            }
-        } else {
-            RuntimeError::Exception(detail)
+        RuntimeError::Exception(detail)
+    }
+
+    fn out_of_memory(&self) -> RuntimeError {
+        RuntimeError::Memory {
+            limit_bytes: self.limits.memory_bytes,
         }
     }
 }

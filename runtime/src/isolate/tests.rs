@@ -211,3 +211,12 @@ fn modules_are_compiled_once_and_a_changed_file_is_compiled_again() {
         "the new file's code"
     );
 }
+
+#[test]
+fn a_site_error_that_only_says_out_of_memory_is_not_a_memory_failure() {
+    let (_dir, js) = isolate(Limits::default());
+    let error = js
+        .eval::<()>("throw new Error('out of memory')")
+        .unwrap_err();
+    assert!(matches!(error, RuntimeError::Exception(_)), "{error:?}");
+}
