@@ -13,3 +13,41 @@ wrk_run() {
   [ -n "$errors" ] && echo "  $1: $errors" >&2
   echo "$rps $p99"
 }
+
+# sitegate_config [EXTRA]: the benchmark gateway's sitegate.toml on stdout, for the RBAC file
+# rbac/bench.toml next to it, listening on $sg_tls/$sg_http (plain HTTP serves sites) and
+# $sg_admin, with state in $work/sg/state; EXTRA (TOML) is appended.
+sitegate_config() {
+  cat <<TOML
+base_domain = "localhost"
+state_dir = "$work/sg/state"
+rbac = ["rbac/bench.toml"]
+[listen]
+https = "127.0.0.1:$sg_tls"
+http = "127.0.0.1:$sg_http"
+http_mode = "proxy"
+admin = "127.0.0.1:$sg_admin"
+[tls]
+dev_ca = true    # for the sign-in host (and sites no certificate file covers)
+[log]
+level = "warn"
+[shutdown]
+grace_period = "0s"
+[dev_idp]
+enabled = true   # every workspace names an IdP
+[signin]
+host = "auth.localhost"
+rate_limit_burst = 1000
+${1:-}
+TOML
+}
+
+# start_sitegate: runs $sitegate on $work/sg/sitegate.toml (its pid joins $pids) and waits for
+# its admin listener; shows the gateway's log and fails if it does not come up.
+start_sitegate() {
+  "$sitegate" serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && return; sleep 0.1; done
+  cat "$work/sg/log" >&2
+  return 1
+}

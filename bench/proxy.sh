@@ -58,30 +58,9 @@ NGINX
 nginx -c "$work/nginx.conf"
 
 mkdir -p "$work/sg/rbac"
-cat > "$work/sg/sitegate.toml" <<TOML
-base_domain = "localhost"
-state_dir = "$work/sg/state"
-rbac = ["rbac/bench.toml"]
-[listen]
-https = "127.0.0.1:$sg_tls"
-http = "127.0.0.1:$sg_http"
-http_mode = "proxy"
-admin = "127.0.0.1:$sg_admin"
-[tls]
-dev_ca = true    # for the sign-in host and the members site in the identity run
-[[tls.certificates]]
-cert = "$work/cert.pem"
-key = "$work/key.pem"
-[log]
-level = "warn"
-[shutdown]
-grace_period = "0s"
-[dev_idp]
-enabled = true
-[signin]
-host = "auth.localhost"
-rate_limit_burst = 1000
-TOML
+sitegate_config "[[tls.certificates]]
+cert = \"$work/cert.pem\"
+key = \"$work/key.pem\"" > "$work/sg/sitegate.toml"
 cat > "$work/sg/rbac/bench.toml" <<TOML
 [workspace]
 id = "bench"
@@ -96,9 +75,7 @@ backend = { upstream = "http://127.0.0.1:$up_port" }
 access = "workspace_all"
 backend = { upstream = "http://127.0.0.1:$up_port" }
 TOML
-"$sitegate" serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
+start_sitegate
 
 printf 'proxy benchmark: wrk -t2 -c%s -d%ss, one small upstream, %s cores\n' "$connections" "$duration" "$(nproc)"
 printf '%-22s %12s %10s\n' "" "req/s" "p99 ms"

@@ -7,6 +7,7 @@
 # per idle loaded version with 1,000 loaded (runtime/benches/isolates.rs).
 #
 #   bench/worker.sh [seconds per run, default 10] [connections, default 64] [sites, default 1000]
+#   keep=1 bench/worker.sh ...   keeps the work directory (configs, logs) and says where
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -60,26 +61,7 @@ CAPNP
 pids+=($!)
 
 mkdir -p "$work/sg/rbac"
-cat > "$work/sg/sitegate.toml" <<TOML
-base_domain = "localhost"
-state_dir = "$work/sg/state"
-rbac = ["rbac/bench.toml"]
-[listen]
-https = "127.0.0.1:$sg_tls"
-http = "127.0.0.1:$sg_http"
-http_mode = "proxy"
-admin = "127.0.0.1:$sg_admin"
-[tls]
-dev_ca = true
-[log]
-level = "warn"
-[shutdown]
-grace_period = "0s"
-[dev_idp]
-enabled = true    # every workspace names an IdP; the benchmark's sites are public
-[signin]
-host = "auth.localhost"
-TOML
+sitegate_config > "$work/sg/sitegate.toml"
 cat > "$work/sg/rbac/bench.toml" <<TOML
 [workspace]
 id = "bench"
@@ -92,10 +74,7 @@ backend = { worker = "$work/sites/hello" }
 access = "public"
 backend = { worker = "$work/sites/hono" }
 TOML
-"$sitegate" serve --config "$work/sg/sitegate.toml" 2>"$work/sg/log" &
-pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$sg_admin/healthz" >/dev/null || { cat "$work/sg/log" >&2; exit 1; }
+start_sitegate
 for port in "$wd_hello" "$wd_hono"; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 done
