@@ -136,7 +136,7 @@ export default {
 "#;
 
 #[tokio::test]
-async fn worker_cookies_naming_the_gateway_or_a_wider_domain_are_dropped() {
+async fn sec_05_worker_cookies_naming_the_gateway_or_a_wider_domain_are_dropped() {
     let gw = workers(&[("cookies", "public", COOKIES)]).start();
     let resp = gw.client().get(&host("cookies"), "/").await;
     assert_eq!(resp.status(), 200);
@@ -191,7 +191,7 @@ async fn assert_failure_page(resp: reqwest::Response, status: u16) -> String {
 }
 
 #[tokio::test]
-async fn a_worker_exception_gives_a_500_page_with_the_request_id_and_no_stack() {
+async fn sec_21_a_worker_exception_gives_a_500_page_with_the_request_id_and_no_stack() {
     let gw = workers(&[("throws", "public", THROWS)]).start();
     let client = gw.client();
     assert_failure_page(client.get(&host("throws"), "/").await, 500).await;
@@ -230,7 +230,7 @@ export default {
 "#;
 
 #[tokio::test]
-async fn identity_headers_reach_the_worker_of_a_signed_in_site() {
+async fn sec_03_identity_headers_reach_the_worker_of_a_signed_in_site() {
     let gw = workers(&[("who", "workspace_all", IDENTITY)]).start();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
     let hops = browser
