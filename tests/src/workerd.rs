@@ -23,7 +23,7 @@ pub struct Workerd {
 
 impl Workerd {
     /// Serves `entries`, writing the config and log into `dir`. Ports are picked before
-    /// workerd binds them; if one was taken meanwhile workerd exits, and it is started again.
+    /// workerd binds them; if one was taken meanwhile, workerd is started again on new ones.
     pub fn start(entries: &[Entry], dir: &Path) -> Workerd {
         let binary = binary();
         let log = dir.join("workerd.log");
@@ -71,12 +71,17 @@ impl Workerd {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// True once every socket accepts; false if workerd exited first (a port was taken, or
-    /// the config is wrong: the log says).
+    /// True once every socket accepts and workerd bound them all; false if it exited first or
+    /// a port was taken by another process meanwhile (workerd logs that and goes on, while the
+    /// other process answers on the port), so the caller starts it again on new ports.
     fn wait_ready(&mut self) -> bool {
         let start = Instant::now();
+        let failed = |workerd: &mut Workerd| {
+            matches!(workerd.child.try_wait(), Ok(Some(_)))
+                || workerd.log().contains("Address already in use")
+        };
         while start.elapsed() < Duration::from_secs(30) {
-            if let Ok(Some(_)) = self.child.try_wait() {
+            if failed(self) {
                 return false;
             }
             let up = self
@@ -84,7 +89,9 @@ impl Workerd {
                 .values()
                 .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok());
             if up {
-                return true;
+                // A bind failure is logged as the sockets open: give it a moment to show.
+                std::thread::sleep(Duration::from_millis(200));
+                return !failed(self);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
