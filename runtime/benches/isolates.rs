@@ -83,6 +83,7 @@ fn main() {
                 entry: "index.js".into(),
                 limits: runtime::Limits::default(),
                 outbound: Default::default(),
+                bindings: Default::default(),
             }
         })
         .collect();

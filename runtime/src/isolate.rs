@@ -24,7 +24,16 @@ use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
 use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
 use crate::report::describe;
-use crate::{OutboundPolicy, RuntimeError};
+use crate::{Bindings, OutboundPolicy, RuntimeError};
+
+/// What a site gives its isolate besides code and limits.
+#[derive(Debug, Clone, Default)]
+pub struct SiteSetup {
+    /// Where its `fetch` may go.
+    pub outbound: Arc<OutboundPolicy>,
+    /// What its `env` holds.
+    pub bindings: Arc<Bindings>,
+}
 
 /// Per-isolate resource limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,9 +101,10 @@ pub struct Isolate {
 }
 
 impl Isolate {
-    /// A fresh isolate whose modules come from `root` only, under the default outbound policy.
+    /// A fresh isolate whose modules come from `root` only, under the default outbound policy
+    /// and with no bindings.
     pub fn new(root: &Path, limits: Limits) -> Result<Isolate, RuntimeError> {
-        Isolate::with_outbound(root, limits, Arc::default())
+        Isolate::with_site(root, limits, SiteSetup::default())
     }
 
     /// A fresh isolate whose modules come from `root` only and whose `fetch` may reach what
@@ -104,26 +114,39 @@ impl Isolate {
         limits: Limits,
         outbound: Arc<OutboundPolicy>,
     ) -> Result<Isolate, RuntimeError> {
+        let site = SiteSetup {
+            outbound,
+            ..SiteSetup::default()
+        };
+        Isolate::with_site(root, limits, site)
+    }
+
+    /// A fresh isolate whose modules come from `root` only, set up for `site`.
+    pub fn with_site(
+        root: &Path,
+        limits: Limits,
+        site: SiteSetup,
+    ) -> Result<Isolate, RuntimeError> {
         let (sender, settled) = mpsc::channel::<Settle>();
         let sender = std::sync::Mutex::new(sender);
         let post: Post = Arc::new(move |settle| {
             let _ = sender.lock().map(|s| s.send(settle));
         });
-        let mut isolate = Isolate::with_post(root, limits, "isolate", outbound, post)?;
+        let mut isolate = Isolate::with_post(root, limits, "isolate", site, post)?;
         isolate.settled = Some(settled);
         Ok(isolate)
     }
 
     /// A fresh isolate whose finished operations are handed to `post` (a pool thread's
-    /// channel); `label` names it in the log (the site), `outbound` is its site's policy.
+    /// channel); `label` names it in the log (the site).
     pub(crate) fn with_post(
         root: &Path,
         limits: Limits,
         label: &str,
-        outbound: Arc<OutboundPolicy>,
+        site: SiteSetup,
         post: Post,
     ) -> Result<Isolate, RuntimeError> {
-        Isolate::blank(post)?.for_site(root, limits, label, outbound)
+        Isolate::blank(post)?.for_site(root, limits, label, site)
     }
 
     /// An isolate with the Web APIs set up but no site yet (`for_site` gives it one), under
@@ -182,14 +205,14 @@ impl Isolate {
         Ok(isolate)
     }
 
-    /// Gives a blank isolate its site: modules from `root` only, `limits`, the log's `label`
-    /// and the `outbound` policy of its `fetch`.
+    /// Gives a blank isolate its site: modules from `root` only, `limits`, the log's `label`,
+    /// the outbound policy of its `fetch` and the bindings of its `env`.
     pub(crate) fn for_site(
         mut self,
         root: &Path,
         limits: Limits,
         label: &str,
-        outbound: Arc<OutboundPolicy>,
+        site: SiteSetup,
     ) -> Result<Isolate, RuntimeError> {
         self.root = root
             .canonicalize()
@@ -210,7 +233,11 @@ impl Isolate {
         self.limits = limits;
         *self.host.label.borrow_mut() = label.to_string();
         self.host.memory_limit.set(limits.memory_bytes);
-        *self.host.outbound.borrow_mut() = Rc::new(crate::fetch::SiteOutbound::new(outbound));
+        *self.host.outbound.borrow_mut() = Rc::new(crate::fetch::SiteOutbound::new(site.outbound));
+        self.call_for(Turn::Startup, |ctx| {
+            let env: Object = crate::js::internal(&ctx)?.get("env")?;
+            crate::bindings::fill_env(&ctx, &env, &self.host, &site.bindings)
+        })?;
         Ok(self)
     }
 

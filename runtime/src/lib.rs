@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bindings;
 mod builtins;
 mod bytecode;
 mod bytes;
@@ -25,8 +26,9 @@ mod report;
 mod timers;
 pub mod web;
 
+pub use bindings::{Bindings, Secret, Var};
 pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
 pub use fetch::policy::OutboundPolicy;
-pub use isolate::{Isolate, Limits};
+pub use isolate::{Isolate, Limits, SiteSetup};
 pub use pool::{Pool, PoolOptions, VersionKey};

@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 
 use crate::dispatch::{Answer, WorkerRequest};
 use crate::host::{Post, Settle};
-use crate::{Isolate, Limits, OutboundPolicy, RuntimeError};
+use crate::{Bindings, Isolate, Limits, OutboundPolicy, RuntimeError, SiteSetup};
 
 /// What identifies one loaded site version (and where its files are).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,6 +36,8 @@ pub struct VersionKey {
     pub limits: Limits,
     /// Where its `fetch` may go.
     pub outbound: Arc<OutboundPolicy>,
+    /// What its `env` holds.
+    pub bindings: Arc<Bindings>,
 }
 
 /// How many threads a pool runs and how much each keeps loaded.
@@ -113,7 +115,11 @@ impl ThreadState {
             Some(spare) => spare,
             None => self.blank()?,
         };
-        let isolate = blank.for_site(&key.dir, key.limits, &key.site, key.outbound.clone())?;
+        let site = SiteSetup {
+            outbound: key.outbound.clone(),
+            bindings: key.bindings.clone(),
+        };
+        let isolate = blank.for_site(&key.dir, key.limits, &key.site, site)?;
         isolate.load_entry(&key.entry)?;
         let bytes = isolate.heap_bytes();
         self.keys.insert(id, key.clone());

@@ -59,6 +59,7 @@ impl WorkerVersions {
                     entry: entry.to_string(),
                     limits,
                     outbound: outbound_policy(&backend.outbound),
+                    bindings: Default::default(),
                 },
             );
         }

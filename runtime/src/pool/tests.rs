@@ -54,6 +54,7 @@ fn site(dir: &Path, name: &str, body: &str) -> VersionKey {
         entry: "index.js".into(),
         limits: Limits::default(),
         outbound: Default::default(),
+        bindings: Default::default(),
     }
 }
 
