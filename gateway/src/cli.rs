@@ -31,6 +31,13 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage site secrets: encrypted in the state directory, seen by a worker site's code as
+    /// `env.NAME`.
+    Secret {
+        /// What to do.
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
     /// Manage the development CA.
     Ca {
         /// What to do with it.
@@ -45,6 +52,43 @@ pub enum CaCommand {
     /// Print the development CA certificate (PEM) so browsers and tools can trust it. Creates
     /// the CA in the state directory if it does not exist yet.
     Export(ConfigArg),
+}
+
+/// `sitegate secret …`
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Set a secret of a site; the value is read from standard input (a trailing newline is
+    /// dropped). Running versions see it when they are next loaded.
+    Put {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        #[arg(long)]
+        site: String,
+        /// The secret's name (`env.NAME`).
+        name: String,
+    },
+    /// List the names of a site's secrets (never their values).
+    List {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        #[arg(long)]
+        site: String,
+    },
+    /// Delete a secret of a site.
+    Delete {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        #[arg(long)]
+        site: String,
+        /// The secret's name.
+        name: String,
+    },
 }
 
 /// `sitegate token …`
@@ -79,7 +123,7 @@ pub enum TokenCommand {
 }
 
 /// The config file option shared by the verbs.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ConfigArg {
     /// Path of sitegate.toml; the embedded demo config when omitted.
     #[arg(long, short, value_name = "FILE")]

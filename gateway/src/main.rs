@@ -20,6 +20,7 @@ mod reload;
 mod request_id;
 mod respond;
 mod routing;
+mod secrets;
 mod server;
 mod shutdown;
 mod signin;
@@ -40,7 +41,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use cli::{CaCommand, Cli, Command, TokenCommand};
+use cli::{CaCommand, Cli, Command, SecretCommand, TokenCommand};
 pub use error::GatewayError;
 use snapshot::{ConfigSource, Store};
 
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
             command: CaCommand::Export(arg),
         } => ca_export(arg.source()),
         Command::Token { command } => token(command),
+        Command::Secret { command } => secret(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,6 +94,43 @@ fn ca_export(source: ConfigSource) -> anyhow::Result<()> {
     let snapshot = source.load()?;
     let ca = certs::DevCa::load_or_create(&snapshot.config.state_dir)?;
     print!("{}", ca.ca_pem());
+    Ok(())
+}
+
+fn secret(command: SecretCommand) -> anyhow::Result<()> {
+    let (config, site) = match &command {
+        SecretCommand::Put { config, site, .. }
+        | SecretCommand::List { config, site }
+        | SecretCommand::Delete { config, site, .. } => (config.clone(), site.clone()),
+    };
+    let site = site.as_str();
+    let snapshot = config.source().load()?;
+    if snapshot.policy.site(site).is_none() {
+        anyhow::bail!("no site \"{site}\" in the RBAC files (expected workspace/site)");
+    }
+    let mut store =
+        secrets::SecretStore::open(&snapshot.config.state_dir).map_err(anyhow::Error::msg)?;
+    match command {
+        SecretCommand::Put { name, .. } => {
+            let mut value = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut value)?;
+            let value = value.strip_suffix('\n').unwrap_or(&value);
+            let value = value.strip_suffix('\r').unwrap_or(value);
+            store.put(site, &name, value).map_err(anyhow::Error::msg)?;
+            eprintln!("Secret {name} of {site} saved.");
+        }
+        SecretCommand::List { .. } => {
+            for name in store.names(site) {
+                println!("{name}");
+            }
+        }
+        SecretCommand::Delete { name, .. } => {
+            if !store.delete(site, &name).map_err(anyhow::Error::msg)? {
+                anyhow::bail!("{site} has no secret {name}");
+            }
+            eprintln!("Secret {name} of {site} deleted.");
+        }
+    }
     Ok(())
 }
 

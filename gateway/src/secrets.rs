@@ -1,0 +1,191 @@
+//! Site secrets: encrypted at rest in `<state_dir>/secrets.json` with AES-256-GCM under a key
+//! of its own (`<state_dir>/secrets.key`, made on first use, mode 0600). Each value is bound
+//! to its site and name in the associated data, so a value copied to another site or name
+//! does not open. Written atomically; workers see them on `env` (and `process.env`).
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use runtime::Secret;
+use serde::{Deserialize, Serialize};
+
+use crate::fsutil::write_private_atomic;
+
+/// The store's file name in the state directory.
+const FILE: &str = "secrets.json";
+/// The key's file name in the state directory.
+const KEY_FILE: &str = "secrets.key";
+/// Longest secret value accepted (Cloudflare's limit).
+pub const MAX_VALUE_BYTES: usize = 5 * 1024;
+
+/// The file: sealed values by site id, then by name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoreFile {
+    sites: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The secrets of every site, opened with the state directory's key.
+pub struct SecretStore {
+    path: PathBuf,
+    key: LessSafeKey,
+    file: StoreFile,
+}
+
+impl SecretStore {
+    /// Opens the store in `state_dir`, making its key on first use.
+    pub fn open(state_dir: &Path) -> Result<SecretStore, String> {
+        let key = load_or_create_key(state_dir)?;
+        let path = state_dir.join(FILE);
+        let file = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{}: not a secrets file: {e}", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => StoreFile::default(),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        Ok(SecretStore { path, key, file })
+    }
+
+    /// Sets `site`'s secret `name` to `value` and saves the store.
+    pub fn put(&mut self, site: &str, name: &str, value: &str) -> Result<(), String> {
+        check_name(name)?;
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(format!(
+                "secret {name} is {} bytes; at most {MAX_VALUE_BYTES} are accepted",
+                value.len()
+            ));
+        }
+        let sealed = self.seal(site, name, value)?;
+        self.file
+            .sites
+            .entry(site.to_string())
+            .or_default()
+            .insert(name.to_string(), sealed);
+        self.save()
+    }
+
+    /// Removes `site`'s secret `name` (false: there was none) and saves the store.
+    pub fn delete(&mut self, site: &str, name: &str) -> Result<bool, String> {
+        let Some(secrets) = self.file.sites.get_mut(site) else {
+            return Ok(false);
+        };
+        if secrets.remove(name).is_none() {
+            return Ok(false);
+        }
+        if secrets.is_empty() {
+            self.file.sites.remove(site);
+        }
+        self.save().map(|()| true)
+    }
+
+    /// The names of `site`'s secrets, sorted.
+    pub fn names(&self, site: &str) -> Vec<String> {
+        self.file
+            .sites
+            .get(site)
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// `site`'s secrets, opened; one that does not open (tampered, or moved from another
+    /// site) is an error naming it.
+    pub fn for_site(&self, site: &str) -> Result<Vec<(String, Secret)>, String> {
+        let Some(secrets) = self.file.sites.get(site) else {
+            return Ok(Vec::new());
+        };
+        secrets
+            .iter()
+            .map(|(name, sealed)| Ok((name.clone(), Secret(self.open_value(site, name, sealed)?))))
+            .collect()
+    }
+
+    fn seal(&self, site: &str, name: &str, value: &str) -> Result<String, String> {
+        let mut nonce = [0u8; NONCE_LEN];
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| "no randomness for a secret's nonce".to_string())?;
+        let mut body = value.as_bytes().to_vec();
+        self.key
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(associated_data(site, name)),
+                &mut body,
+            )
+            .map_err(|_| "sealing a secret failed".to_string())?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&body);
+        Ok(B64.encode(out))
+    }
+
+    fn open_value(&self, site: &str, name: &str, sealed: &str) -> Result<String, String> {
+        let refused =
+            || format!("secret {name} of {site} does not open with this state directory's key");
+        let mut bytes = B64.decode(sealed).map_err(|_| refused())?;
+        if bytes.len() < NONCE_LEN {
+            return Err(refused());
+        }
+        let body = bytes.split_off(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(&bytes).map_err(|_| refused())?;
+        let mut body = body;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::from(associated_data(site, name)), &mut body)
+            .map_err(|_| refused())?;
+        String::from_utf8(plain.to_vec()).map_err(|_| refused())
+    }
+
+    fn save(&self) -> Result<(), String> {
+        let json = serde_json::to_vec_pretty(&self.file).map_err(|e| e.to_string())?;
+        write_private_atomic(&self.path, &json).map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+/// What a sealed value is bound to.
+fn associated_data(site: &str, name: &str) -> Vec<u8> {
+    format!("sitegate-secret\0{site}\0{name}").into_bytes()
+}
+
+/// Secret names are JavaScript identifiers of ASCII letters, digits and `_` (as `env.NAME`).
+fn check_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 256;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "bad secret name {name:?}: expected letters, digits and _ (not starting with a digit), at most 256"
+        ))
+    }
+}
+
+/// The key in `state_dir`, made (32 random bytes, mode 0600) if there is none.
+fn load_or_create_key(state_dir: &Path) -> Result<LessSafeKey, String> {
+    let path = state_dir.join(KEY_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut fresh = [0u8; 32];
+            SystemRandom::new()
+                .fill(&mut fresh)
+                .map_err(|_| "no randomness for the secrets key".to_string())?;
+            std::fs::create_dir_all(state_dir)
+                .map_err(|e| format!("{}: {e}", state_dir.display()))?;
+            write_private_atomic(&path, &fresh).map_err(|e| format!("{}: {e}", path.display()))?;
+            fresh.to_vec()
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let key = UnboundKey::new(&AES_256_GCM, &bytes)
+        .map_err(|_| format!("{}: not a 32-byte key", path.display()))?;
+    Ok(LessSafeKey::new(key))
+}
