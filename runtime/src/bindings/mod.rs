@@ -5,6 +5,8 @@
 pub mod assets;
 mod d1;
 mod r2;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::path::PathBuf;
