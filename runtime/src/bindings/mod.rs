@@ -3,7 +3,7 @@
 //! `env` when an isolate is given its site.
 
 pub mod assets;
-mod d1;
+pub mod d1;
 mod r2;
 #[cfg(test)]
 mod tests;

@@ -68,6 +68,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("fetch.js", include_str!("fetch.js")),
     ("structured_clone.js", include_str!("structured_clone.js")),
     ("dispatch.js", include_str!("dispatch.js")),
+    ("d1.js", include_str!("d1.js")),
 ];
 
 /// Makes the globals natives defined so far non-enumerable, as workerd's are.

@@ -1,0 +1,215 @@
+//! The SQLite side of D1: one shared connection per database file (WAL, created on first
+//! use), and running statements on it with D1's result counters and error messages.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
+
+/// How long a statement waits for a lock held by another connection to the same file.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating it and its directory if missing) the D1 database file at `path` with the
+/// settings every D1 connection uses: write-ahead logging, foreign keys enforced.
+pub fn open_database(path: &Path) -> Result<Connection, String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("D1_ERROR: {e}"))?;
+    }
+    let conn = Connection::open(path).map_err(|e| d1_error(&e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| d1_error(&e))?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
+        .map_err(|e| d1_error(&e))?;
+    Ok(conn)
+}
+
+/// The process-wide connection for `path`, opened on first use.
+fn shared(path: &Path) -> Result<Arc<Mutex<Connection>>, String> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<Connection>>>>> = OnceLock::new();
+    let mut open = OPEN
+        .get_or_init(Mutex::default)
+        .lock()
+        .map_err(|_| "D1_ERROR: database map poisoned".to_string())?;
+    if let Some(conn) = open.get(path) {
+        return Ok(conn.clone());
+    }
+    let conn = Arc::new(Mutex::new(open_database(path)?));
+    open.insert(path.to_path_buf(), conn.clone());
+    Ok(conn)
+}
+
+/// One statement to run: its SQL and bound values.
+pub(crate) struct Query {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Value>,
+}
+
+/// What one statement produced.
+pub(crate) struct Output {
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<Value>>,
+    pub(crate) duration: f64,
+    pub(crate) changes: u64,
+    pub(crate) last_row_id: i64,
+    pub(crate) changed_db: bool,
+    pub(crate) size_after: u64,
+    pub(crate) rows_read: u64,
+    pub(crate) rows_written: u64,
+}
+
+/// How statements are run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Each on its own (so `BEGIN` and `COMMIT` through `run` work).
+    Each,
+    /// All in one transaction (a savepoint, so it nests in one the site opened), undone
+    /// entirely when one fails.
+    Together,
+}
+
+/// Runs `queries` on the database at `path`; an error is D1's message for it.
+pub(crate) fn run(path: &Path, queries: Vec<Query>, mode: Mode) -> Result<Vec<Output>, String> {
+    let conn = shared(path)?;
+    let conn = conn
+        .lock()
+        .map_err(|_| "D1_ERROR: database connection poisoned".to_string())?;
+    if mode == Mode::Each {
+        return queries.iter().map(|q| run_one(&conn, q)).collect();
+    }
+    conn.execute_batch("SAVEPOINT d1_batch")
+        .map_err(|e| d1_error(&e))?;
+    let outputs: Result<Vec<Output>, String> = queries.iter().map(|q| run_one(&conn, q)).collect();
+    let end = match outputs {
+        Ok(_) => "RELEASE d1_batch",
+        Err(_) => "ROLLBACK TO d1_batch; RELEASE d1_batch",
+    };
+    conn.execute_batch(end).map_err(|e| d1_error(&e))?;
+    outputs
+}
+
+/// Runs one statement.
+fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
+    let start = Instant::now();
+    let before = conn.total_changes();
+    let mut stmt = conn.prepare(&query.sql).map_err(|e| d1_error(&e))?;
+    let readonly = stmt.readonly();
+    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    let mut rows = Vec::new();
+    {
+        let mut cursor = stmt
+            .query(params_from_iter(query.params.iter()))
+            .map_err(|e| d1_error(&e))?;
+        while let Some(row) = cursor.next().map_err(|e| d1_error(&e))? {
+            let values = (0..columns.len())
+                .map(|i| row.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Vec<Value>>>()
+                .map_err(|e| d1_error(&e))?;
+            rows.push(values);
+        }
+    }
+    drop(stmt);
+    let changes = if readonly {
+        0
+    } else {
+        conn.total_changes().saturating_sub(before)
+    };
+    let size_after = conn
+        .query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(|e| d1_error(&e))?;
+    Ok(Output {
+        rows_read: rows.len() as u64,
+        columns,
+        rows,
+        duration: start.elapsed().as_millis() as f64,
+        changes,
+        last_row_id: conn.last_insert_rowid(),
+        changed_db: !readonly,
+        size_after: u64::try_from(size_after).unwrap_or(0),
+        rows_written: changes,
+    })
+}
+
+/// D1's message for a SQLite error: `D1_ERROR: <message>: SQLITE_<CODE>`.
+fn d1_error(error: &rusqlite::Error) -> String {
+    match error {
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            let text = message.clone().unwrap_or_else(|| failure.to_string());
+            coded(&text, failure.extended_code)
+        }
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => coded(&format!("{msg} at offset {offset}"), error.extended_code),
+        other => format!("D1_ERROR: {other}"),
+    }
+}
+
+/// `D1_ERROR: <text>: SQLITE_<CODE>`, with the extended code when there is one, as workerd.
+fn coded(text: &str, extended: i32) -> String {
+    let primary = code_name(extended & 0xff);
+    match extended_name(extended) {
+        Some(name) => format!("D1_ERROR: {text}: {primary} (extended: {name})"),
+        None => format!("D1_ERROR: {text}: {primary}"),
+    }
+}
+
+/// The names of the extended constraint codes (the ones sites meet).
+fn extended_name(code: i32) -> Option<&'static str> {
+    Some(match code {
+        275 => "SQLITE_CONSTRAINT_CHECK",
+        531 => "SQLITE_CONSTRAINT_COMMITHOOK",
+        787 => "SQLITE_CONSTRAINT_FOREIGNKEY",
+        1043 => "SQLITE_CONSTRAINT_FUNCTION",
+        1299 => "SQLITE_CONSTRAINT_NOTNULL",
+        1555 => "SQLITE_CONSTRAINT_PRIMARYKEY",
+        1811 => "SQLITE_CONSTRAINT_TRIGGER",
+        2067 => "SQLITE_CONSTRAINT_UNIQUE",
+        2323 => "SQLITE_CONSTRAINT_VTAB",
+        2579 => "SQLITE_CONSTRAINT_ROWID",
+        3091 => "SQLITE_CONSTRAINT_DATATYPE",
+        _ => return None,
+    })
+}
+
+/// The name of a primary SQLite result code.
+fn code_name(code: i32) -> &'static str {
+    const NAMES: [&str; 27] = [
+        "SQLITE_OK",
+        "SQLITE_ERROR",
+        "SQLITE_INTERNAL",
+        "SQLITE_PERM",
+        "SQLITE_ABORT",
+        "SQLITE_BUSY",
+        "SQLITE_LOCKED",
+        "SQLITE_NOMEM",
+        "SQLITE_READONLY",
+        "SQLITE_INTERRUPT",
+        "SQLITE_IOERR",
+        "SQLITE_CORRUPT",
+        "SQLITE_NOTFOUND",
+        "SQLITE_FULL",
+        "SQLITE_CANTOPEN",
+        "SQLITE_PROTOCOL",
+        "SQLITE_EMPTY",
+        "SQLITE_SCHEMA",
+        "SQLITE_TOOBIG",
+        "SQLITE_CONSTRAINT",
+        "SQLITE_MISMATCH",
+        "SQLITE_MISUSE",
+        "SQLITE_NOLFS",
+        "SQLITE_AUTH",
+        "SQLITE_FORMAT",
+        "SQLITE_RANGE",
+        "SQLITE_NOTADB",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("SQLITE_ERROR")
+}

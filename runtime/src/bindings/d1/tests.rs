@@ -1,0 +1,245 @@
+//! Tests of the D1 binding through a real isolate against a temporary SQLite file; the
+//! expected messages and shapes are miniflare's (4.x) output for the same calls.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::isolate::SiteSetup;
+use crate::{Bindings, Isolate, Limits};
+
+/// An isolate whose `env.DB` is the SQLite file `file`.
+fn isolate(root: &Path, file: &Path) -> Isolate {
+    let bindings = Bindings {
+        d1: vec![("DB".into(), file.to_path_buf())],
+        ..Default::default()
+    };
+    let setup = SiteSetup {
+        bindings: Arc::new(bindings),
+        ..Default::default()
+    };
+    Isolate::with_site(root, Limits::default(), setup).unwrap()
+}
+
+/// Runs `body` (an async function body with `DB` in scope) and gives its JSON-encoded result,
+/// or `THROW <class>: <message>` when it throws.
+fn run(js: &Isolate, body: &str) -> String {
+    js.eval_async::<String>(&format!(
+        "const {{ env }} = await import('cloudflare:workers'); const DB = env.DB; \
+         try {{ return JSON.stringify(await (async () => {{ {body} }})()); }} \
+         catch (e) {{ return `THROW ${{e.constructor.name}}: ${{e.message}}`; }}"
+    ))
+    .unwrap()
+}
+
+/// A fresh database with table `t (id INTEGER PRIMARY KEY, name TEXT, b BLOB)`.
+fn with_table() -> (tempfile::TempDir, Isolate) {
+    let dir = tempfile::tempdir().unwrap();
+    let js = isolate(dir.path(), &dir.path().join("d1/db.sqlite"));
+    let made = run(
+        &js,
+        "return DB.exec(\"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, b BLOB);\\nINSERT INTO t (name) VALUES ('a');\")",
+    );
+    assert!(made.starts_with(r#"{"count":2,"duration":"#), "{made}");
+    (dir, js)
+}
+
+/// `meta` without its duration (which varies) and with `size_after` only checked to be a
+/// whole number of pages (miniflare's files hold an extra table of its own, so are larger).
+const NO_DURATION: &str = "const strip = (r) => { delete r.meta.duration; r.meta.size_after = r.meta.size_after % 4096 === 0; return r; };";
+
+#[test]
+fn insert_and_select_give_miniflare_shapes() {
+    let (_dir, js) = with_table();
+    let inserted = run(
+        &js,
+        &format!("{NO_DURATION} return strip(await DB.prepare('INSERT INTO t (name, b) VALUES (?, ?)').bind('b', new Uint8Array([1,2,3])).run());"),
+    );
+    assert_eq!(
+        inserted,
+        r#"{"success":true,"meta":{"served_by":"sitegate.db","changes":1,"last_row_id":2,"changed_db":true,"size_after":true,"rows_read":0,"rows_written":1},"results":[]}"#
+    );
+    let all = run(
+        &js,
+        &format!("{NO_DURATION} return strip(await DB.prepare('SELECT * FROM t').all());"),
+    );
+    assert_eq!(
+        all,
+        r#"{"success":true,"meta":{"served_by":"sitegate.db","changes":0,"last_row_id":2,"changed_db":false,"size_after":true,"rows_read":2,"rows_written":0},"results":[{"id":1,"name":"a","b":null},{"id":2,"name":"b","b":[1,2,3]}]}"#
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT * FROM t').first()"),
+        r#"{"id":1,"name":"a","b":null}"#
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT * FROM t').first('name')"),
+        r#""a""#
+    );
+    assert_eq!(
+        run(
+            &js,
+            "return DB.prepare('SELECT * FROM t WHERE id = 99').first()"
+        ),
+        "null"
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('UPDATE t SET name = ? WHERE id = ?').bind('z', 1).run().then(r => [r.meta.changes, r.meta.rows_written])"),
+        "[1,1]"
+    );
+    assert_eq!(
+        run(&js, "await DB.prepare('DELETE FROM t WHERE id = 1').run(); return DB.prepare('SELECT count(*) AS n FROM t').first('n')"),
+        "1"
+    );
+}
+
+#[test]
+fn first_with_a_missing_column_is_d1_column_notfound() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT * FROM t').first('zz')"),
+        "THROW Error: D1_COLUMN_NOTFOUND: Column not found (zz)"
+    );
+}
+
+#[test]
+fn raw_gives_arrays_and_optionally_column_names() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT id, name FROM t').raw()"),
+        r#"[[1,"a"]]"#
+    );
+    assert_eq!(
+        run(
+            &js,
+            "return DB.prepare('SELECT id, name FROM t').raw({columnNames: true})"
+        ),
+        r#"[["id","name"],[1,"a"]]"#
+    );
+}
+
+#[test]
+fn bind_checks_types_at_once() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT ?').bind({a: 1})"),
+        "THROW Error: D1_TYPE_ERROR: Type 'object' not supported for value '[object Object]'"
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT ?').bind(undefined)"),
+        "THROW Error: D1_TYPE_ERROR: Type 'undefined' not supported for value 'undefined'"
+    );
+    assert_eq!(
+        run(
+            &js,
+            "return DB.prepare('SELECT ? AS x, ? AS y, ? AS z').bind(true, 2.5, null).first()"
+        ),
+        r#"{"x":1,"y":2.5,"z":null}"#
+    );
+}
+
+#[test]
+fn sqlite_errors_are_d1_errors_with_their_codes() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT * FROM nope').all()"),
+        "THROW Error: D1_ERROR: no such table: nope: SQLITE_ERROR"
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('INSERT INTO t (id) VALUES (1)').run()"),
+        "THROW Error: D1_ERROR: UNIQUE constraint failed: t.id: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_PRIMARYKEY)"
+    );
+    assert_eq!(
+        run(&js, "return DB.prepare('SELEC 1').all()"),
+        r#"THROW Error: D1_ERROR: near "SELEC": syntax error at offset 0: SQLITE_ERROR"#
+    );
+    assert_eq!(
+        run(&js, "try { await DB.prepare('SELECT * FROM nope').all(); } catch (e) { return [e instanceof Error, e.cause.message]; }"),
+        r#"[true,"no such table: nope: SQLITE_ERROR"]"#
+    );
+}
+
+#[test]
+fn batch_runs_in_one_transaction_and_rolls_back_on_failure() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return (await DB.batch([DB.prepare(\"INSERT INTO t (name) VALUES ('c')\"), DB.prepare('SELECT count(*) AS n FROM t')])).map(r => [r.success, r.meta.changes, r.results])"),
+        r#"[[true,1,[]],[true,0,[{"n":2}]]]"#
+    );
+    assert_eq!(
+        run(&js, "return DB.batch([DB.prepare(\"INSERT INTO t (name) VALUES ('d')\"), DB.prepare('SELECT * FROM nope')])"),
+        "THROW Error: D1_ERROR: no such table: nope: SQLITE_ERROR"
+    );
+    assert_eq!(
+        run(
+            &js,
+            "return DB.prepare('SELECT count(*) AS n FROM t').first('n')"
+        ),
+        "2"
+    );
+    assert_eq!(
+        run(&js, "return DB.batch([])"),
+        "THROW Error: D1_ERROR: No SQL statements detected."
+    );
+}
+
+#[test]
+fn exec_counts_lines_and_reports_errors_as_d1_exec_error() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "return DB.exec(\"INSERT INTO t (name) VALUES ('x');\\nSELECT * FROM nope;\")"),
+        "THROW Error: D1_EXEC_ERROR: Error in line 1: INSERT INTO t (name) VALUES ('x');: no such table: nope: SQLITE_ERROR"
+    );
+    assert_eq!(
+        run(
+            &js,
+            "return DB.prepare('SELECT count(*) AS n FROM t').first('n')"
+        ),
+        "1"
+    );
+    assert_eq!(
+        run(&js, "return DB.exec('CREATE TABLE t (x);')"),
+        "THROW Error: D1_EXEC_ERROR: Error in line 1: CREATE TABLE t (x);: table t already exists at offset 13: SQLITE_ERROR"
+    );
+}
+
+#[test]
+fn transactions_issued_through_run_work() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "await DB.prepare('BEGIN').run(); await DB.prepare(\"INSERT INTO t (name) VALUES ('r')\").run(); await DB.prepare('ROLLBACK').run(); return DB.prepare('SELECT count(*) AS n FROM t').first('n')"),
+        "1"
+    );
+    assert_eq!(
+        run(&js, "await DB.prepare('SAVEPOINT s').run(); await DB.prepare(\"INSERT INTO t (name) VALUES ('k')\").run(); await DB.prepare('RELEASE s').run(); return DB.prepare('SELECT count(*) AS n FROM t').first('n')"),
+        "2"
+    );
+}
+
+#[test]
+fn sessions_prepare_and_batch_and_have_no_bookmark() {
+    let (_dir, js) = with_table();
+    assert_eq!(
+        run(&js, "const s = DB.withSession(); return [await s.prepare('SELECT name FROM t').first('name'), s.getBookmark()]"),
+        r#"["a",null]"#
+    );
+}
+
+#[test]
+fn data_is_in_the_file_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kept.sqlite");
+    {
+        let js = isolate(dir.path(), &file);
+        run(
+            &js,
+            "return DB.exec(\"CREATE TABLE k (v BLOB);\\nINSERT INTO k VALUES (x'0aff');\")",
+        );
+    }
+    let conn = super::open_database(&file).unwrap();
+    let bytes: Vec<u8> = conn.query_row("SELECT v FROM k", [], |r| r.get(0)).unwrap();
+    assert_eq!(bytes, vec![0x0a, 0xff]);
+    let js = isolate(dir.path(), &file);
+    assert_eq!(
+        run(&js, "return DB.prepare('SELECT v FROM k').first('v')"),
+        "[10,255]"
+    );
+}
