@@ -84,14 +84,25 @@ pub struct Assets {
     pub html_handling: HtmlHandling,
     /// What unmatched paths get.
     pub not_found_handling: NotFoundHandling,
+    /// Patterns hidden besides `.assetsignore`'s (see [`Assets::ignoring`]).
+    pub extra_ignore: Vec<String>,
     rules: HeaderRules,
     ignore: Ignore,
 }
 
 impl PartialEq for Assets {
     fn eq(&self, other: &Assets) -> bool {
-        (&self.dir, self.html_handling, self.not_found_handling)
-            == (&other.dir, other.html_handling, other.not_found_handling)
+        (
+            &self.dir,
+            self.html_handling,
+            self.not_found_handling,
+            &self.extra_ignore,
+        ) == (
+            &other.dir,
+            other.html_handling,
+            other.not_found_handling,
+            &other.extra_ignore,
+        )
     }
 }
 
@@ -99,7 +110,13 @@ impl Eq for Assets {}
 
 impl Hash for Assets {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (&self.dir, self.html_handling, self.not_found_handling).hash(state);
+        (
+            &self.dir,
+            self.html_handling,
+            self.not_found_handling,
+            &self.extra_ignore,
+        )
+            .hash(state);
     }
 }
 
@@ -144,9 +161,17 @@ impl Assets {
             dir,
             html_handling,
             not_found_handling,
+            extra_ignore: Vec::new(),
             rules,
             ignore,
         })
+    }
+
+    /// These assets with `patterns` (`.assetsignore` syntax, e.g. `/server/`) hidden too.
+    pub fn ignoring(mut self, patterns: &[String]) -> Assets {
+        self.ignore.add(patterns);
+        self.extra_ignore.extend(patterns.iter().cloned());
+        self
     }
 
     /// The asset answering `method path` (`path` is the URL path, percent-encoded, without

@@ -1,5 +1,4 @@
-//! `.assetsignore` patterns (gitignore-like) and the wildcard matching they share with
-//! `_headers`.
+//! `.assetsignore` patterns (gitignore-like).
 
 /// The `.assetsignore` rules: later lines win, `!` re-includes.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +19,12 @@ impl Ignore {
             })
             .collect();
         Ignore { rules }
+    }
+
+    /// Adds `patterns` (ignoring), before the file's own rules are consulted again.
+    pub(super) fn add(&mut self, patterns: &[String]) {
+        self.rules
+            .extend(patterns.iter().map(|p| (true, p.trim().to_string())));
     }
 
     /// Whether the relative path `rel` (`a/b.txt`) is ignored.
@@ -48,22 +53,22 @@ fn matches(pattern: &str, rel: &str) -> bool {
             return false;
         }
         if anchored {
-            wildcard(pattern, &parts[..n].join("/"), false)
+            wildcard(pattern, &parts[..n].join("/"))
         } else {
-            wildcard(pattern, parts[n - 1], false)
+            wildcard(pattern, parts[n - 1])
         }
     })
 }
 
-/// Whether `text` matches `pattern`, where `**` matches anything and `*` anything but `/`
-/// (anything at all when `star_crosses` is true); `?` matches one character but `/`.
-pub(super) fn wildcard(pattern: &str, text: &str, star_crosses: bool) -> bool {
+/// Whether `text` matches `pattern`, where `**` matches anything and `*` anything but `/`;
+/// `?` matches one character but `/`.
+fn wildcard(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    matches_from(&p, &t, star_crosses)
+    matches_from(&p, &t)
 }
 
-fn matches_from(p: &[char], t: &[char], star_crosses: bool) -> bool {
+fn matches_from(p: &[char], t: &[char]) -> bool {
     match p.first() {
         None => t.is_empty(),
         Some('*') => {
@@ -71,16 +76,16 @@ fn matches_from(p: &[char], t: &[char], star_crosses: bool) -> bool {
             let rest = if double { &p[2..] } else { &p[1..] };
             let rest = if double && rest.first() == Some(&'/') {
                 // `**/x` also matches `x`.
-                if matches_from(&rest[1..], t, star_crosses) {
+                if matches_from(&rest[1..], t) {
                     return true;
                 }
                 rest
             } else {
                 rest
             };
-            let crosses = double || star_crosses;
+            let crosses = double;
             for skip in 0..=t.len() {
-                if matches_from(rest, &t[skip..], star_crosses) {
+                if matches_from(rest, &t[skip..]) {
                     return true;
                 }
                 if skip < t.len() && t[skip] == '/' && !crosses {
@@ -89,10 +94,7 @@ fn matches_from(p: &[char], t: &[char], star_crosses: bool) -> bool {
             }
             false
         }
-        Some('?') => {
-            matches!(t.first(), Some(c) if *c != '/')
-                && matches_from(&p[1..], &t[1..], star_crosses)
-        }
-        Some(c) => t.first() == Some(c) && matches_from(&p[1..], &t[1..], star_crosses),
+        Some('?') => matches!(t.first(), Some(c) if *c != '/') && matches_from(&p[1..], &t[1..]),
+        Some(c) => t.first() == Some(c) && matches_from(&p[1..], &t[1..]),
     }
 }

@@ -210,3 +210,12 @@ fn equality_is_by_config() {
         assets(&dir, HtmlHandling::None, NotFoundHandling::default())
     );
 }
+
+#[test]
+fn ignoring_hides_more() {
+    let dir = site(&[("server/index.js", "s"), ("page.txt", "p")]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default())
+        .ignoring(&["/server/".to_string()]);
+    assert!(get(&a, "/server/index.js").is_none());
+    assert!(get(&a, "/page.txt").is_some());
+}
