@@ -145,7 +145,9 @@ pub(crate) fn binding<'js>(ctx: &Ctx<'js>, host: &Rc<Host>, dir: &Path) -> Resul
                 let result = Array::new(ctx.clone())?;
                 result.set(0, json)?;
                 match bytes {
-                    Some(bytes) => result.set(1, TypedArray::<u8>::new(ctx.clone(), bytes.as_ref())?)?,
+                    Some(bytes) => {
+                        result.set(1, TypedArray::<u8>::new(ctx.clone(), bytes.as_ref())?)?
+                    }
                     None => result.set(1, Value::new_null(ctx.clone()))?,
                 }
                 Ok(result.into_value())

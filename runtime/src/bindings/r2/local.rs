@@ -165,7 +165,9 @@ impl LocalStore {
     fn record(&self, db: &Connection, blob: &str, meta: &Meta) -> Result<(), R2Error> {
         let old = Self::find(db, &meta.key)?;
         db.execute(
-            &format!("INSERT OR REPLACE INTO objects ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+            &format!(
+                "INSERT OR REPLACE INTO objects ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+            ),
             params![
                 meta.key,
                 blob,
@@ -292,7 +294,10 @@ impl ObjectStore for LocalStore {
         let mut last: Option<Cursor> = None;
         for row in rows {
             let (_, meta) = row.map_err(internal)?;
-            if skip.as_ref().is_some_and(|s| meta.key.starts_with(s.as_str())) {
+            if skip
+                .as_ref()
+                .is_some_and(|s| meta.key.starts_with(s.as_str()))
+            {
                 continue;
             }
             let group = delimiter.as_ref().and_then(|d| {
@@ -407,7 +412,10 @@ impl ObjectStore for LocalStore {
             return Err(R2Error::invalid_part());
         }
         let last = chosen.len() - 1;
-        if chosen[..last].iter().any(|(_, _, size, _)| *size < MIN_PART_SIZE) {
+        if chosen[..last]
+            .iter()
+            .any(|(_, _, size, _)| *size < MIN_PART_SIZE)
+        {
             return Err(R2Error::entity_too_small());
         }
         let mut body = Vec::new();
@@ -448,7 +456,12 @@ fn find_upload(db: &Connection, key: &str, upload: &str) -> Result<(Fields, Fiel
     db.query_row(
         "SELECT http, custom FROM uploads WHERE id = ?1 AND key = ?2",
         params![upload, key],
-        |row| Ok((fields(&row.get::<_, String>(0)?)?, fields(&row.get::<_, String>(1)?)?)),
+        |row| {
+            Ok((
+                fields(&row.get::<_, String>(0)?)?,
+                fields(&row.get::<_, String>(1)?)?,
+            ))
+        },
     )
     .optional()
     .map_err(internal)?

@@ -51,7 +51,10 @@ impl R2Error {
     }
     /// A part listed in `complete` that was not uploaded.
     pub(crate) fn invalid_part() -> R2Error {
-        R2Error::new(10025, "One or more of the specified parts could not be found.")
+        R2Error::new(
+            10025,
+            "One or more of the specified parts could not be found.",
+        )
     }
     /// A part (not the last) under `MIN_PART_SIZE`.
     pub(crate) fn entity_too_small() -> R2Error {

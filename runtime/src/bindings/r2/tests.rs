@@ -216,7 +216,10 @@ fn a_key_with_dot_dot_stays_inside_the_bucket_and_data_survives_reopening() {
         .collect();
     outside.sort();
     assert_eq!(outside, ["deep", "site"]);
-    assert_eq!(std::fs::read_dir(dir.path().join("deep")).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("deep")).unwrap().count(),
+        1
+    );
     let js = isolate(&root, &bucket);
     let out = run(
         &js,
