@@ -210,9 +210,9 @@ impl ProxyHttp for Gateway {
                 Ok(false)
             }
             Backend::Worker(_) => {
-                let key = snapshot.workers.get(site.id());
+                let version = snapshot.workers.get(site.id());
                 let port = snapshot.config.listen.public_https_port;
-                self.workers.serve(session, ctx, key, port).await
+                self.workers.serve(session, ctx, version, port).await
             }
         }
     }

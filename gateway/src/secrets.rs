@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::fsutil::write_private_atomic;
 
 /// The store's file name in the state directory.
-const FILE: &str = "secrets.json";
+pub const FILE: &str = "secrets.json";
 /// The key's file name in the state directory.
 const KEY_FILE: &str = "secrets.key";
 /// Longest secret value accepted (Cloudflare's limit).

@@ -32,7 +32,8 @@ impl Snapshot {
             files.push(c.cert.clone());
             files.push(c.key.clone());
         }
-        files.extend(self.workers.entries());
+        files.extend(self.workers.watched());
+        files.push(self.config.state_dir.join(crate::secrets::FILE));
         files
     }
 }
@@ -74,7 +75,7 @@ impl ConfigSource {
             }
         }
         .map_err(in_file_order)?;
-        let workers = WorkerVersions::scan(&policy, &config.workers);
+        let workers = WorkerVersions::scan(&policy, &config.workers, &config.state_dir);
         Ok(Snapshot {
             config,
             policy,
@@ -108,7 +109,8 @@ pub struct Store {
 impl Store {
     /// Loads everything for the first time. Fails on any invalid file.
     pub fn open(source: ConfigSource) -> Result<Store, GatewayError> {
-        let snapshot = source.load()?;
+        let mut snapshot = source.load()?;
+        snapshot.workers.migrate(None);
         let dev_ca = if snapshot.config.tls.dev_ca {
             Some(DevCa::load_or_create(&snapshot.config.state_dir).map_err(GatewayError::Cert)?)
         } else {
@@ -146,7 +148,8 @@ impl Store {
     /// Builds a new snapshot and certificate set from the files and swaps both in. On any
     /// error the old snapshot keeps serving and the error is returned for logging.
     pub fn reload(&self) -> Result<Arc<Snapshot>, GatewayError> {
-        let snapshot = self.source.load()?;
+        let mut snapshot = self.source.load()?;
+        snapshot.workers.migrate(Some(&self.load().workers));
         let certs = certificates(&snapshot, self.dev_ca.as_ref())?;
         self.resolver.replace(certs);
         let snapshot = Arc::new(snapshot);

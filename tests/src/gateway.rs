@@ -271,6 +271,16 @@ impl Gateway {
         None
     }
 
+    /// Kills the gateway at once (SIGKILL: no shutdown work at all, as in a crash) and starts
+    /// it again on the same files and state directory.
+    pub fn crash_and_restart(mut self) -> Gateway {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let builder = std::mem::replace(&mut self.builder, GatewayBuilder::placeholder());
+        std::mem::forget(self);
+        builder.start()
+    }
+
     /// Resident memory of the gateway process in KiB (from /proc).
     pub fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))

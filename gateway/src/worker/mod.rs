@@ -1,21 +1,26 @@
-//! Worker sites: an allowed request is read whole (within the site's body limit), handed to
-//! the runtime in process with the site's public `https://` URL, and the worker's response is
-//! written back — whole, or streamed as the worker produces it — with its `Set-Cookie` headers
-//! filtered as an upstream's are. Failures become pages carrying the request id; what the
-//! worker threw goes to the log only.
+//! Worker sites: an allowed request is answered from the version's static assets first (unless
+//! the project runs its worker first); otherwise it is read whole (within the site's body
+//! limit), handed to the runtime in process with the site's public `https://` URL, and the
+//! worker's response is written back — whole, or streamed as the worker produces it — with its
+//! `Set-Cookie` headers filtered as an upstream's are. Failures become pages carrying the
+//! request id; what the worker threw goes to the log only.
 
+pub mod migrations;
+pub mod project;
 pub mod versions;
 
 use bytes::{Bytes, BytesMut};
 use pingora_error::Result;
 use pingora_http::ResponseHeader;
 use pingora_proxy::Session;
-use runtime::{Pool, RuntimeError, VersionKey, WorkerBody, WorkerRequest, WorkerResponse};
+use runtime::bindings::assets::AssetResponse;
+use runtime::{Pool, RuntimeError, WorkerBody, WorkerRequest, WorkerResponse};
 
 use crate::config::WorkersConfig;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
 use crate::{headers, upstream, GatewayError};
+use versions::SiteVersion;
 
 /// The worker runtime of the gateway.
 pub struct Workers {
@@ -29,17 +34,30 @@ impl Workers {
         Ok(Workers { pool })
     }
 
-    /// Answers an allowed request with the site version `key` (`None`: the site's directory
-    /// has no entry module).
+    /// Answers an allowed request with the site's `version` (`None`: the site's project
+    /// cannot be served).
     pub async fn serve(
         &self,
         session: &mut Session,
         ctx: &mut RequestCtx,
-        key: Option<&VersionKey>,
+        version: Option<&SiteVersion>,
         public_port: u16,
     ) -> Result<bool> {
-        let Some(key) = key else {
+        let Some(version) = version else {
             return fail(session, ctx, "worker_missing", respond::BACKEND_UNAVAILABLE).await;
+        };
+        if let Some(assets) = version
+            .assets
+            .as_ref()
+            .filter(|_| !version.run_worker_first)
+        {
+            let req = session.req_header();
+            if let Some(asset) = assets.serve(&req.method, req.uri.path(), &req.headers) {
+                return write_asset(session, ctx, asset).await;
+            }
+        }
+        let Some(key) = &version.key else {
+            return fail(session, ctx, "asset_not_found", respond::NOT_FOUND).await;
         };
         let Some(body) = read_body(session, ctx.body_limit).await? else {
             return fail(session, ctx, "body_too_large", respond::TOO_LARGE).await;
@@ -80,6 +98,32 @@ fn page_for(error: &RuntimeError) -> Page {
             respond::BACKEND_UNAVAILABLE
         }
     }
+}
+
+/// Writes a static asset's response.
+async fn write_asset(
+    session: &mut Session,
+    ctx: &mut RequestCtx,
+    asset: AssetResponse,
+) -> Result<bool> {
+    ctx.outcome = "asset";
+    let mut header = ResponseHeader::build(asset.status, Some(asset.headers.len() + 2))?;
+    for (name, value) in asset.headers.iter() {
+        header.append_header(name.clone(), value.clone())?;
+    }
+    if !matches!(asset.status.as_u16(), 204 | 304) && header.headers.get("content-length").is_none()
+    {
+        header.insert_header("content-length", asset.body.len().to_string())?;
+    }
+    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
+    let head_only = session.req_header().method == http::Method::HEAD || asset.body.is_empty();
+    session
+        .write_response_header(Box::new(header), head_only)
+        .await?;
+    if !head_only {
+        session.write_response_body(Some(asset.body), true).await?;
+    }
+    Ok(true)
 }
 
 async fn fail(

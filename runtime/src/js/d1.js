@@ -32,10 +32,8 @@
 
   // Runs `statements`; the outputs, or a rejection with D1's error.
   async function send(query, statements, together) {
-    if (statements.length === 0 || statements.some((s) => s.sql.trim() === "")) {
-      throw d1Error("D1_ERROR: No SQL statements detected.");
-    }
-    const reply = await query(statements.map((s) => [s.sql, s.values]), together);
+    if (statements.length === 0) throw d1Error("D1_ERROR: No SQL statements detected.");
+    const reply = await query(statements.map((s) => [s.statement, s.params]), together);
     if (reply.error !== undefined) throw d1Error(reply.error);
     return reply.outputs;
   }
@@ -52,13 +50,13 @@
 
   class D1PreparedStatement {
     #query;
-    constructor(query, sql, values) {
+    constructor(query, statement, params) {
       this.#query = query;
-      this.sql = sql;
-      this.values = values;
+      this.statement = statement;
+      this.params = params;
     }
     bind(...values) {
-      return new D1PreparedStatement(this.#query, this.sql, values.map(bindable));
+      return new D1PreparedStatement(this.#query, this.statement, values.map(bindable));
     }
     async first(column) {
       const [output] = await send(this.#query, [this], false);
@@ -81,7 +79,6 @@
       return options && options.columnNames ? [output.columns, ...output.rows] : output.rows;
     }
   }
-  Object.defineProperty(D1PreparedStatement.prototype, Symbol.toStringTag, { value: "D1PreparedStatement" });
 
   // What a database and its sessions share: `prepare` and `batch`.
   function preparer(query) {
@@ -130,7 +127,9 @@
     }
     async exec(sql) {
       const lines = String(sql).trim().split("\n");
-      const statements = lines.map((line) => ({ sql: line, values: [] }));
+      const statements = lines
+        .filter((line) => line.trim() !== "")
+        .map((line) => ({ statement: line, params: [] }));
       let outputs;
       try {
         outputs = await send(this.#query, statements, true);
@@ -142,7 +141,6 @@
       return { count: outputs.length, duration: outputs.reduce((sum, o) => sum + o.meta.duration, 0) };
     }
   }
-  Object.defineProperty(D1Database.prototype, Symbol.toStringTag, { value: "D1Database" });
 
   internal.d1Database = (query) => new D1Database(query);
 });

@@ -66,6 +66,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("crypto_keys.js", crate::web::crypto::KEYS_GLUE),
     ("crypto.js", crate::web::crypto::GLUE),
     ("fetch.js", include_str!("fetch.js")),
+    ("assets.js", include_str!("assets.js")),
     ("structured_clone.js", include_str!("structured_clone.js")),
     ("dispatch.js", include_str!("dispatch.js")),
     ("d1.js", include_str!("d1.js")),

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::{params_from_iter, Batch, Connection, Statement};
 
 /// How long a statement waits for a lock held by another connection to the same file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -89,31 +90,23 @@ pub(crate) fn run(path: &Path, queries: Vec<Query>, mode: Mode) -> Result<Vec<Ou
     outputs
 }
 
-/// Runs one statement.
+/// Runs one query: each statement of its SQL in turn (the last one's rows are its output, as
+/// in workerd).
 fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
     let start = Instant::now();
     let before = conn.total_changes();
-    let mut stmt = conn.prepare(&query.sql).map_err(|e| d1_error(&e))?;
-    let readonly = stmt.readonly();
-    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-    let mut rows = Vec::new();
-    {
-        let mut cursor = stmt
-            .query(params_from_iter(query.params.iter()))
-            .map_err(|e| d1_error(&e))?;
-        while let Some(row) = cursor.next().map_err(|e| d1_error(&e))? {
-            let values = (0..columns.len())
-                .map(|i| row.get::<_, Value>(i))
-                .collect::<rusqlite::Result<Vec<Value>>>()
-                .map_err(|e| d1_error(&e))?;
-            rows.push(values);
-        }
+    let mut batch = Batch::new(conn, &query.sql);
+    let mut last = None;
+    let mut writes = false;
+    while let Some(mut stmt) = batch.next().map_err(|e| d1_error(&e))? {
+        writes |= !stmt.readonly();
+        last = Some(rows_of(&mut stmt, &query.params)?);
     }
-    drop(stmt);
-    let changes = if readonly {
-        0
-    } else {
+    let (columns, rows) = last.ok_or_else(|| NO_STATEMENTS.to_string())?;
+    let changes = if writes {
         conn.total_changes().saturating_sub(before)
+    } else {
+        0
     };
     let size_after = conn
         .query_row(
@@ -129,10 +122,39 @@ fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
         duration: start.elapsed().as_millis() as f64,
         changes,
         last_row_id: conn.last_insert_rowid(),
-        changed_db: !readonly,
+        changed_db: writes,
         size_after: u64::try_from(size_after).unwrap_or(0),
         rows_written: changes,
     })
+}
+
+/// D1's message for SQL holding no statement.
+const NO_STATEMENTS: &str = "D1_ERROR: No SQL statements detected.";
+
+/// The column names and rows of one statement run with `params` (or with none, if it takes
+/// none).
+fn rows_of(
+    stmt: &mut Statement<'_>,
+    params: &[Value],
+) -> Result<(Vec<String>, Vec<Vec<Value>>), String> {
+    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    let params = if stmt.parameter_count() == 0 {
+        &[][..]
+    } else {
+        params
+    };
+    let mut cursor = stmt
+        .query(params_from_iter(params.iter()))
+        .map_err(|e| d1_error(&e))?;
+    let mut rows = Vec::new();
+    while let Some(row) = cursor.next().map_err(|e| d1_error(&e))? {
+        let values = (0..columns.len())
+            .map(|i| row.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<Value>>>()
+            .map_err(|e| d1_error(&e))?;
+        rows.push(values);
+    }
+    Ok((columns, rows))
 }
 
 /// D1's message for a SQLite error: `D1_ERROR: <message>: SQLITE_<CODE>`.
@@ -145,6 +167,9 @@ fn d1_error(error: &rusqlite::Error) -> String {
         rusqlite::Error::SqlInputError {
             error, msg, offset, ..
         } => coded(&format!("{msg} at offset {offset}"), error.extended_code),
+        rusqlite::Error::InvalidParameterCount(..) => {
+            "D1_ERROR: Wrong number of parameter bindings for SQL query.".to_string()
+        }
         other => format!("D1_ERROR: {other}"),
     }
 }

@@ -243,3 +243,29 @@ fn data_is_in_the_file_after_reopening() {
         "[10,255]"
     );
 }
+
+#[test]
+fn odd_queries_behave_as_in_miniflare() {
+    let (_dir, js) = with_table();
+    let cases = [
+        ("DB.prepare('SELECT ? AS v').bind([1,2,3]).first()", r#"{"v":[1,2,3]}"#),
+        ("DB.prepare('SELECT ? AS v').bind(10n)", "THROW Error: D1_TYPE_ERROR: Type 'bigint' not supported for value '10'"),
+        ("DB.prepare('SELECT 1 AS a; SELECT 2 AS b').all().then(r => r.results)", r#"[{"b":2}]"#),
+        ("DB.prepare('').run()", "THROW Error: D1_ERROR: No SQL statements detected."),
+        ("DB.exec(\"INSERT INTO t (name) VALUES ('q');\\n\\nINSERT INTO t (name) VALUES ('r');\").then(r => r.count)", "2"),
+        ("DB.prepare('SELECT ? AS a').bind(1).bind(2).first()", r#"{"a":2}"#),
+        ("DB.prepare('SELECT 1 AS a, 2 AS a').all().then(r => r.results)", r#"[{"a":2}]"#),
+        ("DB.prepare('SELECT 1 AS a, 2 AS a').raw()", "[[1,2]]"),
+        ("DB.exec('CREATE TABLE n (x NOT NULL);\\nINSERT INTO n VALUES (NULL);')", "THROW Error: D1_EXEC_ERROR: Error in line 1: CREATE TABLE n (x NOT NULL);: NOT NULL constraint failed: n.x: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_NOTNULL)"),
+        ("DB.prepare('SELECT ? AS a, ? AS b').bind(1).first()", "THROW Error: D1_ERROR: Wrong number of parameter bindings for SQL query."),
+        ("DB.prepare('SELECT ? AS a').bind(1, 2).first()", "THROW Error: D1_ERROR: Wrong number of parameter bindings for SQL query."),
+        ("DB.prepare('SELECT 9007199254740993 AS a').first('a')", "9007199254740992"),
+        ("DB.prepare('SELECT ? AS a').bind(new Uint8Array([5,6,7]).subarray(1)).first('a')", "[6,7]"),
+        ("DB.prepare('SELECT * FROM t WHERE id = 99').first('zz')", "null"),
+        ("Object.keys(DB.prepare('SELECT 1'))", r#"["statement","params"]"#),
+        ("DB.exec('SELECT 1;').then(r => Object.keys(r))", r#"["count","duration"]"#),
+    ];
+    for (call, expected) in cases {
+        assert_eq!(run(&js, &format!("return {call}")), expected, "{call}");
+    }
+}

@@ -1,0 +1,221 @@
+//! Detecting project formats in fixture directories.
+
+use std::fs;
+use std::path::Path;
+
+use runtime::bindings::assets::{HtmlHandling, NotFoundHandling};
+use runtime::Var;
+
+use super::{detect, MigrationsKind, ProjectError};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+#[test]
+fn plain_directory_with_index_js() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "index.js", "export default {}");
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.root, tmp.path());
+    assert_eq!(p.entry.as_deref(), Some("index.js"));
+    assert!(p.assets.is_none());
+    let empty = tempfile::tempdir().expect("tmp");
+    assert_eq!(detect(empty.path()).expect("project").entry, None);
+}
+
+#[test]
+fn wrangler_jsonc_with_comments_and_trailing_commas() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "src/worker.js", "export default {}");
+    write(tmp.path(), "public/index.html", "hi");
+    write(
+        tmp.path(),
+        "migrations/0001_init.sql",
+        "CREATE TABLE t (x);",
+    );
+    write(
+        tmp.path(),
+        "wrangler.jsonc",
+        r#"{
+          // the worker
+          "name": "app",
+          "main": "./src/worker.js",
+          "compatibility_date": "2025-01-01",
+          "compatibility_flags": ["nodejs_compat",],
+          "assets": { "directory": "public", "binding": "ASSETS",
+                      "not_found_handling": "single-page-application",
+                      "html_handling": "drop-trailing-slash", "run_worker_first": true },
+          /* data */
+          "d1_databases": [{ "binding": "DB", "database_name": "x", "database_id": "y" }],
+          "r2_buckets": [{ "binding": "FILES", "bucket_name": "f" }],
+          "vars": { "A": "text", "B": { "n": 1 } },
+          "kv_namespaces": [],
+        }"#,
+    );
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.entry.as_deref(), Some("src/worker.js"));
+    assert_eq!(p.compatibility_date.as_deref(), Some("2025-01-01"));
+    assert_eq!(p.compatibility_flags, ["nodejs_compat"]);
+    let assets = p.assets.expect("assets");
+    assert_eq!(assets.dir, tmp.path().join("public"));
+    assert_eq!(assets.binding.as_deref(), Some("ASSETS"));
+    assert_eq!(assets.html_handling, HtmlHandling::DropTrailingSlash);
+    assert_eq!(
+        assets.not_found_handling,
+        NotFoundHandling::SinglePageApplication
+    );
+    assert!(assets.run_worker_first);
+    assert_eq!(p.d1.len(), 1);
+    assert_eq!(p.d1[0].binding, "DB");
+    let m = p.d1[0].migrations.as_ref().expect("migrations");
+    assert_eq!(m.dir, tmp.path().join("migrations"));
+    assert_eq!(m.kind, MigrationsKind::Wrangler);
+    assert_eq!(p.r2, ["FILES"]);
+    assert_eq!(
+        p.vars,
+        [
+            ("A".to_string(), Var::Text("text".to_string())),
+            ("B".to_string(), Var::Json(r#"{"n":1}"#.to_string()))
+        ]
+    );
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(p.warnings[0].contains("kv_namespaces"));
+}
+
+#[test]
+fn wrangler_toml() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "worker.js", "export default {}");
+    write(
+        tmp.path(),
+        "wrangler.toml",
+        "main = \"worker.js\"\n[[d1_databases]]\nbinding = \"DB\"\nmigrations_dir = \"db\"\n[vars]\nX = \"1\"\n",
+    );
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.entry.as_deref(), Some("worker.js"));
+    assert_eq!(p.d1[0].binding, "DB");
+    assert!(p.d1[0].migrations.is_none(), "db/ does not exist");
+    assert_eq!(p.vars, [("X".to_string(), Var::Text("1".to_string()))]);
+}
+
+#[test]
+fn wrangler_missing_main_is_an_error_naming_file_and_key() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "wrangler.json", r#"{"main": "src/gone.js"}"#);
+    let err = detect(tmp.path()).expect_err("error");
+    assert!(matches!(&err, ProjectError::Invalid { key, .. } if key == "main"));
+    assert!(err.to_string().contains("wrangler.json"), "{err}");
+}
+
+#[test]
+fn wrangler_bad_handling_value_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "public/a.txt", "a");
+    write(
+        tmp.path(),
+        "wrangler.json",
+        r#"{"assets": {"directory": "public", "html_handling": "sideways"}}"#,
+    );
+    let err = detect(tmp.path()).expect_err("error");
+    assert!(err.to_string().contains("assets.html_handling"), "{err}");
+}
+
+#[test]
+fn codex_worker_build_with_client_assets_and_drizzle() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "dist/.openai/hosting.json",
+        r#"{"project_id": "p1", "d1": "DB", "r2": null, "future": 1}"#,
+    );
+    write(tmp.path(), "dist/server/index.js", "export default {}");
+    write(tmp.path(), "dist/client/index.html", "hi");
+    write(
+        tmp.path(),
+        "dist/.openai/drizzle/meta/_journal.json",
+        r#"{"entries":[]}"#,
+    );
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.root, tmp.path().join("dist/server"));
+    assert_eq!(p.entry.as_deref(), Some("index.js"));
+    assert_eq!(
+        p.assets.expect("assets").dir,
+        tmp.path().join("dist/client")
+    );
+    assert_eq!(p.d1.len(), 1);
+    assert_eq!(p.d1[0].binding, "DB");
+    let m = p.d1[0].migrations.as_ref().expect("drizzle");
+    assert_eq!(m.kind, MigrationsKind::Drizzle);
+    assert!(p.r2.is_empty());
+}
+
+#[test]
+fn codex_worker_build_without_client_serves_dist_minus_server() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "dist/.openai/hosting.json",
+        r#"{"r2": "FILES"}"#,
+    );
+    write(tmp.path(), "dist/server/index.js", "export default {}");
+    write(
+        tmp.path(),
+        "dist/server/wrangler.json",
+        r#"{"main": "index.js", "compatibility_flags": ["nodejs_compat"]}"#,
+    );
+    write(tmp.path(), "dist/index.html", "hi");
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.compatibility_flags, ["nodejs_compat"]);
+    let assets = p.assets.expect("assets");
+    assert_eq!(assets.dir, tmp.path().join("dist"));
+    assert!(assets.ignore.contains(&"/server/".to_string()));
+    assert_eq!(p.r2, ["FILES"]);
+}
+
+#[test]
+fn codex_static_build() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "dist/.openai/hosting.json",
+        r#"{"d1": null, "static": {"directory": "site", "not_found_handling": "404-page"}}"#,
+    );
+    write(tmp.path(), "dist/site/index.html", "hi");
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.entry, None);
+    let assets = p.assets.expect("assets");
+    assert_eq!(assets.dir, tmp.path().join("dist/site"));
+    assert_eq!(assets.not_found_handling, NotFoundHandling::NotFoundPage);
+}
+
+#[test]
+fn codex_static_build_with_bindings_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "dist/.openai/hosting.json",
+        r#"{"d1": "DB", "static": {"directory": "."}}"#,
+    );
+    let err = detect(tmp.path()).expect_err("error");
+    assert!(
+        matches!(&err, ProjectError::Invalid { key, .. } if key == "d1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn codex_legacy_appgarden_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "dist/_appgen_meta/appgarden.json",
+        r#"{"d1": "DB"}"#,
+    );
+    write(tmp.path(), "dist/server/index.js", "export default {}");
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.d1[0].binding, "DB");
+    assert!(p.d1[0].migrations.is_none());
+}

@@ -1,0 +1,261 @@
+//! wrangler projects: `wrangler.jsonc`, `wrangler.json` or `wrangler.toml` beside the
+//! sources; paths in them are relative to the config file's folder.
+
+use std::fs;
+use std::path::Path;
+
+use runtime::Var;
+use serde_json::Value;
+
+use super::{
+    handling, read_jsonc, string, strings, unknown_keys, AssetsSpec, D1Spec, Migrations,
+    MigrationsKind, Project, ProjectError,
+};
+
+/// Top-level keys Sitegate reads.
+const READ: &[&str] = &[
+    "main",
+    "assets",
+    "d1_databases",
+    "r2_buckets",
+    "vars",
+    "compatibility_date",
+    "compatibility_flags",
+];
+
+/// Top-level keys that only matter to Cloudflare's deploys and are skipped silently.
+const DEPLOY_ONLY: &[&str] = &[
+    "$schema",
+    "name",
+    "account_id",
+    "workers_dev",
+    "preview_urls",
+    "observability",
+    "upload_source_maps",
+    "minify",
+    "keep_vars",
+    "no_bundle",
+    "dev",
+    "build",
+    "routes",
+    "route",
+    "tsconfig",
+    "rules",
+    "find_additional_modules",
+    "base_dir",
+    "preserve_file_names",
+    "placement",
+    "limits",
+    "logpush",
+    "send_metrics",
+];
+
+/// The wrangler project in `dir`, if it has a wrangler config.
+pub(super) fn detect(dir: &Path) -> Result<Option<Project>, ProjectError> {
+    for name in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
+        let file = dir.join(name);
+        let config = if name.ends_with(".toml") {
+            read_toml(&file)?
+        } else {
+            read_jsonc(&file)?
+        };
+        if let Some(config) = config {
+            return read(&file, &config).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+fn read_toml(file: &Path) -> Result<Option<Value>, ProjectError> {
+    let Ok(text) = fs::read_to_string(file) else {
+        return Ok(None);
+    };
+    toml::from_str::<Value>(&text)
+        .map(Some)
+        .map_err(|e| ProjectError::Read {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })
+}
+
+/// The project `config` (read from `file`) describes.
+pub(super) fn read(file: &Path, config: &Value) -> Result<Project, ProjectError> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    if !config.is_object() {
+        return Err(ProjectError::invalid(file, "", "must be an object"));
+    }
+    let mut project = Project::empty(dir, None);
+    let known: Vec<&str> = READ.iter().chain(DEPLOY_ONLY).copied().collect();
+    unknown_keys(file, config, "", &known, &mut project.warnings);
+    if let Some(main) = string(file, config, "main")? {
+        let main = main.trim_start_matches("./").to_string();
+        if !dir.join(&main).is_file() {
+            return Err(ProjectError::invalid(
+                file,
+                "main",
+                format!("{main} does not exist"),
+            ));
+        }
+        project.entry = Some(main);
+    }
+    project.compatibility_date = string(file, config, "compatibility_date")?;
+    project.compatibility_flags = strings(file, config, "compatibility_flags")?;
+    if let Some(assets) = config.get("assets") {
+        project.assets = Some(assets_spec(file, dir, assets, &mut project.warnings)?);
+    }
+    project.d1 = d1(file, dir, config.get("d1_databases"), &mut project.warnings)?;
+    project.r2 = named(
+        file,
+        config.get("r2_buckets"),
+        "r2_buckets",
+        &["bucket_name", "preview_bucket_name", "jurisdiction"],
+        &mut project.warnings,
+    )?;
+    project.vars = vars(file, config.get("vars"))?;
+    if project.entry.is_none() && project.assets.as_ref().is_some_and(|a| a.binding.is_some()) {
+        return Err(ProjectError::invalid(
+            file,
+            "assets.binding",
+            "needs a worker (`main`)",
+        ));
+    }
+    Ok(project)
+}
+
+fn assets_spec(
+    file: &Path,
+    dir: &Path,
+    assets: &Value,
+    warnings: &mut Vec<String>,
+) -> Result<AssetsSpec, ProjectError> {
+    unknown_keys(
+        file,
+        assets,
+        "assets.",
+        &[
+            "directory",
+            "binding",
+            "html_handling",
+            "not_found_handling",
+            "run_worker_first",
+        ],
+        warnings,
+    );
+    let directory = string(file, assets, "directory")?
+        .ok_or_else(|| ProjectError::invalid(file, "assets.directory", "is missing"))?;
+    let assets_dir = dir.join(&directory);
+    if !assets_dir.is_dir() {
+        return Err(ProjectError::invalid(
+            file,
+            "assets.directory",
+            format!("{directory} is not a directory"),
+        ));
+    }
+    let (html_handling, not_found_handling) = handling(file, assets, "assets.")?;
+    let run_worker_first = match assets.get("run_worker_first") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            warnings.push(format!(
+                "{}: `assets.run_worker_first` as a list of patterns is not supported; the worker runs first for every path",
+                file.display()
+            ));
+            true
+        }
+    };
+    Ok(AssetsSpec {
+        dir: assets_dir,
+        binding: string(file, assets, "binding")?,
+        html_handling,
+        not_found_handling,
+        run_worker_first,
+        ignore: Vec::new(),
+    })
+}
+
+/// `[[d1_databases]]`: bindings with their migrations folders (`migrations_dir`, default
+/// `migrations`; wrangler layout).
+fn d1(
+    file: &Path,
+    dir: &Path,
+    list: Option<&Value>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<D1Spec>, ProjectError> {
+    let known = [
+        "database_name",
+        "database_id",
+        "preview_database_id",
+        "migrations_table",
+    ];
+    let mut out = Vec::new();
+    for (i, item) in entries(file, list, "d1_databases")?.iter().enumerate() {
+        let binding = string(file, item, "binding")?.ok_or_else(|| {
+            ProjectError::invalid(file, &format!("d1_databases[{i}].binding"), "is missing")
+        })?;
+        let mut read = known.to_vec();
+        read.extend(["binding", "migrations_dir"]);
+        unknown_keys(file, item, &format!("d1_databases[{i}]."), &read, warnings);
+        let migrations_dir = dir.join(
+            string(file, item, "migrations_dir")?.unwrap_or_else(|| "migrations".to_string()),
+        );
+        let migrations = migrations_dir.is_dir().then(|| Migrations {
+            dir: migrations_dir,
+            kind: MigrationsKind::Wrangler,
+        });
+        out.push(D1Spec {
+            binding,
+            migrations,
+        });
+    }
+    Ok(out)
+}
+
+/// The binding names of a list of `{binding, ...}` objects.
+fn named(
+    file: &Path,
+    list: Option<&Value>,
+    key: &str,
+    known: &[&str],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, ProjectError> {
+    let mut out = Vec::new();
+    for (i, item) in entries(file, list, key)?.iter().enumerate() {
+        let mut read = known.to_vec();
+        read.push("binding");
+        unknown_keys(file, item, &format!("{key}[{i}]."), &read, warnings);
+        out.push(string(file, item, "binding")?.ok_or_else(|| {
+            ProjectError::invalid(file, &format!("{key}[{i}].binding"), "is missing")
+        })?);
+    }
+    Ok(out)
+}
+
+fn entries<'a>(
+    file: &Path,
+    list: Option<&'a Value>,
+    key: &str,
+) -> Result<&'a [Value], ProjectError> {
+    match list {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(ProjectError::invalid(file, key, "must be a list")),
+    }
+}
+
+/// `vars`: strings stay text, anything else is JSON.
+fn vars(file: &Path, vars: Option<&Value>) -> Result<Vec<(String, Var)>, ProjectError> {
+    match vars {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => Ok(map
+            .iter()
+            .map(|(name, value)| {
+                let var = match value {
+                    Value::String(s) => Var::Text(s.clone()),
+                    other => Var::Json(other.to_string()),
+                };
+                (name.clone(), var)
+            })
+            .collect()),
+        Some(_) => Err(ProjectError::invalid(file, "vars", "must be an object")),
+    }
+}

@@ -1,0 +1,221 @@
+//! Serving static assets.
+
+use std::fs;
+
+use http::{HeaderMap, Method, StatusCode};
+
+use super::{Assets, HtmlHandling, NotFoundHandling};
+
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+fn assets(dir: &tempfile::TempDir, html: HtmlHandling, nf: NotFoundHandling) -> Assets {
+    Assets::new(dir.path(), html, nf).expect("assets")
+}
+
+fn get(a: &Assets, path: &str) -> Option<super::AssetResponse> {
+    a.serve(&Method::GET, path, &HeaderMap::new())
+}
+
+fn location(r: &super::AssetResponse) -> &str {
+    r.headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[test]
+fn serves_file_with_etag_type_and_cache_control() {
+    let dir = site(&[("style.css", "body{}")]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    let r = get(&a, "/style.css").expect("asset");
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(&r.body[..], b"body{}");
+    assert_eq!(r.headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        r.headers["cache-control"],
+        "public, max-age=0, must-revalidate"
+    );
+    let etag = r.headers["etag"].clone();
+    assert!(etag.to_str().expect("ascii").starts_with('"'));
+    let mut conditional = HeaderMap::new();
+    conditional.insert("if-none-match", etag);
+    let r = a
+        .serve(&Method::GET, "/style.css", &conditional)
+        .expect("asset");
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.body.is_empty());
+}
+
+#[test]
+fn head_has_no_body_and_post_is_not_an_asset() {
+    let dir = site(&[("a.txt", "hello")]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    let r = a
+        .serve(&Method::HEAD, "/a.txt", &HeaderMap::new())
+        .expect("asset");
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.is_empty());
+    assert!(a
+        .serve(&Method::POST, "/a.txt", &HeaderMap::new())
+        .is_none());
+}
+
+#[test]
+fn auto_trailing_slash_serves_and_redirects() {
+    let dir = site(&[
+        ("index.html", "home"),
+        ("about.html", "about"),
+        ("blog/index.html", "blog"),
+    ]);
+    let a = assets(
+        &dir,
+        HtmlHandling::AutoTrailingSlash,
+        NotFoundHandling::None,
+    );
+    assert_eq!(&get(&a, "/").expect("home").body[..], b"home");
+    assert_eq!(&get(&a, "/about").expect("about").body[..], b"about");
+    let r = get(&a, "/about.html").expect("redirect");
+    assert_eq!(r.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(location(&r), "/about");
+    assert_eq!(location(&get(&a, "/about/").expect("redirect")), "/about");
+    assert_eq!(&get(&a, "/blog/").expect("blog").body[..], b"blog");
+    assert_eq!(location(&get(&a, "/blog").expect("redirect")), "/blog/");
+    assert_eq!(
+        location(&get(&a, "/blog/index.html").expect("redirect")),
+        "/blog/"
+    );
+    assert_eq!(location(&get(&a, "/index.html").expect("redirect")), "/");
+    assert!(get(&a, "/missing").is_none());
+}
+
+#[test]
+fn force_and_drop_trailing_slash() {
+    let dir = site(&[("about.html", "about"), ("blog/index.html", "blog")]);
+    let force = assets(
+        &dir,
+        HtmlHandling::ForceTrailingSlash,
+        NotFoundHandling::None,
+    );
+    assert_eq!(
+        location(&get(&force, "/about").expect("redirect")),
+        "/about/"
+    );
+    assert_eq!(&get(&force, "/about/").expect("page").body[..], b"about");
+    let drop = assets(
+        &dir,
+        HtmlHandling::DropTrailingSlash,
+        NotFoundHandling::None,
+    );
+    assert_eq!(location(&get(&drop, "/blog/").expect("redirect")), "/blog");
+    assert_eq!(&get(&drop, "/blog").expect("page").body[..], b"blog");
+    let none = assets(&dir, HtmlHandling::None, NotFoundHandling::None);
+    assert!(get(&none, "/about").is_none());
+    assert_eq!(&get(&none, "/about.html").expect("page").body[..], b"about");
+}
+
+#[test]
+fn not_found_page_and_single_page_application() {
+    let dir = site(&[
+        ("index.html", "app"),
+        ("404.html", "gone"),
+        ("docs/404.html", "docs gone"),
+    ]);
+    let page = assets(
+        &dir,
+        HtmlHandling::default(),
+        NotFoundHandling::NotFoundPage,
+    );
+    let r = get(&page, "/nope").expect("404 page");
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(&r.body[..], b"gone");
+    assert_eq!(
+        &get(&page, "/docs/x/y").expect("404").body[..],
+        b"docs gone"
+    );
+    let spa = assets(
+        &dir,
+        HtmlHandling::default(),
+        NotFoundHandling::SinglePageApplication,
+    );
+    let r = get(&spa, "/some/route").expect("spa");
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(&r.body[..], b"app");
+}
+
+#[test]
+fn headers_file_sets_and_detaches() {
+    let dir = site(&[
+        ("a/b.js", "x"),
+        (
+            "_headers",
+            "/a/*\n  X-Splat: :splat\n  ! Cache-Control\n/:dir/b.js\n  X-Dir: :dir\n",
+        ),
+    ]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    let r = get(&a, "/a/b.js").expect("asset");
+    assert_eq!(r.headers["x-splat"], "b.js");
+    assert_eq!(r.headers["x-dir"], "a");
+    assert!(r.headers.get("cache-control").is_none());
+    assert!(get(&a, "/_headers").is_none());
+}
+
+#[test]
+fn assetsignore_hides_files() {
+    let dir = site(&[
+        ("keep.txt", "k"),
+        ("secret.env", "s"),
+        ("private/x.txt", "p"),
+        (".assetsignore", "*.env\nprivate/\n"),
+    ]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    assert!(get(&a, "/keep.txt").is_some());
+    assert!(get(&a, "/secret.env").is_none());
+    assert!(get(&a, "/private/x.txt").is_none());
+    assert!(get(&a, "/.assetsignore").is_none());
+}
+
+#[test]
+fn paths_cannot_escape() {
+    let outside = site(&[("secret.txt", "s")]);
+    let dir = site(&[("ok.txt", "o")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        dir.path().join("link.txt"),
+    )
+    .expect("symlink");
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    assert!(get(&a, "/link.txt").is_none());
+    assert!(get(&a, "/../secret.txt").is_none());
+    assert!(get(&a, "/%2e%2e/secret.txt").is_none());
+    assert!(get(&a, "/ok.txt").is_some());
+}
+
+#[test]
+fn equality_is_by_config() {
+    let dir = site(&[("a.txt", "a")]);
+    let one = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    fs::write(dir.path().join("_headers"), "/*\n  X: y\n").expect("write");
+    let two = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    assert_eq!(one, two);
+    assert_ne!(
+        one,
+        assets(&dir, HtmlHandling::None, NotFoundHandling::default())
+    );
+}
+
+#[test]
+fn ignoring_hides_more() {
+    let dir = site(&[("server/index.js", "s"), ("page.txt", "p")]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default())
+        .ignoring(&["/server/".to_string()]);
+    assert!(get(&a, "/server/index.js").is_none());
+    assert!(get(&a, "/page.txt").is_some());
+}
