@@ -73,15 +73,13 @@ enum Record {
 }
 
 /// Applies the migrations of `migrations` not yet recorded in the SQLite file `db` (created
-/// if missing, opened in WAL mode), returning the names of those applied now.
+/// if missing, opened as the D1 binding opens it), returning the names of those applied now.
 pub fn apply(db: &Path, migrations: &Migrations) -> Result<Vec<String>, MigrationError> {
-    let database = |e: rusqlite::Error| MigrationError::Database {
-        db: db.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut conn = Connection::open(db).map_err(database)?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(database)?;
+    let mut conn =
+        runtime::bindings::d1::open_database(db).map_err(|message| MigrationError::Database {
+            db: db.to_path_buf(),
+            message,
+        })?;
     let pending = match migrations.kind {
         MigrationsKind::Wrangler => {
             wrangler_pending(&conn, &migrations.dir).map_err(|e| e.or_db(db))?

@@ -364,13 +364,15 @@ fn content_type(file: &Path) -> &'static str {
 }
 
 /// The `env.ASSETS` object: `fetch(request | url)` answers with the asset for the URL's
-/// path (a 404 when there is none), whatever the method (GET unless HEAD).
+/// path (a 404 when there is none), whatever the method (GET unless HEAD); files are read
+/// on the I/O runtime.
 pub(crate) fn binding<'js>(
     ctx: &Ctx<'js>,
-    _host: &Rc<Host>,
+    host: &Rc<Host>,
     assets: &Arc<Assets>,
 ) -> Result<Value<'js>> {
     let assets = assets.clone();
+    let host = host.clone();
     let serve = Function::new(
         ctx.clone(),
         move |ctx: Ctx<'js>, method: String, path: String, etag: Option<String>| {
@@ -383,8 +385,12 @@ pub(crate) fn binding<'js>(
             if let Some(value) = etag.and_then(|e| HeaderValue::from_str(&e).ok()) {
                 request.insert(http::header::IF_NONE_MATCH, value);
             }
-            let answer = assets.serve(&method, &path, &request);
-            to_js(&ctx, answer)
+            let assets = assets.clone();
+            // The file is read off the JS thread.
+            let work = async move { Ok(assets.serve(&method, &path, &request)) };
+            host.spawn_op(&ctx, work, |ctx, answer| {
+                to_js(ctx, answer).map(|o| o.into_value())
+            })
         },
     )?;
     let make: Function = crate::js::internal(ctx)?.get("assetsBinding")?;

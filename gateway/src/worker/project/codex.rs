@@ -75,7 +75,7 @@ pub(super) fn detect(dir: &Path) -> Result<Option<Project>, ProjectError> {
         ));
     };
     let drizzle = build.join(".openai").join("drizzle");
-    let migrations = drizzle.is_dir().then(|| Migrations {
+    let migrations = drizzle.is_dir().then_some(Migrations {
         dir: drizzle,
         kind: MigrationsKind::Drizzle,
     });

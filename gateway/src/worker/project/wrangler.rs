@@ -198,7 +198,7 @@ fn d1(
         let migrations_dir = dir.join(
             string(file, item, "migrations_dir")?.unwrap_or_else(|| "migrations".to_string()),
         );
-        let migrations = migrations_dir.is_dir().then(|| Migrations {
+        let migrations = migrations_dir.is_dir().then_some(Migrations {
             dir: migrations_dir,
             kind: MigrationsKind::Wrangler,
         });

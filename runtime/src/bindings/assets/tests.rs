@@ -219,3 +219,70 @@ fn ignoring_hides_more() {
     assert!(get(&a, "/server/index.js").is_none());
     assert!(get(&a, "/page.txt").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn env_assets_fetch_answers_from_the_worker() {
+    use std::sync::Arc;
+
+    use crate::{Bindings, Limits, Pool, PoolOptions, VersionKey, WorkerBody, WorkerRequest};
+
+    let dir = site(&[
+        (
+            "worker/index.js",
+            r#"export default {
+            async fetch(request, env) {
+                const url = new URL(request.url);
+                if (url.pathname === "/by-url") return env.ASSETS.fetch("https://x.test/hello.txt?q=1");
+                const r = await env.ASSETS.fetch(request);
+                return new Response(await r.text(), { status: r.status, headers: r.headers });
+            },
+        };"#,
+        ),
+        ("public/hello.txt", "hello"),
+    ]);
+    let assets = Assets::new(
+        &dir.path().join("public"),
+        HtmlHandling::default(),
+        NotFoundHandling::default(),
+    )
+    .expect("assets");
+    let key = VersionKey {
+        site: "ws/assets".into(),
+        version: "v1".into(),
+        dir: dir.path().join("worker"),
+        entry: "index.js".into(),
+        limits: Limits::default(),
+        outbound: Default::default(),
+        bindings: Arc::new(Bindings {
+            assets: Some((Some("ASSETS".into()), Arc::new(assets))),
+            ..Bindings::default()
+        }),
+    };
+    let pool = Pool::new(PoolOptions {
+        threads: 1,
+        isolates_per_thread: 2,
+        ..PoolOptions::default()
+    })
+    .expect("pool");
+    let request = |path: &str| WorkerRequest {
+        method: Method::GET,
+        url: format!("https://site.test{path}"),
+        headers: HeaderMap::new(),
+        body: bytes::Bytes::new(),
+    };
+    for (path, status, body) in [
+        ("/hello.txt", 200, "hello"),
+        ("/by-url", 200, "hello"),
+        ("/missing", 404, "Not Found"),
+    ] {
+        let response = pool.dispatch(&key, request(path)).await.expect("response");
+        assert_eq!(response.status, status, "{path}");
+        let WorkerBody::Full(bytes) = response.body else {
+            panic!("expected a whole body for {path}");
+        };
+        assert_eq!(&bytes[..], body.as_bytes(), "{path}");
+        if path == "/hello.txt" {
+            assert!(response.headers.contains_key("etag"));
+        }
+    }
+}
