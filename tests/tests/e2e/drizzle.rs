@@ -1,6 +1,7 @@
 //! drizzle-orm's D1 driver on the real gateway: the fixture app in `tests/fixtures/drizzle`
 //! (bundled with esbuild) runs CRUD with `.returning()`, batches and a transaction on its
-//! D1 database, and each answer must be the one miniflare gave (`expected.json`).
+//! D1 database, and each answer must be the one miniflare gave (`expected.json`), but for
+//! the one known difference in `SITEGATE_ONLY`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,6 +44,15 @@ fn site(dir: &Path) {
     );
 }
 
+/// Where Sitegate knowingly answers otherwise: workerd's D1 refuses SQL `BEGIN`, so drizzle's
+/// `db.transaction` fails at "begin" there; Sitegate's D1 runs `BEGIN`/`ROLLBACK` through
+/// `run`, so the transaction runs and the callback's throw rolls its insert back. Either way
+/// nothing is written.
+const SITEGATE_ONLY: (&str, &str) = (
+    "/transaction",
+    r#"{"error": "undo", "cause": null, "eve": []}"#,
+);
+
 #[tokio::test]
 async fn drizzle_orm_on_d1_answers_as_on_miniflare() {
     let builder = GatewayBuilder::new()
@@ -78,6 +88,11 @@ async fn drizzle_orm_on_d1_answers_as_on_miniflare() {
         );
         let body: serde_json::Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"));
-        assert_eq!(body, step["body"], "{path}");
+        let expected = if path == SITEGATE_ONLY.0 {
+            serde_json::from_str(SITEGATE_ONLY.1).unwrap()
+        } else {
+            step["body"].clone()
+        };
+        assert_eq!(body, expected, "{path}");
     }
 }
