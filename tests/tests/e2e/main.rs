@@ -4,7 +4,6 @@ mod access;
 mod admin;
 mod codex;
 mod config_check;
-mod crash;
 mod drizzle;
 mod idp_security;
 mod limits;

@@ -42,7 +42,7 @@ export default {
       return new Response(object.body, { headers });
     }
     if (url.pathname === "/via-binding") {
-      return env.ASSETS.fetch(new Request(new URL("/index.html", "https://elsewhere.example")));
+      return env.ASSETS.fetch(new Request(new URL("/style.css", "https://elsewhere.example")));
     }
     return new Response("worker: " + url.pathname, { status: 404 });
   },
@@ -168,7 +168,8 @@ async fn a_wrangler_project_gets_its_assets_d1_r2_vars_and_secrets() {
         .send()
         .await
         .unwrap();
-    assert_eq!(via.text().await.unwrap(), "<h1>home</h1>");
+    assert_eq!(via.headers()["x-styled"], "yes");
+    assert_eq!(via.text().await.unwrap(), "h1 { color: red }");
 
     // Vars (text and JSON) and the secret.
     let env: serde_json::Value = browser
