@@ -4,6 +4,7 @@ mod access;
 mod admin;
 mod codex;
 mod config_check;
+mod crash;
 mod drizzle;
 mod idp_security;
 mod limits;
