@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use e2e::{Browser, GatewayBuilder};
 
-use crate::support::host;
+use crate::support::{get_json, host};
 
 const WORKER: &str = r#"
 export default {
@@ -131,15 +131,8 @@ async fn acknowledged_d1_and_r2_writes_survive_a_kill_and_no_object_is_half_writ
         objects.len()
     );
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
-    let stored: Vec<u32> = browser
-        .http
-        .get(browser.url(&app, "/d1/all"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored: Vec<u32> =
+        serde_json::from_value(get_json(&browser, &app, "/d1/all").await).unwrap();
     let stored: BTreeSet<u32> = stored.into_iter().collect();
     let lost: Vec<_> = rows.difference(&stored).collect();
     assert!(lost.is_empty(), "acknowledged rows lost: {lost:?}");

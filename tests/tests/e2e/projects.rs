@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use e2e::{Browser, GatewayBuilder};
 
-use crate::support::host;
+use crate::support::{get_json, host};
 
 const WORKER: &str = r#"
 export default {
@@ -172,15 +172,7 @@ async fn a_wrangler_project_gets_its_assets_d1_r2_vars_and_secrets() {
     assert_eq!(via.text().await.unwrap(), "h1 { color: red }");
 
     // Vars (text and JSON) and the secret.
-    let env: serde_json::Value = browser
-        .http
-        .get(browser.url(&app, "/api/env"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let env = get_json(&browser, &app, "/api/env").await;
     assert_eq!(
         env,
         serde_json::json!({"greeting": "hello", "conf": {"n": 1}, "key": "k-123"})
@@ -198,15 +190,7 @@ async fn a_wrangler_project_gets_its_assets_d1_r2_vars_and_secrets() {
         .await
         .unwrap();
     assert_eq!(created["id"], 2, "{}", gw.log());
-    let notes: serde_json::Value = browser
-        .http
-        .get(browser.url(&app, "/api/notes"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notes = get_json(&browser, &app, "/api/notes").await;
     assert_eq!(
         notes,
         serde_json::json!([{"id": 1, "text": "first"}, {"id": 2, "text": "second"}])

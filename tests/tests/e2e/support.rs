@@ -3,6 +3,12 @@
 use e2e::{GatewayBuilder, Upstream};
 
 /// Hostname of a site of workspace `acme` under the tests' base domain.
+/// The JSON answer to `GET path` on `host`.
+pub async fn get_json(browser: &e2e::Browser, host: &str, path: &str) -> serde_json::Value {
+    let reply = browser.http.get(browser.url(host, path)).send().await;
+    reply.unwrap().json().await.unwrap()
+}
+
 pub fn host(site: &str) -> String {
     format!("{site}.acme.test.localhost")
 }
