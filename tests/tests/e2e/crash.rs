@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use e2e::{Browser, GatewayBuilder};
+use e2e::Browser;
 
-use crate::support::{get_json, host};
+use crate::support::{get_json, host, project_dir, worker_project_sites};
 
 const WORKER: &str = r#"
 export default {
@@ -44,14 +44,8 @@ fn object(n: u32) -> Vec<u8> {
 
 #[tokio::test]
 async fn acknowledged_d1_and_r2_writes_survive_a_kill_and_no_object_is_half_written() {
-    let builder = GatewayBuilder::new()
-        .extra("[dev_idp]\nenabled = true")
-        .rbac(
-            "acme",
-            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n\
-[sites.app]\naccess = \"public\"\nbackend = { worker = \"sites/app\" }\n",
-        );
-    let dir = builder.dir().join("rbac/sites/app");
+    let builder = worker_project_sites(&[("app", "public")]);
+    let dir = project_dir(&builder, "app");
     std::fs::create_dir_all(dir.join("migrations")).unwrap();
     std::fs::write(dir.join("index.js"), WORKER).unwrap();
     std::fs::write(

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use e2e::{Browser, GatewayBuilder};
+use e2e::Browser;
 
-use crate::support::host;
+use crate::support::{host, project_dir, worker_project_sites};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/drizzle")
@@ -55,14 +55,8 @@ const SITEGATE_ONLY: (&str, &str) = (
 
 #[tokio::test]
 async fn drizzle_orm_on_d1_answers_as_on_miniflare() {
-    let builder = GatewayBuilder::new()
-        .extra("[dev_idp]\nenabled = true")
-        .rbac(
-            "acme",
-            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n\
-[sites.app]\naccess = \"public\"\nbackend = { worker = \"sites/app\" }\n",
-        );
-    site(&builder.dir().join("rbac/sites/app"));
+    let builder = worker_project_sites(&[("app", "public")]);
+    site(&project_dir(&builder, "app"));
     let gw = builder.start();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
     let app = host("app");

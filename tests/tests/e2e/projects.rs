@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use e2e::{Browser, GatewayBuilder};
 
-use crate::support::{get_json, host};
+use crate::support::{get_json, host, project_dir, worker_project_sites};
 
 const WORKER: &str = r#"
 export default {
@@ -86,14 +86,9 @@ fn project(dir: &Path) {
 }
 
 fn builder() -> GatewayBuilder {
-    let builder = GatewayBuilder::new()
-        .extra("[dev_idp]\nenabled = true")
-        .rbac(
-            "acme",
-            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n\
-[sites.app]\naccess = \"public\"\nbackend = { worker = \"sites/app\" }\n",
-        );
-    project(&builder.dir().join("rbac/sites/app"));
+    let builder = worker_project_sites(&[("app", "public"), ("private", "admins_only")]);
+    project(&project_dir(&builder, "app"));
+    project(&project_dir(&builder, "private"));
     builder
 }
 
@@ -221,4 +216,25 @@ async fn a_wrangler_project_gets_its_assets_d1_r2_vars_and_secrets() {
             .contains("k-123"),
         "secrets are stored encrypted"
     );
+}
+
+#[tokio::test]
+async fn sec_16_a_private_sites_static_assets_are_not_served_before_sign_in() {
+    let gw = builder().start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    for path in ["/", "/index.html", "/style.css"] {
+        let reply = browser
+            .http
+            .get(browser.url(&host("private"), path))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(reply.status(), 200, "{path} served to an anonymous visitor");
+        assert!(reply.headers().get("etag").is_none(), "{path}");
+        let body = reply.text().await.unwrap();
+        assert!(
+            !body.contains("<h1>home</h1>") && !body.contains("color: red"),
+            "{path}: {body}"
+        );
+    }
 }

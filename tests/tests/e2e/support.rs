@@ -3,6 +3,26 @@
 use e2e::{GatewayBuilder, Upstream};
 
 /// Hostname of a site of workspace `acme` under the tests' base domain.
+/// A gateway with the dev IdP and workspace `acme` whose sites are workers: one
+/// `(name, access)` each, its project in the directory `project_dir(&builder, name)` (for the
+/// caller to fill).
+pub fn worker_project_sites(sites: &[(&str, &str)]) -> e2e::GatewayBuilder {
+    let mut rbac = String::from("[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n");
+    for (name, access) in sites {
+        rbac.push_str(&format!(
+            "\n[sites.{name}]\naccess = \"{access}\"\nbackend = {{ worker = \"sites/{name}\" }}\n"
+        ));
+    }
+    e2e::GatewayBuilder::new()
+        .extra("[dev_idp]\nenabled = true")
+        .rbac("acme", &rbac)
+}
+
+/// Where `worker_project_sites` looks for site `name`'s project.
+pub fn project_dir(builder: &e2e::GatewayBuilder, name: &str) -> std::path::PathBuf {
+    builder.dir().join("rbac/sites").join(name)
+}
+
 /// The JSON answer to `GET path` on `host`.
 pub async fn get_json(browser: &e2e::Browser, host: &str, path: &str) -> serde_json::Value {
     let reply = browser.http.get(browser.url(host, path)).send().await;
