@@ -1,4 +1,5 @@
-//! The command line: `serve`, `check` and `ca export`.
+//! The command line: `serve`, `check`, `deploy` and the version verbs, `token`, `secret` and
+//! `ca export`.
 
 use std::path::PathBuf;
 
@@ -37,6 +38,47 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         command: SecretCommand,
+    },
+    /// Store a project directory as a new version of a worker site and publish it: its D1
+    /// migrations are applied first, and if one fails the site keeps its current version.
+    Deploy {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The project directory (a wrangler project, a Codex Sites build or a plain worker).
+        dir: PathBuf,
+        /// The site, as `workspace/site`.
+        #[arg(long)]
+        site: String,
+        /// Only store the version; publish it later with `promote`.
+        #[arg(long)]
+        save: bool,
+    },
+    /// List a site's versions: id, when and by whom saved, size, source, and which is live.
+    Versions {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        site: String,
+    },
+    /// Publish a saved version of a site (its D1 migrations are applied first).
+    Promote {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        site: String,
+        /// The version id (from `versions`).
+        version: String,
+    },
+    /// Make a site's previous production version production again.
+    Rollback {
+        /// Config file.
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The site, as `workspace/site`.
+        site: String,
     },
     /// Manage the development CA.
     Ca {

@@ -5,10 +5,13 @@
 mod access;
 mod access_log;
 mod admin;
+mod audit;
 mod auth;
 mod cli;
+mod commands;
 mod config;
 mod demo;
+mod deploy;
 mod error;
 mod errors;
 mod fsutil;
@@ -55,6 +58,25 @@ fn main() -> ExitCode {
         } => ca_export(arg.source()),
         Command::Token { command } => token(command),
         Command::Secret { command } => secret(command),
+        Command::Deploy {
+            config,
+            dir,
+            site,
+            save,
+        } => commands::deploy::Offline::open(&config.source(), &site)
+            .and_then(|o| o.deploy(&site, &dir, save)),
+        Command::Versions { config, site } => {
+            commands::deploy::Offline::open(&config.source(), &site).and_then(|o| o.versions(&site))
+        }
+        Command::Promote {
+            config,
+            site,
+            version,
+        } => commands::deploy::Offline::open(&config.source(), &site)
+            .and_then(|o| o.promote(&site, &version)),
+        Command::Rollback { config, site } => {
+            commands::deploy::Offline::open(&config.source(), &site).and_then(|o| o.rollback(&site))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -124,8 +124,10 @@ pub enum PolicyError {
         /// Why it was refused.
         reason: String,
     },
-    /// A backend table without exactly one of `upstream` and `worker`.
-    #[error("backend needs exactly one of upstream, worker")]
+    /// A backend table without exactly one of `upstream`, `worker` and `deployed = true`.
+    #[error(
+        "backend needs exactly one of upstream = \"https://…\", worker = \"dir\", deployed = true"
+    )]
     BadBackend,
     /// A worker directory that is empty or holds a NUL byte.
     #[error(

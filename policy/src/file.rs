@@ -86,12 +86,14 @@ pub(crate) struct AllowFile {
     pub email_domains: Vec<String>,
 }
 
-/// `backend = { upstream = "https://..." }` or `backend = { worker = "dir" }`
+/// `backend = { upstream = "https://..." }`, `backend = { worker = "dir" }` or
+/// `backend = { deployed = true }`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BackendFile {
     pub upstream: Option<String>,
     pub worker: Option<String>,
+    pub deployed: Option<bool>,
 }
 
 /// `[[sites.NAME.rules]]`

@@ -9,7 +9,7 @@ const CASES: &[(&[&str], &str)] = &[
     (&["duplicate_site_name_a.toml", "duplicate_site_name_b.toml"], "invalid/duplicate_site_name_b.toml:5:8: sites.crm: site name \"crm\" is already used at invalid/duplicate_site_name_a.toml:5:8"),
     (&["duplicate_workspace_a.toml", "duplicate_workspace_b.toml"], "invalid/duplicate_workspace_b.toml:2:6: workspace.id: workspace id \"acme\" is already used at invalid/duplicate_workspace_a.toml:2:6"),
     (&["allow_without_custom.toml"], "invalid/allow_without_custom.toml:7:9: sites.crm.allow: allow is only read when access = \"custom\" (access here is \"workspace_all\")"),
-    (&["backend_both.toml"], "invalid/backend_both.toml:7:11: sites.crm.backend: backend needs exactly one of upstream, worker"),
+    (&["backend_both.toml"], "invalid/backend_both.toml:7:11: sites.crm.backend: backend needs exactly one of upstream = \"https://…\", worker = \"dir\", deployed = true"),
     (&["bad_hostname.toml"], "invalid/bad_hostname.toml:6:10: sites.crm.hosts[0]: malformed hostname \"crm_app.acme.com\": labels may hold only letters, digits and '-'"),
     (&["bad_site_name.toml"], "invalid/bad_site_name.toml:5:8: sites.CRM_app: invalid site name \"CRM_app\": use 1 to 63 lowercase letters, digits and '-', not starting or ending with '-'"),
     (&["custom_empty_allow.toml"], "invalid/custom_empty_allow.toml:7:9: sites.crm.allow: access \"custom\" needs at least one allow entry; expected one or more of users, groups, roles, email_domains"),

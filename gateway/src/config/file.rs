@@ -41,6 +41,21 @@ pub struct ConfigFile {
     pub idps: std::collections::BTreeMap<String, IdpFile>,
     #[serde(default)]
     pub workers: WorkersFile,
+    /// Deployed site versions.
+    #[serde(default)]
+    pub deploy: DeployFile,
+}
+
+/// `[deploy]`: versions stored by `sitegate deploy`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployFile {
+    /// Versions kept per site; older ones (never production) are deleted after a deploy.
+    pub keep_versions: Option<u64>,
+    /// Largest project a deploy takes, in MiB (files together, and the upload).
+    pub max_size_mb: Option<u64>,
+    /// Most files a project may have.
+    pub max_files: Option<u64>,
 }
 
 /// `[listen]`

@@ -14,7 +14,7 @@ use certs::{CertSource, LoadedCert};
 use ipnet::IpNet;
 use policy::diag::{parse_toml, Diagnostic, Diagnostics, SpanIndex};
 
-use file::{ConfigFile, LimitsFile, WorkersFile};
+use file::{ConfigFile, DeployFile, LimitsFile, WorkersFile};
 pub use signin::{ClientSecret, IdpConfig, SigninConfig};
 
 /// The validated gateway configuration.
@@ -52,6 +52,17 @@ pub struct Config {
     pub idps: Vec<IdpConfig>,
     /// The worker runtime.
     pub workers: WorkersConfig,
+    /// Deployed site versions.
+    pub deploy: DeployConfig,
+}
+
+/// How deployed versions are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct DeployConfig {
+    /// Versions kept per site.
+    pub keep_versions: usize,
+    /// What one version may hold.
+    pub limits: crate::deploy::TreeLimits,
 }
 
 /// The worker runtime's size and the default limits of a site version.
@@ -305,6 +316,7 @@ impl Config {
         };
         let signin = check.signin(&file.signin, &base_domain);
         let workers = check.workers(&file.workers);
+        let deploy = check.deploy(&file.deploy);
         let idps: Vec<IdpConfig> = file
             .idps
             .iter()
@@ -342,6 +354,7 @@ impl Config {
             signin,
             idps,
             workers,
+            deploy,
         })
     }
 
@@ -421,6 +434,19 @@ impl Checker<'_> {
             return default;
         }
         value
+    }
+
+    fn deploy(&mut self, file: &DeployFile) -> DeployConfig {
+        DeployConfig {
+            keep_versions: self.count("deploy.keep_versions", file.keep_versions, 20, 1..=10_000)
+                as usize,
+            limits: crate::deploy::TreeLimits {
+                max_bytes: self.count("deploy.max_size_mb", file.max_size_mb, 100, 1..=1 << 20)
+                    << 20,
+                max_files: self.count("deploy.max_files", file.max_files, 20_000, 1..=1_000_000)
+                    as usize,
+            },
+        }
     }
 
     fn workers(&mut self, file: &WorkersFile) -> WorkersConfig {

@@ -18,6 +18,7 @@ use runtime::{Bindings, OutboundPolicy, VersionKey};
 use super::migrations;
 use super::project::{self, Migrations, Project};
 use crate::config::WorkersConfig;
+use crate::deploy::DeployStore;
 use crate::secrets::SecretStore;
 
 /// What one worker site serves.
@@ -41,28 +42,71 @@ pub struct SiteVersion {
 #[derive(Debug, Default)]
 pub struct WorkerVersions {
     by_site: HashMap<String, SiteVersion>,
+    /// The deploy records of the worker sites.
+    watched: Vec<PathBuf>,
+}
+
+/// Where a worker site's current version comes from.
+enum Source {
+    /// A deployed version: its directory and content id.
+    Deployed(PathBuf, String),
+    /// The project directory named in the RBAC file, read as it is now.
+    Directory(PathBuf),
+}
+
+impl Source {
+    fn dir(&self) -> &Path {
+        match self {
+            Source::Deployed(dir, _) | Source::Directory(dir) => dir,
+        }
+    }
 }
 
 impl WorkerVersions {
     /// Reads the project of every worker site in `policy`. A project that cannot be read is
     /// logged and its site served a 503 page.
+    /// A site with a deployed production version serves it; otherwise the project directory
+    /// its backend names, if any.
     pub fn scan(policy: &Policy, workers: &WorkersConfig, state_dir: &Path) -> WorkerVersions {
         let secrets = open_secrets(state_dir);
+        let deploys = DeployStore::new(state_dir);
         let mut by_site = HashMap::new();
+        let mut watched = Vec::new();
         for site in policy.sites() {
             let Backend::Worker(backend) = &site.backend else {
                 continue;
             };
-            match site_version(site, backend, workers, state_dir, secrets.as_ref()) {
+            watched.push(deploys.site_file(site.id()));
+            let source = match deploys.read(site.id()) {
+                Ok(record) => match record.production {
+                    Some(id) => Source::Deployed(deploys.version_dir(site.id(), &id), id),
+                    None => match &backend.dir {
+                        Some(dir) => Source::Directory(dir.clone()),
+                        None => continue,
+                    },
+                },
+                Err(error) => {
+                    tracing::error!(site = site.id(), "worker site cannot be served: {error}");
+                    continue;
+                }
+            };
+            let context = SiteContext {
+                site,
+                backend,
+                workers,
+                state_dir,
+                secrets: secrets.as_ref(),
+            };
+            match context.version(&source) {
                 Ok(version) => {
                     by_site.insert(site.id().to_string(), version);
                 }
                 Err(error) => {
-                    tracing::error!(site = site.id(), dir = %backend.dir.display(), "worker site cannot be served: {error}");
+                    tracing::error!(site = site.id(), dir = %source.dir().display(), "worker site cannot be served: {error}");
                 }
             }
         }
-        WorkerVersions { by_site }
+        WorkerVersions { by_site, watched }
     }
 
     /// Applies each new version's migrations (a version `previous` already ran needs none).
@@ -108,6 +152,7 @@ impl WorkerVersions {
         self.by_site
             .values()
             .flat_map(|v| v.watched.iter().cloned())
+            .chain(self.watched.iter().cloned())
     }
 }
 
@@ -121,84 +166,121 @@ fn open_secrets(state_dir: &Path) -> Option<SecretStore> {
         .ok()
 }
 
-fn site_version(
-    site: &Site,
-    backend: &WorkerBackend,
-    workers: &WorkersConfig,
-    state_dir: &Path,
-    secrets: Option<&SecretStore>,
-) -> Result<SiteVersion, String> {
-    let project = project::detect(&backend.dir).map_err(|e| e.to_string())?;
-    for warning in &project.warnings {
-        tracing::warn!(site = site.id(), "{warning}");
-    }
-    let data = state_dir.join("sites").join(site.id());
-    let version = version_id(&backend.dir);
-    let assets = project
-        .assets
-        .as_ref()
-        .map(|spec| {
-            Assets::new(&spec.dir, spec.html_handling, spec.not_found_handling)
-                .map(|a| (spec.binding.clone(), Arc::new(a.ignoring(&spec.ignore))))
-        })
-        .transpose()?;
-    let site_secrets = match secrets {
-        Some(store) => store.for_site(site.id())?,
-        None => Vec::new(),
-    };
-    let bindings = Bindings {
-        vars: project.vars.clone(),
-        secrets: site_secrets,
-        d1: project
-            .d1
-            .iter()
-            .map(|d| {
-                (
-                    d.binding.clone(),
-                    data.join("d1").join(format!("{}.sqlite3", d.binding)),
-                )
+/// What building one site's version needs besides its source.
+struct SiteContext<'a> {
+    site: &'a Site,
+    backend: &'a WorkerBackend,
+    workers: &'a WorkersConfig,
+    state_dir: &'a Path,
+    secrets: Option<&'a SecretStore>,
+}
+
+impl SiteContext<'_> {
+    fn version(&self, source: &Source) -> Result<SiteVersion, String> {
+        let (site, dir) = (self.site, source.dir());
+        let project = project::detect(dir).map_err(|e| e.to_string())?;
+        for warning in &project.warnings {
+            tracing::warn!(site = site.id(), "{warning}");
+        }
+        let data = site_data(self.state_dir, site.id());
+        let version = match source {
+            Source::Deployed(_, id) => id.clone(),
+            Source::Directory(dir) => version_id(dir),
+        };
+        let assets = project
+            .assets
+            .as_ref()
+            .map(|spec| {
+                Assets::new(&spec.dir, spec.html_handling, spec.not_found_handling)
+                    .map(|a| (spec.binding.clone(), Arc::new(a.ignoring(&spec.ignore))))
             })
-            .collect(),
-        r2: project
-            .r2
-            .iter()
-            .map(|name| (name.clone(), data.join("r2").join(name)))
-            .collect(),
-        assets: assets.clone(),
-    };
-    let migrations = project
+            .transpose()?;
+        let site_secrets = match self.secrets {
+            Some(store) => store.for_site(site.id())?,
+            None => Vec::new(),
+        };
+        let bindings = Bindings {
+            vars: project.vars.clone(),
+            secrets: site_secrets,
+            d1: project
+                .d1
+                .iter()
+                .map(|d| (d.binding.clone(), d1_file(&data, &d.binding)))
+                .collect(),
+            r2: project
+                .r2
+                .iter()
+                .map(|name| (name.clone(), data.join("r2").join(name)))
+                .collect(),
+            assets: assets.clone(),
+        };
+        let key = project.entry.as_ref().map(|entry| VersionKey {
+            site: site.id().to_string(),
+            version: version.clone(),
+            dir: project.root.clone(),
+            entry: entry.clone(),
+            limits: runtime::Limits {
+                cpu_per_call: site
+                    .cpu_ms
+                    .map_or(self.workers.limits.cpu_per_call, Duration::from_millis),
+                ..self.workers.limits
+            },
+            outbound: outbound_policy(&self.backend.outbound),
+            bindings: Arc::new(bindings),
+        });
+        if key.is_none() && assets.is_none() {
+            return Err(NOTHING_TO_SERVE.into());
+        }
+        let watched = match source {
+            Source::Deployed(..) => Vec::new(),
+            Source::Directory(dir) => watched_files(dir, &project),
+        };
+        Ok(SiteVersion {
+            version,
+            key,
+            run_worker_first: project.assets.as_ref().is_some_and(|a| a.run_worker_first),
+            assets: assets.map(|(_, a)| a),
+            migrations: pending_migrations(&project, &data),
+            watched,
+        })
+    }
+}
+
+const NOTHING_TO_SERVE: &str = "the project has neither a worker entry nor static assets";
+
+/// Where a site's D1 files and R2 buckets live.
+fn site_data(state_dir: &Path, site_id: &str) -> PathBuf {
+    state_dir.join("sites").join(site_id)
+}
+
+/// The SQLite file of D1 binding `binding`.
+fn d1_file(data: &Path, binding: &str) -> PathBuf {
+    data.join("d1").join(format!("{binding}.sqlite3"))
+}
+
+/// Each D1 file of the project with the migrations the project brings for it.
+fn pending_migrations(project: &Project, data: &Path) -> Vec<(PathBuf, Migrations)> {
+    project
         .d1
         .iter()
-        .filter_map(|d| {
-            let file = data.join("d1").join(format!("{}.sqlite3", d.binding));
-            d.migrations.clone().map(|m| (file, m))
-        })
-        .collect();
-    let key = project.entry.as_ref().map(|entry| VersionKey {
-        site: site.id().to_string(),
-        version: version.clone(),
-        dir: project.root.clone(),
-        entry: entry.clone(),
-        limits: runtime::Limits {
-            cpu_per_call: site
-                .cpu_ms
-                .map_or(workers.limits.cpu_per_call, Duration::from_millis),
-            ..workers.limits
-        },
-        outbound: outbound_policy(&backend.outbound),
-        bindings: Arc::new(bindings),
-    });
-    if key.is_none() && assets.is_none() {
-        return Err("the project has neither a worker entry nor static assets".into());
+        .filter_map(|d| d.migrations.clone().map(|m| (d1_file(data, &d.binding), m)))
+        .collect()
+}
+
+/// Checks that the project in `dir` can be served as a version of site `site_id` and applies
+/// its pending D1 migrations, before a deploy makes it production. Returns the migrations
+/// applied; on error (naming the file and statement of a failed migration) the database is
+/// as it was before that migration.
+pub fn prepare(site_id: &str, dir: &Path, state_dir: &Path) -> Result<Vec<String>, String> {
+    let project = project::detect(dir).map_err(|e| e.to_string())?;
+    if project.entry.is_none() && project.assets.is_none() {
+        return Err(NOTHING_TO_SERVE.into());
     }
-    Ok(SiteVersion {
-        version,
-        key,
-        run_worker_first: project.assets.as_ref().is_some_and(|a| a.run_worker_first),
-        assets: assets.map(|(_, a)| a),
-        migrations,
-        watched: watched_files(&backend.dir, &project),
-    })
+    let mut applied = Vec::new();
+    for (db, migrations) in pending_migrations(&project, &site_data(state_dir, site_id)) {
+        applied.extend(migrations::apply(&db, &migrations).map_err(|e| e.to_string())?);
+    }
+    Ok(applied)
 }
 
 /// The config files a project may have, relative to its directory.

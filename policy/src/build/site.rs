@@ -208,8 +208,12 @@ fn access(
 }
 
 fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Option<Backend> {
-    match (&b.upstream, &b.worker) {
-        (Some(u), None) => match upstream(u) {
+    match (&b.upstream, &b.worker, b.deployed) {
+        (None, None, Some(true)) => Some(Backend::Worker(WorkerBackend {
+            dir: None,
+            outbound: Outbound::default(),
+        })),
+        (Some(u), None, None) => match upstream(u) {
             Ok(up) => Some(Backend::Upstream(up)),
             Err(reason) => {
                 let e = PolicyError::BadUpstream {
@@ -220,7 +224,7 @@ fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Opt
                 None
             }
         },
-        (None, Some(w)) => {
+        (None, Some(w), None) => {
             if w.trim().is_empty() || w.contains('\0') {
                 ck.err(
                     &join_key(key, "worker"),
@@ -230,7 +234,7 @@ fn backend(ck: &mut Checker<'_>, file: &Path, key: &str, b: &BackendFile) -> Opt
             }
             let base = file.parent().unwrap_or_else(|| Path::new(""));
             Some(Backend::Worker(WorkerBackend {
-                dir: base.join(w),
+                dir: Some(base.join(w)),
                 outbound: Outbound::default(),
             }))
         }

@@ -17,6 +17,15 @@ fn load(base: &str, text: &str) -> Policy {
     Policy::from_sources(&src, &LoadContext::new(base, &idps)).unwrap_or_else(|d| panic!("{d}"))
 }
 
+fn load_errors(base: &str, text: &str) -> Vec<String> {
+    let idps = idps();
+    let src = [(PathBuf::from("rbac/acme.toml"), text.to_string())];
+    match Policy::from_sources(&src, &LoadContext::new(base, &idps)) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.0.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/rbac");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -85,6 +94,32 @@ fn defaults_fill_in_name_hosts_and_deploy_roles() {
 }
 
 #[test]
+fn a_deployed_backend_has_no_directory_and_excludes_the_others() {
+    let p = load(
+        "x.test",
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.wiki]\naccess = \"public\"\nbackend = { deployed = true }\n",
+    );
+    let Backend::Worker(w) = &p.site("acme/wiki").expect("site").backend else {
+        panic!("a worker backend");
+    };
+    assert_eq!(w.dir, None);
+    for backend in [
+        "{ deployed = true, worker = \"w\" }",
+        "{ deployed = false }",
+        "{ deployed = true, upstream = \"https://a.example\" }",
+    ] {
+        let text = format!("[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.wiki]\naccess = \"public\"\nbackend = {backend}\n");
+        let errors = load_errors("x.test", &text);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("backend needs exactly one of")),
+            "{backend}: {errors:?}"
+        );
+    }
+}
+
+#[test]
 fn worker_dirs_resolve_relative_to_the_rbac_file() {
     let p = load(
         "x.test",
@@ -92,7 +127,7 @@ fn worker_dirs_resolve_relative_to_the_rbac_file() {
     );
     match &p.site("acme/wiki").expect("site").backend {
         Backend::Worker(w) => {
-            assert_eq!(w.dir, Path::new("rbac/sites/wiki"));
+            assert_eq!(w.dir.as_deref(), Some(Path::new("rbac/sites/wiki")));
             assert_eq!(
                 w.outbound,
                 Outbound::default(),

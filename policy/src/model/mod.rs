@@ -180,11 +180,13 @@ impl Upstream {
     }
 }
 
-/// A worker project directory and where its outbound `fetch` may go.
+/// A worker project and where its outbound `fetch` may go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerBackend {
-    /// The directory, resolved relative to the RBAC file that names it.
-    pub dir: PathBuf,
+    /// The project directory served until a version is deployed (`backend = { worker = "dir" }`),
+    /// resolved relative to the RBAC file that names it; `None` for `backend = { deployed =
+    /// true }`, which serves only deployed versions.
+    pub dir: Option<PathBuf>,
     /// The site's outbound policy (`[sites.NAME.outbound]`).
     pub outbound: Outbound,
 }

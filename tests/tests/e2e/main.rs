@@ -5,6 +5,7 @@ mod admin;
 mod codex;
 mod config_check;
 mod crash;
+mod deploys;
 mod drizzle;
 mod idp_security;
 mod limits;

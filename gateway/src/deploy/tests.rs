@@ -1,0 +1,171 @@
+//! Unit tests of the version store: content ids, refused trees, promote, rollback and pruning.
+
+use std::path::Path;
+
+use super::store::DeployStore;
+use super::tree::{self, TreeError, TreeLimits};
+
+const LIMITS: TreeLimits = TreeLimits {
+    max_bytes: 1 << 20,
+    max_files: 100,
+};
+
+fn project(dir: &Path, body: &str) {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/index.js"), body).unwrap();
+    std::fs::write(dir.join("wrangler.json"), r#"{"main": "src/index.js"}"#).unwrap();
+}
+
+/// Copies `dir` into a new version of `acme/app`; returns its id.
+fn save(store: &DeployStore, dir: &Path) -> String {
+    let staging = store.staging("acme/app").unwrap();
+    let size = tree::copy(dir, staging.path(), LIMITS).unwrap();
+    store
+        .save("acme/app", staging, size, "ann@acme.test", "test")
+        .unwrap()
+        .id
+}
+
+#[test]
+fn the_id_is_the_content_wherever_and_whenever_it_was_copied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    project(&a, "export default {}");
+    project(&b, "export default {}");
+    project(&c, "export default { }");
+    std::fs::create_dir_all(b.join("node_modules/x")).unwrap();
+    std::fs::write(b.join("node_modules/x/i.js"), "skipped").unwrap();
+    let digest = |d: &Path| tree::digest(d).unwrap();
+    let (da, db, dc) = (digest(&a), digest(&b), digest(&c));
+    assert_eq!(da.len(), 12);
+    assert_ne!(da, dc, "one byte differs");
+    assert_ne!(da, db, "b's own tree has node_modules");
+    let store = DeployStore::new(&tmp.path().join("state"));
+    assert_eq!(save(&store, &a), da);
+    assert_eq!(save(&store, &b), da, "node_modules is not deployed");
+    assert_eq!(
+        store.read("acme/app").unwrap().versions.len(),
+        1,
+        "the same files are one version"
+    );
+}
+
+#[test]
+fn symlinks_and_oversized_trees_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("p");
+    project(&src, "export default {}");
+    std::os::unix::fs::symlink("/etc/passwd", src.join("src/passwd")).unwrap();
+    let err = tree::copy(&src, &tmp.path().join("out1"), LIMITS).unwrap_err();
+    assert!(
+        matches!(&err, TreeError::NotRegular(p) if p == "src/passwd"),
+        "{err}"
+    );
+
+    std::fs::remove_file(src.join("src/passwd")).unwrap();
+    let tiny = TreeLimits {
+        max_bytes: 10,
+        max_files: 100,
+    };
+    let err = tree::copy(&src, &tmp.path().join("out2"), tiny).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the project is larger than the limit of 10 bytes"
+    );
+    let few = TreeLimits {
+        max_bytes: 1 << 20,
+        max_files: 1,
+    };
+    let err = tree::copy(&src, &tmp.path().join("out3"), few).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the project is larger than the limit of 1 files"
+    );
+}
+
+#[test]
+fn promote_rollback_and_a_refusing_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = DeployStore::new(tmp.path());
+    let ids: Vec<String> = (1..=3)
+        .map(|n| {
+            let dir = tmp.path().join(format!("p{n}"));
+            project(&dir, &format!("// {n}"));
+            save(&store, &dir)
+        })
+        .collect();
+    let record = store.read("acme/app").unwrap();
+    assert_eq!(record.production, None, "saving publishes nothing");
+    assert_eq!(record.versions[0].saved_by, "ann@acme.test");
+
+    for id in &ids {
+        store.promote("acme/app", id, |_| Ok(())).unwrap();
+    }
+    let refused = store.promote("acme/app", &ids[0], |_| Err("migration failed".into()));
+    assert_eq!(refused.unwrap_err().to_string(), "migration failed");
+    let record = store.read("acme/app").unwrap();
+    assert_eq!(
+        record.production.as_ref(),
+        Some(&ids[2]),
+        "a refused check changes nothing"
+    );
+    assert_eq!(record.previous, [ids[0].clone(), ids[1].clone()]);
+
+    let unknown = store.promote("acme/app", "000000000000", |_| Ok(()));
+    assert_eq!(
+        unknown.unwrap_err().to_string(),
+        "acme/app has no version 000000000000"
+    );
+
+    let back = store.rollback("acme/app", |dir| {
+        assert!(
+            dir.join("wrangler.json").is_file(),
+            "the check sees the version's files"
+        );
+        Ok(())
+    });
+    assert_eq!(back.unwrap().production.as_ref(), Some(&ids[1]));
+    store.rollback("acme/app", |_| Ok(())).unwrap();
+    let err = store.rollback("acme/app", |_| Ok(())).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "acme/app has no earlier production version to roll back to"
+    );
+    assert_eq!(
+        store.read("acme/app").unwrap().production.as_ref(),
+        Some(&ids[0])
+    );
+}
+
+#[test]
+fn pruning_keeps_the_newest_and_never_production() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = DeployStore::new(tmp.path());
+    let ids: Vec<String> = (1..=4)
+        .map(|n| {
+            let dir = tmp.path().join(format!("p{n}"));
+            project(&dir, &format!("// {n}"));
+            save(&store, &dir)
+        })
+        .collect();
+    store.promote("acme/app", &ids[0], |_| Ok(())).unwrap();
+    let removed = store.prune("acme/app", 2).unwrap();
+    assert_eq!(removed, [ids[1].clone(), ids[2].clone()]);
+    let kept: Vec<String> = store
+        .read("acme/app")
+        .unwrap()
+        .versions
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(kept, [ids[0].clone(), ids[3].clone()]);
+    assert!(!store.version_dir("acme/app", &ids[1]).exists());
+    assert!(store
+        .version_dir("acme/app", &ids[0])
+        .join("src/index.js")
+        .is_file());
+}

@@ -1,0 +1,268 @@
+//! Deploying through the real binary: `sitegate deploy` stores a project as a version and
+//! publishes it to a running gateway without a restart (under load, no request fails);
+//! `--save` stores without publishing, `promote` publishes, `rollback` goes back; a deploy
+//! whose migration fails keeps the live version and its data.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use e2e::{Browser, Gateway, GatewayBuilder};
+
+use crate::support::host;
+
+/// A worker that says which version it is and counts the rows of its D1 table.
+fn version_project(root: &Path, label: &str, migrations: &[(&str, &str)]) -> PathBuf {
+    let dir = root.join(label);
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(
+        dir.join("wrangler.json"),
+        r#"{"main": "index.js", "d1_databases": [{"binding": "DB", "database_name": "app", "database_id": "x"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("index.js"),
+        format!(
+            r#"export default {{
+  async fetch(request, env) {{
+    const row = await env.DB.prepare("SELECT count(*) AS n FROM notes").first();
+    return Response.json({{ version: "{label}", notes: row.n }});
+  }},
+}};
+"#
+        ),
+    )
+    .unwrap();
+    for (name, sql) in migrations {
+        std::fs::write(dir.join("migrations").join(name), sql).unwrap();
+    }
+    dir
+}
+
+const INIT: (&str, &str) = (
+    "0001_init.sql",
+    "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);\nINSERT INTO notes (text) VALUES ('a'), ('b');\n",
+);
+
+fn gateway() -> Gateway {
+    GatewayBuilder::new()
+        .rbac(
+            "acme",
+            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n[sites.app]\naccess = \"public\"\nbackend = { deployed = true }\n",
+        )
+        .extra("[dev_idp]\nenabled = true")
+        .start()
+}
+
+fn sitegate(gw: &Gateway, args: &[&str]) -> Output {
+    Command::new(e2e::sitegate_bin())
+        .args(args)
+        .arg("--config")
+        .arg(gw.config_path())
+        .output()
+        .unwrap()
+}
+
+/// Runs the CLI and returns its standard output; fails the test on a non-zero exit.
+fn ok(gw: &Gateway, args: &[&str]) -> String {
+    let out = sitegate(gw, args);
+    assert!(
+        out.status.success(),
+        "sitegate {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn deploy(gw: &Gateway, dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["deploy", dir.to_str().unwrap(), "--site", "acme/app"];
+    args.extend_from_slice(extra);
+    ok(gw, &args).trim().to_string()
+}
+
+async fn current(browser: &Browser) -> serde_json::Value {
+    let reply = browser
+        .http
+        .get(browser.url(&host("app"), "/"))
+        .send()
+        .await
+        .unwrap();
+    if reply.status() != 200 {
+        return serde_json::json!({ "status": reply.status().as_u16() });
+    }
+    reply.json().await.unwrap()
+}
+
+/// Waits until the site answers `expected` (the gateway reloads when the deploy record changes).
+async fn serves(browser: &Browser, expected: serde_json::Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = current(browser).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {now}, expected {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The lines of `sitegate versions acme/app`, without the header.
+fn versions(gw: &Gateway) -> Vec<Vec<String>> {
+    ok(gw, &["versions", "acme/app"])
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn deploy_save_promote_and_rollback_through_the_cli_under_load() {
+    let gw = gateway();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let projects = tempfile::tempdir().unwrap();
+    assert_eq!(
+        current(&browser).await["status"],
+        503,
+        "nothing deployed yet"
+    );
+
+    let v1 = deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
+    serves(&browser, serde_json::json!({"version": "v1", "notes": 2})).await;
+
+    // v2 saved only: v1 stays live.
+    let add = ("0002_more.sql", "INSERT INTO notes (text) VALUES ('c');\n");
+    let v2_dir = version_project(projects.path(), "v2", &[INIT, add]);
+    let v2 = deploy(&gw, &v2_dir, &["--save"]);
+    assert_ne!(v1, v2);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        current(&browser).await,
+        serde_json::json!({"version": "v1", "notes": 2})
+    );
+    let listed = versions(&gw);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(
+        (listed[0][0].as_str(), listed[0][1].as_str()),
+        (v2.as_str(), "saved")
+    );
+    assert_eq!(
+        (listed[1][0].as_str(), listed[1][1].as_str()),
+        (v1.as_str(), "live")
+    );
+    assert!(listed[1][3].starts_with("local:"), "who: {listed:?}");
+    assert!(listed[1][6].ends_with("/v1"), "source: {listed:?}");
+
+    // Promote under load: every request answers 200, with v1 or v2.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (failures, answered) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let mut load = Vec::new();
+    for _ in 0..4 {
+        let (http, url) = (browser.http.clone(), browser.url(&host("app"), "/"));
+        let (stop, failures, answered) = (stop.clone(), failures.clone(), answered.clone());
+        load.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let ok = match http.get(&url).send().await {
+                    Ok(r) if r.status() == 200 => {
+                        r.text().await.is_ok_and(|t| t.contains("\"version\""))
+                    }
+                    _ => false,
+                };
+                let counter = if ok { &answered } else { &failures };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ok(&gw, &["promote", "acme/app", &v2]);
+    serves(&browser, serde_json::json!({"version": "v2", "notes": 3})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in load {
+        task.await.unwrap();
+    }
+    assert_eq!(
+        failures.load(Ordering::Relaxed),
+        0,
+        "failed requests during the switch"
+    );
+    assert!(answered.load(Ordering::Relaxed) > 10, "the load ran");
+
+    // Rollback: v1's code again (its data stays as migrated).
+    ok(&gw, &["rollback", "acme/app"]);
+    serves(&browser, serde_json::json!({"version": "v1", "notes": 3})).await;
+    let listed = versions(&gw);
+    assert_eq!(listed.iter().find(|l| l[0] == v1).unwrap()[1], "live");
+    let out = sitegate(&gw, &["rollback", "acme/app"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no earlier production version"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The audit log has each action with who and the result.
+    let audit = std::fs::read_to_string(gw.dir().join("state/audit.log")).unwrap();
+    let actions: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(&str, &str)> = actions
+        .iter()
+        .map(|a| (a["action"].as_str().unwrap(), a["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        &summary[..4],
+        [
+            ("deploy", "ok"),
+            ("save", "ok"),
+            ("promote", "ok"),
+            ("rollback", "ok")
+        ]
+    );
+    assert_eq!(actions[0]["detail"], v1.as_str());
+    assert_eq!(actions[0]["target"], "acme/app");
+    assert!(summary[4].1.contains("no earlier production version"));
+}
+
+#[tokio::test]
+async fn a_deploy_whose_migration_fails_keeps_the_live_version_and_its_data() {
+    let gw = gateway();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let projects = tempfile::tempdir().unwrap();
+    deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
+    serves(&browser, serde_json::json!({"version": "v1", "notes": 2})).await;
+
+    let broken = (
+        "0002_broken.sql",
+        "INSERT INTO notes (text) VALUES ('lost');\nINSERT INTO no_such_table VALUES (1);\n",
+    );
+    let dir = version_project(projects.path(), "v2", &[INIT, broken]);
+    let out = sitegate(
+        &gw,
+        &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the deploy must fail");
+    assert!(
+        stderr.contains("0002_broken.sql"),
+        "names the file: {stderr}"
+    );
+    assert!(
+        stderr.contains("no_such_table"),
+        "names the statement: {stderr}"
+    );
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        current(&browser).await,
+        serde_json::json!({"version": "v1", "notes": 2}),
+        "v1 serves, and the failed migration's first insert was rolled back"
+    );
+    let listed = versions(&gw);
+    assert_eq!(listed.iter().filter(|l| l[1] == "live").count(), 1);
+}
