@@ -12,7 +12,7 @@ use crate::headers;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
 use crate::signin::SignIn;
-use crate::tokens::TokenIndex;
+use crate::tokens::{TokenIndex, TokenScope};
 
 /// What to do with a routed request.
 pub enum Verdict {
@@ -36,7 +36,7 @@ pub fn check(
 ) -> Result<Verdict> {
     let req = session.req_header();
     let (who, principal) = match ctx.bearer.as_deref() {
-        Some(bearer) => match tokens.verify(bearer) {
+        Some(bearer) => match tokens.verify(bearer, TokenScope::Access) {
             Ok(token) => {
                 let service = ServicePrincipal {
                     workspace: token.workspace,

@@ -42,9 +42,9 @@ pub enum Command {
     /// Store a project directory as a new version of a worker site and publish it: its D1
     /// migrations are applied first, and if one fails the site keeps its current version.
     Deploy {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The project directory (a wrangler project, a Codex Sites build or a plain worker).
         dir: PathBuf,
         /// The site, as `workspace/site`.
@@ -56,17 +56,17 @@ pub enum Command {
     },
     /// List a site's versions: id, when and by whom saved, size, source, and which is live.
     Versions {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The site, as `workspace/site`.
         site: String,
     },
     /// Publish a saved version of a site (its D1 migrations are applied first).
     Promote {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The site, as `workspace/site`.
         site: String,
         /// The version id (from `versions`).
@@ -74,9 +74,9 @@ pub enum Command {
     },
     /// Make a site's previous production version production again.
     Rollback {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The site, as `workspace/site`.
         site: String,
     },
@@ -100,36 +100,41 @@ pub enum CaCommand {
 #[derive(Debug, Subcommand)]
 pub enum SecretCommand {
     /// Set a secret of a site; the value is read from standard input (a trailing newline is
-    /// dropped). Running versions see it when they are next loaded.
+    /// dropped), never from the command line. The live version gets it at the next deploy, or
+    /// at once with --now.
     Put {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The site, as `workspace/site`.
-        #[arg(long)]
         site: String,
         /// The secret's name (`env.NAME`).
         name: String,
-    },
-    /// List the names of a site's secrets (never their values).
-    List {
-        /// Config file.
-        #[command(flatten)]
-        config: ConfigArg,
-        /// The site, as `workspace/site`.
+        /// Roll the live version now with the new value.
         #[arg(long)]
+        now: bool,
+    },
+    /// List a site's secrets: names and when each was set, never values.
+    List {
+        /// Where to act.
+        #[command(flatten)]
+        target: TargetArg,
+        /// The site, as `workspace/site`.
         site: String,
     },
-    /// Delete a secret of a site.
+    /// Delete a secret of a site (the live version loses it at the next deploy, or at once
+    /// with --now).
     Delete {
-        /// Config file.
+        /// Where to act.
         #[command(flatten)]
-        config: ConfigArg,
+        target: TargetArg,
         /// The site, as `workspace/site`.
-        #[arg(long)]
         site: String,
         /// The secret's name.
         name: String,
+        /// Roll the live version now without it.
+        #[arg(long)]
+        now: bool,
     },
 }
 
@@ -142,12 +147,23 @@ pub enum TokenCommand {
         /// Config file.
         #[command(flatten)]
         config: ConfigArg,
-        /// The workspace that issues it.
-        #[arg(long)]
-        workspace: String,
-        /// Site names (comma-separated) it may open.
-        #[arg(long, value_delimiter = ',', required = true)]
+        /// The workspace that issues it (not for --admin).
+        #[arg(long, required_unless_present = "admin")]
+        workspace: Option<String>,
+        /// Site names (comma-separated): the sites an access token opens (required), or the
+        /// only sites a deploy token may deploy to (default: all of the workspace's).
+        #[arg(long, value_delimiter = ',', required_unless_present_any = ["deploy", "admin"])]
         sites: Vec<String>,
+        /// A deploy token, for `sitegate deploy --gateway …`, instead of an access token.
+        #[arg(long, conflicts_with = "admin")]
+        deploy: bool,
+        /// With --deploy: the person (email) it acts as; refused whenever their role is not
+        /// one of the workspace's deploy_roles.
+        #[arg(long, requires = "deploy")]
+        user: Option<String>,
+        /// An admin token: every admin action on every workspace.
+        #[arg(long, conflicts_with_all = ["workspace", "sites"])]
+        admin: bool,
         /// How long it works, e.g. `30d`, `12h`.
         #[arg(long, default_value = "90d")]
         expires: String,
@@ -180,4 +196,24 @@ impl ConfigArg {
             None => ConfigSource::Embedded,
         }
     }
+}
+
+/// Where a deploy or secret verb acts: on the state directory of a config (offline), or
+/// through the admin API of a running gateway.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArg {
+    /// Config file (offline mode).
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// A running gateway's admin listener, e.g. `https://localhost:9443`: act through its
+    /// admin API, authenticated by the deploy or admin token in $SITEGATE_TOKEN (or the file
+    /// --token-file names), instead of on a state directory.
+    #[arg(long, env = "SITEGATE_GATEWAY", conflicts_with = "config")]
+    pub gateway: Option<String>,
+    /// A file holding the token (instead of $SITEGATE_TOKEN).
+    #[arg(long, env = "SITEGATE_TOKEN_FILE", requires = "gateway")]
+    pub token_file: Option<PathBuf>,
+    /// A CA certificate (PEM) to trust for the gateway, such as `sitegate ca export` prints.
+    #[arg(long, env = "SITEGATE_CA", requires = "gateway")]
+    pub ca: Option<PathBuf>,
 }

@@ -28,7 +28,28 @@ pub const MAX_VALUE_BYTES: usize = 5 * 1024;
 /// The file: sealed values by site id, then by name.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct StoreFile {
-    sites: BTreeMap<String, BTreeMap<String, String>>,
+    sites: BTreeMap<String, Sealed>,
+}
+
+/// One site's sealed secrets by name: what the store holds, and what a deployed version was
+/// published with (its environment, kept in the deploy record).
+pub type Sealed = BTreeMap<String, SealedSecret>;
+
+/// One sealed value and when it was set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SealedSecret {
+    sealed: String,
+    #[serde(default)]
+    set_at: u64,
+}
+
+/// A secret as listed: its name and when it was set, never its value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SecretInfo {
+    /// The name (`env.NAME`).
+    pub name: String,
+    /// Unix time it was last set.
+    pub set_at: u64,
 }
 
 /// The secrets of every site, opened with the state directory's key.
@@ -62,11 +83,13 @@ impl SecretStore {
             ));
         }
         let sealed = self.seal(site, name, value)?;
-        self.file
-            .sites
-            .entry(site.to_string())
-            .or_default()
-            .insert(name.to_string(), sealed);
+        self.file.sites.entry(site.to_string()).or_default().insert(
+            name.to_string(),
+            SealedSecret {
+                sealed,
+                set_at: crate::signin::now(),
+            },
+        );
         self.save()
     }
 
@@ -84,24 +107,41 @@ impl SecretStore {
         self.save().map(|()| true)
     }
 
-    /// The names of `site`'s secrets, sorted.
-    pub fn names(&self, site: &str) -> Vec<String> {
+    /// `site`'s secrets by name (sorted) with when each was set.
+    pub fn listing(&self, site: &str) -> Vec<SecretInfo> {
         self.file
             .sites
             .get(site)
-            .map(|s| s.keys().cloned().collect())
+            .map(|s| {
+                s.iter()
+                    .map(|(name, stored)| SecretInfo {
+                        name: name.clone(),
+                        set_at: stored.set_at,
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
+    }
+
+    /// `site`'s secrets as they are now, still sealed.
+    pub fn sealed(&self, site: &str) -> Sealed {
+        self.file.sites.get(site).cloned().unwrap_or_default()
     }
 
     /// `site`'s secrets, opened; one that does not open (tampered, or moved from another
     /// site) is an error naming it.
     pub fn for_site(&self, site: &str) -> Result<Vec<(String, Secret)>, String> {
-        let Some(secrets) = self.file.sites.get(site) else {
-            return Ok(Vec::new());
-        };
+        self.open_all(site, &self.sealed(site))
+    }
+
+    /// Opens sealed secrets of `site` (from the store or a deploy record).
+    pub fn open_all(&self, site: &str, secrets: &Sealed) -> Result<Vec<(String, Secret)>, String> {
         secrets
             .iter()
-            .map(|(name, sealed)| Ok((name.clone(), Secret(self.open_value(site, name, sealed)?))))
+            .map(|(name, stored)| {
+                let value = self.open_value(site, name, &stored.sealed)?;
+                Ok((name.clone(), Secret(value)))
+            })
             .collect()
     }
 

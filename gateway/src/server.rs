@@ -43,12 +43,13 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
 
     let dev_ca_pem = store.dev_ca().map(|ca| ca.ca_pem().to_string());
     let signin = Arc::new(SignIn::new(config, dev_ca_pem.as_deref())?);
+    let tokens = TokenIndex::new(&config.state_dir);
     let mut sites = pingora_proxy::http_proxy_service_with_name(
         &server.configuration,
         Gateway::new(
             store.clone(),
             signin.clone(),
-            TokenIndex::new(&config.state_dir),
+            tokens.clone(),
             Arc::new(Workers::start(&config.workers)?),
         ),
         "sites",
@@ -64,8 +65,12 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     server.add_service(sites);
 
     if let Some(addr) = config.listen.admin {
-        let mut admin = Service::new("admin".to_string(), Admin::new(store.clone()));
-        admin.add_tcp(&addr.to_string());
+        let mut admin = Service::new("admin".to_string(), Admin::new(store.clone(), tokens));
+        admin.add_tls_with_settings(
+            &addr.to_string(),
+            None,
+            tls::listener_settings(store.resolver())?,
+        );
         server.add_service(admin);
     }
     if let Some(addr) = config.demo_backend {

@@ -158,6 +158,10 @@ impl Store {
     }
 }
 
+/// The name the admin listener's development certificate carries: the CLI reaches a local
+/// gateway as `https://localhost:<admin port>`.
+const ADMIN_DEV_HOST: &str = "localhost";
+
 fn certificates(snapshot: &Snapshot, dev_ca: Option<&DevCa>) -> Result<CertSet, GatewayError> {
     tls::cert_set(
         &snapshot.config,
@@ -165,7 +169,8 @@ fn certificates(snapshot: &Snapshot, dev_ca: Option<&DevCa>) -> Result<CertSet, 
         snapshot
             .policy
             .hostnames()
-            .chain(std::iter::once(snapshot.config.signin.host.as_str())),
+            .chain(std::iter::once(snapshot.config.signin.host.as_str()))
+            .chain(snapshot.config.listen.admin.map(|_| ADMIN_DEV_HOST)),
         dev_ca,
     )
 }

@@ -1,5 +1,8 @@
-//! Service tokens: `sgt_<id>_<secret>` bearer credentials scoped to one workspace and some of
-//! its sites (SECURITY-CHECKLIST line 17). Stored hashed in `<state_dir>/tokens.json`, listed
+//! Tokens: `sgt_<id>_<secret>` bearer credentials. An access token opens some sites of one
+//! workspace (SECURITY-CHECKLIST line 17); a deploy token lets the CLI deploy to the sites of
+//! one workspace (all, or some) through the admin API, optionally acting as one person whose
+//! role must allow deploying; an admin token may act on every workspace. A token of one kind
+//! never works as another. Stored hashed in `<state_dir>/tokens.json`, listed
 //! without their secret, revocable; the gateway re-reads the file when it changes, checked on
 //! every token-bearing request, so a revocation applies to the very next request.
 
@@ -35,6 +38,51 @@ pub struct TokenRecord {
     pub expires_at: u64,
     /// Whether it was revoked.
     pub revoked: bool,
+    /// What it may do.
+    #[serde(default)]
+    pub scope: TokenScope,
+    /// For a deploy token: the person it acts as, whose role is checked at every use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Open the listed sites (a machine visitor).
+    #[default]
+    Access,
+    /// Deploy to the workspace's sites (all when `sites` is empty) through the admin API.
+    Deploy,
+    /// Every admin action on every workspace.
+    Admin,
+}
+
+impl TokenScope {
+    /// The name shown in listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Access => "access",
+            TokenScope::Deploy => "deploy",
+            TokenScope::Admin => "admin",
+        }
+    }
+}
+
+/// What a new token is for.
+#[derive(Debug, Clone)]
+pub struct TokenRequest<'a> {
+    /// The workspace (empty for an admin token).
+    pub workspace: &'a str,
+    /// Its sites.
+    pub sites: &'a [String],
+    /// What it may do.
+    pub scope: TokenScope,
+    /// The person a deploy token acts as.
+    pub user: Option<&'a str>,
+    /// How long it works.
+    pub lifetime_secs: u64,
 }
 
 /// Why a presented token was not accepted.
@@ -80,9 +128,7 @@ fn write(state_dir: &Path, records: &[TokenRecord]) -> Result<(), String> {
 /// Issues a token; returns the full token (shown once) and its record.
 pub fn create(
     state_dir: &Path,
-    workspace: &str,
-    sites: &[String],
-    lifetime_secs: u64,
+    request: &TokenRequest<'_>,
 ) -> Result<(String, TokenRecord), String> {
     let rng = ring::rand::SystemRandom::new();
     let id = random_token(&rng, 9)
@@ -92,12 +138,14 @@ pub fn create(
     let now = now();
     let record = TokenRecord {
         id: id.clone(),
-        workspace: workspace.to_string(),
-        sites: sites.to_vec(),
+        workspace: request.workspace.to_string(),
+        sites: request.sites.to_vec(),
         secret_sha256: sha256_hex(&secret),
         created_at: now,
-        expires_at: now.saturating_add(lifetime_secs),
+        expires_at: now.saturating_add(request.lifetime_secs),
         revoked: false,
+        scope: request.scope,
+        user: request.user.map(str::to_string),
     };
     let mut records = read(state_dir)?;
     records.push(record.clone());
@@ -158,8 +206,8 @@ impl TokenIndex {
         }
     }
 
-    /// The record for a presented bearer value, if it is a valid Sitegate token.
-    pub fn verify(&self, bearer: &str) -> Result<TokenRecord, TokenRefusal> {
+    /// The record for a presented bearer value, if it is a valid Sitegate token of `scope`.
+    pub fn verify(&self, bearer: &str, scope: TokenScope) -> Result<TokenRecord, TokenRefusal> {
         let rest = bearer.strip_prefix(PREFIX).ok_or(TokenRefusal::NotOurs)?;
         let (id, secret) = rest.split_once('_').ok_or(TokenRefusal::Invalid)?;
         self.refresh();
@@ -175,7 +223,7 @@ impl TokenIndex {
                 .zip(record.secret_sha256.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0;
-        if !matches || record.revoked || record.expires_at <= now() {
+        if !matches || record.revoked || record.expires_at <= now() || record.scope != scope {
             return Err(TokenRefusal::Invalid);
         }
         Ok(record.clone())
@@ -186,28 +234,58 @@ impl TokenIndex {
 mod tests {
     use super::*;
 
+    fn access(lifetime_secs: u64) -> TokenRequest<'static> {
+        static SITES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["crm".to_string()]);
+        TokenRequest {
+            workspace: "acme",
+            sites: &SITES,
+            scope: TokenScope::Access,
+            user: None,
+            lifetime_secs,
+        }
+    }
+
+    #[test]
+    fn a_token_works_only_in_its_own_scope() {
+        let dir = tempfile::tempdir().unwrap();
+        let deploy = TokenRequest {
+            scope: TokenScope::Deploy,
+            ..access(3600)
+        };
+        let (token, _) = create(dir.path(), &deploy).unwrap();
+        let index = TokenIndex::new(dir.path());
+        assert!(index.verify(&token, TokenScope::Deploy).is_ok());
+        for other in [TokenScope::Access, TokenScope::Admin] {
+            assert_eq!(index.verify(&token, other), Err(TokenRefusal::Invalid));
+        }
+    }
+
     #[test]
     fn tokens_verify_until_revoked_and_never_store_the_secret() {
         let dir = tempfile::tempdir().unwrap();
-        let (token, record) = create(dir.path(), "acme", &["crm".into()], 3600).unwrap();
+        let (token, record) = create(dir.path(), &access(3600)).unwrap();
         let stored = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
         assert!(
             !stored.contains(token.rsplit('_').next().unwrap()),
             "the secret is stored only hashed"
         );
         let index = TokenIndex::new(dir.path());
-        assert_eq!(index.verify(&token).unwrap().id, record.id);
         assert_eq!(
-            index.verify(&format!("{token}x")),
+            index.verify(&token, TokenScope::Access).unwrap().id,
+            record.id
+        );
+        assert_eq!(
+            index.verify(&format!("{token}x"), TokenScope::Access),
             Err(TokenRefusal::Invalid)
         );
         assert_eq!(
-            index.verify("Bearer-something-else"),
+            index.verify("Bearer-something-else", TokenScope::Access),
             Err(TokenRefusal::NotOurs)
         );
         assert!(revoke(dir.path(), &record.id).unwrap());
         assert_eq!(
-            index.verify(&token),
+            index.verify(&token, TokenScope::Access),
             Err(TokenRefusal::Invalid),
             "revocation applies to the next request"
         );
@@ -216,9 +294,9 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let (token, _) = create(dir.path(), "acme", &["crm".into()], 0).unwrap();
+        let (token, _) = create(dir.path(), &access(0)).unwrap();
         assert_eq!(
-            TokenIndex::new(dir.path()).verify(&token),
+            TokenIndex::new(dir.path()).verify(&token, TokenScope::Access),
             Err(TokenRefusal::Invalid)
         );
     }

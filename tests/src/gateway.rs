@@ -221,6 +221,22 @@ impl Gateway {
             .expect("dev CA written at start")
     }
 
+    /// The admin listener's URL, as the CLI's `--gateway` takes it.
+    pub fn admin_url(&self) -> String {
+        format!("https://localhost:{}", self.admin_port())
+    }
+
+    /// A client of the admin listener, trusting the dev CA.
+    pub fn admin_client(&self) -> reqwest::Client {
+        let ca = reqwest::Certificate::from_pem(self.ca_pem().as_bytes()).expect("CA PEM");
+        reqwest::Client::builder()
+            .use_rustls_tls()
+            .add_root_certificate(ca)
+            .tls_built_in_root_certs(false)
+            .build()
+            .expect("admin client")
+    }
+
     /// A client that trusts the dev CA and resolves every hostname to this gateway.
     pub fn client(&self) -> Client {
         Client::new(&self.ca_pem(), self.https_port())
@@ -295,29 +311,19 @@ impl Gateway {
     /// True once this gateway's admin listener answers; false if the process exited first.
     fn wait_ready(&mut self) -> bool {
         let start = Instant::now();
-        let addr = format!("127.0.0.1:{}", self.admin_port());
         let me = format!("\"pid\":{}", self.child.id());
         while start.elapsed() < Duration::from_secs(30) {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
-                use std::io::{Read, Write};
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-                if stream
-                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
-                    .is_ok()
-                {
-                    let mut reply = String::new();
-                    let _ = stream.read_to_string(&mut reply);
-                    // pingora starts its services one by one: the admin listener can answer
-                    // before the site listeners accept.
-                    let sites_up = [self.https_port(), self.http_port()]
-                        .iter()
-                        .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok());
-                    if reply.starts_with("HTTP/1.1 200") && reply.contains(&me) && sites_up {
-                        return true;
-                    }
+            if let Some(reply) = crate::probe::healthz(self.admin_port()) {
+                // pingora starts its services one by one: the admin listener can answer
+                // before the site listeners accept.
+                let sites_up = [self.https_port(), self.http_port()]
+                    .iter()
+                    .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok());
+                if reply.starts_with("HTTP/1.1 200") && reply.contains(&me) && sites_up {
+                    return true;
                 }
             }
             std::thread::sleep(Duration::from_millis(50));

@@ -5,6 +5,7 @@ pub mod client;
 pub mod corpus;
 pub mod fake_idp;
 pub mod gateway;
+mod probe;
 pub mod signin;
 pub mod upstream;
 pub mod workerd;

@@ -1,57 +1,40 @@
-//! `sitegate deploy`, `versions`, `promote` and `rollback` working directly on the state
-//! directory that the config names (a running gateway picks the change up by itself).
+//! `sitegate deploy`, `versions`, `promote` and `rollback`, offline or through a gateway.
 
 use std::path::Path;
 
-use crate::audit::Actor;
-use crate::deploy::{Deployed, Deployer, SiteDeploys};
-use crate::snapshot::ConfigSource;
+use super::target::Target;
+use crate::cli::TargetArg;
+use crate::deploy::{Deployed, SiteDeploys};
 
-/// What the version verbs act on.
-pub struct Offline {
-    deployer: Deployer,
+/// `sitegate deploy <dir> --site <site> [--save]`.
+pub fn deploy(target: &TargetArg, site: &str, dir: &Path, save: bool) -> anyhow::Result<()> {
+    let deployed = Target::open(target, site)?.deploy(site, dir, save)?;
+    report(site, &deployed);
+    Ok(())
 }
 
-impl Offline {
-    /// The deployer of the config's state directory, for worker site `site`.
-    pub fn open(source: &ConfigSource, site: &str) -> anyhow::Result<Offline> {
-        let snapshot = source.load()?;
-        super::worker_site(&snapshot, site)?;
-        Ok(Offline {
-            deployer: Deployer::new(&snapshot.config.state_dir, snapshot.config.deploy),
-        })
-    }
+/// `sitegate versions <site>`.
+pub fn versions(target: &TargetArg, site: &str) -> anyhow::Result<()> {
+    print!("{}", listing(&Target::open(target, site)?.versions(site)?));
+    Ok(())
+}
 
-    /// `sitegate deploy <dir> --site <site> [--save]`.
-    pub fn deploy(&self, site: &str, dir: &Path, save: bool) -> anyhow::Result<()> {
-        if !dir.is_dir() {
-            anyhow::bail!("{}: not a directory", dir.display());
-        }
-        let deployed = self.deployer.deploy_dir(site, dir, save, &Actor::local())?;
-        report(site, &deployed);
-        Ok(())
-    }
+/// `sitegate promote <site> <version>`.
+pub fn promote(target: &TargetArg, site: &str, version: &str) -> anyhow::Result<()> {
+    let published = Target::open(target, site)?.promote(site, version)?;
+    print_migrations(&published.migrations);
+    eprintln!("{site}: version {} is live.", published.version);
+    Ok(())
+}
 
-    /// `sitegate versions <site>`.
-    pub fn versions(&self, site: &str) -> anyhow::Result<()> {
-        print!("{}", listing(&self.deployer.store().read(site)?));
-        Ok(())
-    }
-
-    /// `sitegate promote <site> <version>`.
-    pub fn promote(&self, site: &str, version: &str) -> anyhow::Result<()> {
-        let migrations = self.deployer.promote(site, version, &Actor::local())?;
-        print_migrations(&migrations);
-        eprintln!("{site}: version {version} is live.");
-        Ok(())
-    }
-
-    /// `sitegate rollback <site>`.
-    pub fn rollback(&self, site: &str) -> anyhow::Result<()> {
-        let version = self.deployer.rollback(site, &Actor::local())?;
-        eprintln!("{site}: rolled back; version {version} is live.");
-        Ok(())
-    }
+/// `sitegate rollback <site>`.
+pub fn rollback(target: &TargetArg, site: &str) -> anyhow::Result<()> {
+    let published = Target::open(target, site)?.rollback(site)?;
+    eprintln!(
+        "{site}: rolled back; version {} is live.",
+        published.version
+    );
+    Ok(())
 }
 
 /// Tells what a deploy did; the version id alone goes to standard output, for scripts.
@@ -92,9 +75,7 @@ pub fn listing(record: &SiteDeploys) -> String {
         } else {
             "saved"
         };
-        let saved = humantime::format_rfc3339_seconds(
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(v.saved_at),
-        );
+        let saved = super::rfc3339(v.saved_at);
         out.push_str(&format!(
             "{}\t{state}\t{saved}\t{}\t{}\t{}\t{}\n",
             v.id, v.saved_by, v.files, v.bytes, v.source

@@ -1,7 +1,12 @@
-//! The verbs of the command line that work on a state directory: deploying and the version
-//! verbs (`deploy`, `versions`, `promote`, `rollback`).
+//! The verbs of the command line that change what the gateway serves: deploying and the
+//! version verbs (`deploy`, `versions`, `promote`, `rollback`), secrets and tokens; offline on
+//! a state directory, or (but tokens) through a running gateway's admin API.
 
 pub mod deploy;
+mod remote;
+pub mod secret;
+mod target;
+pub mod token;
 
 use crate::snapshot::Snapshot;
 
@@ -16,4 +21,9 @@ pub fn worker_site(snapshot: &Snapshot, site: &str) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A Unix time as RFC 3339, to the second.
+pub fn rfc3339(t: u64) -> humantime::Rfc3339Timestamp {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
 }

@@ -4,6 +4,7 @@
 //! Every action is written to the audit log. The CLI's offline mode and the admin API both
 //! go through [`Deployer`].
 
+pub mod archive;
 pub mod store;
 pub mod tree;
 
@@ -17,10 +18,11 @@ pub use tree::{TreeLimits, TreeSize};
 
 use crate::audit::{Actor, AuditLog};
 use crate::config::DeployConfig;
+use crate::secrets::{Sealed, SecretStore};
 use crate::worker::versions;
 
 /// What a deploy did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Deployed {
     /// The stored version.
     pub version: VersionMeta,
@@ -55,6 +57,11 @@ impl Deployer {
     /// The store.
     pub fn store(&self) -> &DeployStore {
         &self.store
+    }
+
+    /// What one version may hold.
+    pub fn limits(&self) -> TreeLimits {
+        self.settings.limits
     }
 
     /// Copies the project in `dir` into a new version of `site` and, unless `save_only`,
@@ -124,13 +131,9 @@ impl Deployer {
 
     /// Returns `site` to its previous production version; returns that version's id.
     pub fn rollback(&self, site: &str, actor: &Actor) -> Result<String, DeployError> {
-        let mut migrations = Vec::new();
         let result = self
             .store
-            .rollback(site, |dir| {
-                migrations = versions::prepare(site, dir, &self.state_dir)?;
-                Ok(())
-            })
+            .rollback(site, |dir| self.prepare(site, dir).map(|(_, env)| env))
             .map(|record| record.production.unwrap_or_default());
         let detail = result.as_deref().unwrap_or_default().to_string();
         self.audit
@@ -138,12 +141,81 @@ impl Deployer {
         result
     }
 
+    /// Sets `site`'s secret `name`; with `now`, the live version gets it at once (else at the
+    /// next publish).
+    pub fn put_secret(
+        &self,
+        site: &str,
+        name: &str,
+        value: &str,
+        now: bool,
+        actor: &Actor,
+    ) -> Result<(), DeployError> {
+        let result = self
+            .secrets()
+            .and_then(|mut store| store.put(site, name, value).map_err(DeployError::Rejected));
+        self.audit
+            .record(actor, "secret.put", site, name, &outcome(&result));
+        result?;
+        self.roll_if(now, site, actor)
+    }
+
+    /// Deletes `site`'s secret `name`; with `now`, the live version loses it at once.
+    pub fn delete_secret(
+        &self,
+        site: &str,
+        name: &str,
+        now: bool,
+        actor: &Actor,
+    ) -> Result<(), DeployError> {
+        let result = self.secrets().and_then(|mut store| {
+            match store.delete(site, name).map_err(DeployError::Rejected)? {
+                true => Ok(()),
+                false => Err(DeployError::NoSecret(site.to_string(), name.to_string())),
+            }
+        });
+        self.audit
+            .record(actor, "secret.delete", site, name, &outcome(&result));
+        result?;
+        self.roll_if(now, site, actor)
+    }
+
+    /// With `now`, gives the live version of `site` the secrets as they are now.
+    fn roll_if(&self, now: bool, site: &str, actor: &Actor) -> Result<(), DeployError> {
+        if !now {
+            return Ok(());
+        }
+        let result = self
+            .secrets()
+            .and_then(|store| self.store.set_secrets(site, store.sealed(site)));
+        let detail = match &result {
+            Ok(false) => "nothing is live",
+            _ => "",
+        };
+        self.audit
+            .record(actor, "secret.rollout", site, detail, &outcome(&result));
+        result.map(|_| ())
+    }
+
+    fn secrets(&self) -> Result<SecretStore, DeployError> {
+        SecretStore::open(&self.state_dir).map_err(DeployError::Rejected)
+    }
+
+    /// Checks the version in `dir`, applies its migrations and takes the site's secrets as
+    /// they are now, for publishing it.
+    fn prepare(&self, site: &str, dir: &Path) -> Result<(Vec<String>, Sealed), String> {
+        let migrations = versions::prepare(site, dir, &self.state_dir)?;
+        let env = SecretStore::open(&self.state_dir)?.sealed(site);
+        Ok((migrations, env))
+    }
+
     /// Checks the version, applies its migrations and makes it production.
     fn publish(&self, site: &str, id: &str) -> Result<Vec<String>, DeployError> {
         let mut migrations = Vec::new();
         self.store.promote(site, id, |dir| {
-            migrations = versions::prepare(site, dir, &self.state_dir)?;
-            Ok(())
+            let (applied, env) = self.prepare(site, dir)?;
+            migrations = applied;
+            Ok(env)
         })?;
         Ok(migrations)
     }

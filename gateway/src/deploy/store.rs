@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tree::{self, TreeError, TreeSize};
 use crate::fsutil::write_private_atomic;
+use crate::secrets::Sealed;
 
 /// The directory under the state directory.
 pub const DIR: &str = "deploys";
@@ -43,6 +44,10 @@ pub struct SiteDeploys {
     pub previous: Vec<String>,
     /// Every stored version, oldest first.
     pub versions: Vec<VersionMeta>,
+    /// The secrets production was published with (sealed): a changed secret reaches the
+    /// live version at the next publish, or when rolled out on purpose.
+    #[serde(default, skip_serializing_if = "Sealed::is_empty")]
+    pub secrets: Sealed,
 }
 
 impl SiteDeploys {
@@ -66,6 +71,9 @@ pub enum DeployError {
         /// The version asked for.
         id: String,
     },
+    /// No such secret.
+    #[error("{0} has no secret {1}")]
+    NoSecret(String, String),
     /// Nothing to roll back to.
     #[error("{0} has no earlier production version to roll back to")]
     NothingToRollBack(String),
@@ -165,19 +173,20 @@ impl DeployStore {
         })
     }
 
-    /// Makes version `id` production; returns the record as it now is. `check` runs first,
-    /// under the lock, and may refuse (a failed migration): then nothing changes.
+    /// Makes version `id` production; returns the record as it now is. `prepare` runs first,
+    /// under the lock, and may refuse (a failed migration): then nothing changes; else it
+    /// gives the secrets the version is published with.
     pub fn promote(
         &self,
         site: &str,
         id: &str,
-        check: impl FnOnce(&Path) -> Result<(), String>,
+        prepare: impl FnOnce(&Path) -> Result<Sealed, String>,
     ) -> Result<SiteDeploys, DeployError> {
         self.update(site, |record| {
             if record.version(id).is_none() {
                 return Err(no_version(site, id));
             }
-            check(&self.version_dir(site, id)).map_err(DeployError::Rejected)?;
+            record.secrets = prepare(&self.version_dir(site, id)).map_err(DeployError::Rejected)?;
             if let Some(current) = record.production.take() {
                 if current != id {
                     record.previous.push(current);
@@ -189,11 +198,11 @@ impl DeployStore {
     }
 
     /// Makes the previous production version production again; returns the record as it
-    /// now is. `check` runs as for [`DeployStore::promote`].
+    /// now is. `prepare` runs as for [`DeployStore::promote`].
     pub fn rollback(
         &self,
         site: &str,
-        check: impl FnOnce(&Path) -> Result<(), String>,
+        prepare: impl FnOnce(&Path) -> Result<Sealed, String>,
     ) -> Result<SiteDeploys, DeployError> {
         self.update(site, |record| {
             let id = record
@@ -201,10 +210,23 @@ impl DeployStore {
                 .last()
                 .cloned()
                 .ok_or_else(|| DeployError::NothingToRollBack(site.to_string()))?;
-            check(&self.version_dir(site, &id)).map_err(DeployError::Rejected)?;
+            record.secrets =
+                prepare(&self.version_dir(site, &id)).map_err(DeployError::Rejected)?;
             record.previous.pop();
             record.production = Some(id);
             Ok(record.clone())
+        })
+    }
+
+    /// Gives the live version `secrets` without publishing anything else; false when `site`
+    /// has no live version.
+    pub fn set_secrets(&self, site: &str, secrets: Sealed) -> Result<bool, DeployError> {
+        self.update(site, |record| {
+            if record.production.is_none() {
+                return Ok(false);
+            }
+            record.secrets = secrets;
+            Ok(true)
         })
     }
 

@@ -35,6 +35,9 @@ pub enum TreeError {
     /// A symlink, device, socket or pipe.
     #[error("{0}: not a regular file or directory (symlinks are not deployed)")]
     NotRegular(String),
+    /// An archive path that is absolute or climbs out with `..`.
+    #[error("{0}: the path leaves the project directory")]
+    Escapes(String),
     /// Over the byte or file limit.
     #[error("the project is larger than the limit of {0}")]
     TooLarge(String),
@@ -63,20 +66,15 @@ pub fn skipped(relative: &Path) -> bool {
     SKIPPED.iter().any(|s| relative == Path::new(s))
 }
 
-/// Copies the files under `src` into `dst` (which must not exist), fsyncing each file.
-pub fn copy(src: &Path, dst: &Path, limits: TreeLimits) -> Result<TreeSize, TreeError> {
-    let mut size = TreeSize::default();
+/// The files under `dir` (relative paths, sorted, with their sizes), skipping what a deploy
+/// never takes and refusing anything but regular files and directories.
+pub fn files(dir: &Path) -> Result<Vec<(PathBuf, u64)>, TreeError> {
+    let mut files = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(relative) = stack.pop() {
-        let from = src.join(&relative);
-        let to = dst.join(&relative);
-        fs::create_dir(&to).map_err(|e| io_error(&to, e))?;
-        let mut entries: Vec<_> = fs::read_dir(&from)
-            .map_err(|e| io_error(&from, e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| io_error(&from, e))?;
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
+        let here = dir.join(&relative);
+        for entry in fs::read_dir(&here).map_err(|e| io_error(&here, e))? {
+            let entry = entry.map_err(|e| io_error(&here, e))?;
             let child = relative.join(entry.file_name());
             if skipped(&child) {
                 continue;
@@ -86,12 +84,39 @@ pub fn copy(src: &Path, dst: &Path, limits: TreeLimits) -> Result<TreeSize, Tree
                 stack.push(child);
             } else if kind.is_file() {
                 let len = entry.metadata().map_err(|e| io_error(&child, e))?.len();
-                limits.admit(&mut size, len)?;
-                copy_file(&src.join(&child), &dst.join(&child)).map_err(|e| io_error(&child, e))?;
+                files.push((child, len));
             } else {
                 return Err(TreeError::NotRegular(child.display().to_string()));
             }
         }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Checks the files of `dir` against `limits`; returns their size.
+pub fn measure(
+    dir: &Path,
+    limits: TreeLimits,
+) -> Result<(Vec<(PathBuf, u64)>, TreeSize), TreeError> {
+    let files = files(dir)?;
+    let mut size = TreeSize::default();
+    for (_, len) in &files {
+        limits.admit(&mut size, *len)?;
+    }
+    Ok((files, size))
+}
+
+/// Copies the files under `src` into `dst` (which must not exist), fsyncing each file.
+pub fn copy(src: &Path, dst: &Path, limits: TreeLimits) -> Result<TreeSize, TreeError> {
+    let (files, size) = measure(src, limits)?;
+    fs::create_dir_all(dst).map_err(|e| io_error(dst, e))?;
+    for (relative, _) in files {
+        let to = dst.join(&relative);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(&relative, e))?;
+        }
+        copy_file(&src.join(&relative), &to).map_err(|e| io_error(&relative, e))?;
     }
     Ok(size)
 }
@@ -108,34 +133,14 @@ fn copy_file(from: &Path, to: &Path) -> io::Result<()> {
 /// contents, in path order, as 12 hex digits. The same files give the same id wherever and
 /// whenever they were copied.
 pub fn digest(dir: &Path) -> Result<String, TreeError> {
-    let mut files = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(relative) = stack.pop() {
-        let here = dir.join(&relative);
-        for entry in fs::read_dir(&here).map_err(|e| io_error(&here, e))? {
-            let entry = entry.map_err(|e| io_error(&here, e))?;
-            let child = relative.join(entry.file_name());
-            let kind = entry.file_type().map_err(|e| io_error(&child, e))?;
-            if kind.is_dir() {
-                stack.push(child);
-            } else if kind.is_file() {
-                files.push(child);
-            } else {
-                return Err(TreeError::NotRegular(child.display().to_string()));
-            }
-        }
-    }
-    files.sort();
     let mut context = Context::new(&SHA256);
     let mut buffer = vec![0u8; 64 * 1024];
-    for relative in files {
+    for (relative, len) in files(dir)? {
         let name = relative.to_string_lossy();
         context.update(&(name.len() as u64).to_le_bytes());
         context.update(name.as_bytes());
-        let path = dir.join(&relative);
-        let mut file = File::open(&path).map_err(|e| io_error(&relative, e))?;
-        let len = file.metadata().map_err(|e| io_error(&relative, e))?.len();
         context.update(&len.to_le_bytes());
+        let mut file = File::open(dir.join(&relative)).map_err(|e| io_error(&relative, e))?;
         loop {
             let n = file.read(&mut buffer).map_err(|e| io_error(&relative, e))?;
             if n == 0 {
@@ -150,6 +155,6 @@ pub fn digest(dir: &Path) -> Result<String, TreeError> {
         .collect())
 }
 
-fn io_error(path: &Path, error: io::Error) -> TreeError {
+pub(super) fn io_error(path: &Path, error: io::Error) -> TreeError {
     TreeError::Io(path.display().to_string(), error)
 }

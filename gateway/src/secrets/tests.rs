@@ -9,7 +9,13 @@ fn secrets_round_trip_through_the_file_and_are_not_stored_in_the_clear() {
     let raw = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
     assert!(!raw.contains("s3cr3t-value"), "{raw}");
     let reopened = SecretStore::open(dir.path()).unwrap();
-    assert_eq!(reopened.names("acme/wiki"), ["API_KEY", "OTHER"]);
+    let listed = reopened.listing("acme/wiki");
+    let names: Vec<&str> = listed.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["API_KEY", "OTHER"]);
+    assert!(
+        listed[0].set_at >= crate::signin::now() - 60,
+        "when it was set"
+    );
     let opened = reopened.for_site("acme/wiki").unwrap();
     assert_eq!(
         opened[0],
@@ -68,7 +74,7 @@ fn bad_names_and_oversized_values_are_refused_and_delete_removes() {
     assert!(!store.delete("acme/wiki", "KEY").unwrap());
     assert!(SecretStore::open(dir.path())
         .unwrap()
-        .names("acme/wiki")
+        .listing("acme/wiki")
         .is_empty());
 }
 

@@ -19,7 +19,7 @@ use super::migrations;
 use super::project::{self, Migrations, Project};
 use crate::config::WorkersConfig;
 use crate::deploy::DeployStore;
-use crate::secrets::SecretStore;
+use crate::secrets::{Sealed, SecretStore};
 
 /// What one worker site serves.
 #[derive(Debug, Clone)]
@@ -48,8 +48,8 @@ pub struct WorkerVersions {
 
 /// Where a worker site's current version comes from.
 enum Source {
-    /// A deployed version: its directory and content id.
-    Deployed(PathBuf, String),
+    /// A deployed version: its directory, content id and the secrets it was published with.
+    Deployed(PathBuf, String, Sealed),
     /// The project directory named in the RBAC file, read as it is now.
     Directory(PathBuf),
 }
@@ -57,7 +57,7 @@ enum Source {
 impl Source {
     fn dir(&self) -> &Path {
         match self {
-            Source::Deployed(dir, _) | Source::Directory(dir) => dir,
+            Source::Deployed(dir, ..) | Source::Directory(dir) => dir,
         }
     }
 }
@@ -79,7 +79,9 @@ impl WorkerVersions {
             watched.push(deploys.site_file(site.id()));
             let source = match deploys.read(site.id()) {
                 Ok(record) => match record.production {
-                    Some(id) => Source::Deployed(deploys.version_dir(site.id(), &id), id),
+                    Some(id) => {
+                        Source::Deployed(deploys.version_dir(site.id(), &id), id, record.secrets)
+                    }
                     None => match &backend.dir {
                         Some(dir) => Source::Directory(dir.clone()),
                         None => continue,
@@ -184,7 +186,7 @@ impl SiteContext<'_> {
         }
         let data = site_data(self.state_dir, site.id());
         let version = match source {
-            Source::Deployed(_, id) => id.clone(),
+            Source::Deployed(_, id, _) => id.clone(),
             Source::Directory(dir) => version_id(dir),
         };
         let assets = project
@@ -195,9 +197,16 @@ impl SiteContext<'_> {
                     .map(|a| (spec.binding.clone(), Arc::new(a.ignoring(&spec.ignore))))
             })
             .transpose()?;
-        let site_secrets = match self.secrets {
-            Some(store) => store.for_site(site.id())?,
-            None => Vec::new(),
+        let site_secrets = match (source, self.secrets) {
+            (Source::Deployed(.., env), _) if env.is_empty() => Vec::new(),
+            (Source::Deployed(.., env), Some(store)) => store.open_all(site.id(), env)?,
+            (Source::Deployed(..), None) => {
+                return Err(
+                    "the version's secrets cannot be opened: the secrets store is missing".into(),
+                )
+            }
+            (Source::Directory(_), Some(store)) => store.for_site(site.id())?,
+            (Source::Directory(_), None) => Vec::new(),
         };
         let bindings = Bindings {
             vars: project.vars.clone(),

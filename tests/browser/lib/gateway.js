@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 /** GET http://127.0.0.1:<port><path>; resolves { status, body } or rejects. */
 function httpGet(port, urlPath) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 2000 }, (res) => {
+    // A readiness probe of the admin listener (HTTPS): the pid in the answer, not the
+    // certificate, tells that it is this very process.
+    const req = https.get({ host: '127.0.0.1', port, path: urlPath, timeout: 2000, rejectUnauthorized: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => {

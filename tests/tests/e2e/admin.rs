@@ -8,8 +8,8 @@ use crate::support::{acme, host};
 async fn sec_23_health_and_metrics_live_only_on_the_admin_listener() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
-    let plain = reqwest::Client::new();
-    let admin = format!("http://127.0.0.1:{}", gw.admin_port());
+    let plain = gw.admin_client();
+    let admin = gw.admin_url();
 
     let health: serde_json::Value = plain
         .get(format!("{admin}/healthz"))

@@ -96,7 +96,7 @@ fn put_secret(config: &Path, site: &str, name: &str, value: &str) {
     let mut child = Command::new(e2e::sitegate_bin())
         .args(["secret", "put", "--config"])
         .arg(config)
-        .args(["--site", site, name])
+        .args([site, name])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

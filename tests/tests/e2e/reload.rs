@@ -45,10 +45,18 @@ async fn rbac_changes_apply_live_and_bad_files_keep_the_old_snapshot() {
     )
     .unwrap();
     gw.signal(libc::SIGHUP);
-    let admin = format!("http://127.0.0.1:{}/metrics", gw.admin_port());
+    let admin = format!("{}/metrics", gw.admin_url());
     let start = Instant::now();
     loop {
-        let metrics = reqwest::get(&admin).await.unwrap().text().await.unwrap();
+        let metrics = gw
+            .admin_client()
+            .get(&admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if metrics.contains("sitegate_config_reloads_total{result=\"error\"}") {
             break;
         }
