@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `sitegate` binary on loopback (see `e2e::gateway`).
 
 mod access;
+mod bindings_diff;
 mod admin;
 mod codex;
 mod config_check;
