@@ -27,20 +27,133 @@ const VARIABLE: &[(&str, &str)] = &[
 ];
 
 /// A difference Sitegate keeps on purpose: at `at` (a JSON pointer into the scenario's answer,
-/// or `.name` for every field `name`) Sitegate answers `sitegate` instead of miniflare's.
+/// or `.name` for every field `name`) Sitegate answers `sitegate` (JSON) instead of
+/// miniflare's, or anything when `sitegate` is `None`. docs/workers.md lists them too.
 struct Known {
     scenario: &'static str,
     at: &'static str,
-    sitegate: &'static str,
+    sitegate: Option<&'static str>,
     reason: &'static str,
 }
 
-const KNOWN: &[Known] = &[Known {
-    scenario: "*",
-    at: ".served_by",
-    sitegate: r#""sitegate.db""#,
-    reason: "D1 names the server that answered",
-}];
+const TRANSACTION: &str = "the issue asks for BEGIN/SAVEPOINT through run (ORMs' transactions); workerd refuses them";
+const ENGINE: &str = "QuickJS words its own errors and Date strings";
+const ZOD: &str = "miniflare answers with its request validator's stack trace";
+
+const KNOWN: &[Known] = &[
+    Known {
+        scenario: "*",
+        at: ".served_by",
+        sitegate: Some(r#""sitegate.db""#),
+        reason: "D1 names the server that answered",
+    },
+    Known {
+        scenario: "*",
+        at: ".rows_read",
+        sitegate: None,
+        reason: "workerd counts the rows its patched SQLite (libsql) scanned; Sitegate counts rows returned",
+    },
+    Known {
+        scenario: "*",
+        at: ".rows_written",
+        sitegate: None,
+        reason: "workerd counts rows and index entries written; Sitegate counts rows changed",
+    },
+    Known {
+        scenario: "*",
+        at: ".storageClass",
+        sitegate: Some(r#""Standard""#),
+        reason: "R2 reports the Standard class; miniflare leaves it empty",
+    },
+    Known {
+        scenario: "d1_transactions_through_run",
+        at: "/begin",
+        sitegate: Some(r#"{"ok": true}"#),
+        reason: TRANSACTION,
+    },
+    Known {
+        scenario: "d1_transactions_through_run",
+        at: "/rollback",
+        sitegate: Some(r#"{"ok": true}"#),
+        reason: TRANSACTION,
+    },
+    Known {
+        scenario: "d1_transactions_through_run",
+        at: "/savepoint",
+        sitegate: Some(r#"{"ok": true}"#),
+        reason: TRANSACTION,
+    },
+    Known {
+        scenario: "d1_transactions_through_run",
+        at: "/release",
+        sitegate: Some(r#"{"ok": true}"#),
+        reason: TRANSACTION,
+    },
+    Known {
+        scenario: "d1_transactions_through_run",
+        at: "/rows",
+        sitegate: Some(r#"{"ok": []}"#),
+        reason: TRANSACTION,
+    },
+    Known {
+        scenario: "d1_bind_type_errors",
+        at: "/date",
+        sitegate: Some(
+            r#"{"error": {"class": "Error", "name": "Error", "message": "D1_TYPE_ERROR: Type 'object' not supported for value 'Thu Jan 01 1970 00:00:00 GMT+0000'", "cause": {"name": "Error", "message": "Type 'object' not supported for value 'Thu Jan 01 1970 00:00:00 GMT+0000'"}}}"#,
+        ),
+        reason: ENGINE,
+    },
+    Known {
+        scenario: "d1_bind_type_errors",
+        at: "/symbol/error/message",
+        sitegate: Some(r#""cannot convert symbol to string""#),
+        reason: ENGINE,
+    },
+    Known {
+        scenario: "d1_batch_arguments",
+        at: "/missing/error/message",
+        sitegate: Some(r#""cannot read property 'map' of undefined""#),
+        reason: ENGINE,
+    },
+    Known {
+        scenario: "d1_batch_arguments",
+        at: "/notArray/error/message",
+        sitegate: Some(r#""not a function""#),
+        reason: ENGINE,
+    },
+    Known {
+        scenario: "d1_batch_arguments",
+        at: "/notStatements",
+        sitegate: Some(
+            r#"{"error": {"class": "TypeError", "name": "TypeError", "message": "Failed to execute 'batch' on 'D1Database': parameter 1 is not of type 'Array<D1PreparedStatement>'."}}"#,
+        ),
+        reason: ZOD,
+    },
+    Known {
+        scenario: "d1_bind_counts_and_forms",
+        at: "/prepareNumber",
+        sitegate: Some(
+            r#"{"error": {"class": "Error", "name": "Error", "message": "D1_ERROR: near \"123\": syntax error at offset 0: SQLITE_ERROR", "cause": {"name": "Error", "message": "near \"123\": syntax error at offset 0: SQLITE_ERROR"}}}"#,
+        ),
+        reason: ZOD,
+    },
+    Known {
+        scenario: "r2_custom_metadata",
+        at: "/overMultipart",
+        sitegate: Some(
+            r#"{"error": {"class": "Error", "name": "Error", "message": "createMultipartUpload: Your metadata headers exceed the maximum allowed metadata size. (10012)"}}"#,
+        ),
+        reason: "R2 limits a multipart object's metadata as a put's; miniflare does not check it",
+    },
+    Known {
+        scenario: "r2_delete",
+        at: "/tooMany",
+        sitegate: Some(
+            r#"{"error": {"class": "Error", "name": "Error", "message": "delete: Too many keys: at most 1000 may be deleted at once. (10029)"}}"#,
+        ),
+        reason: "R2 deletes at most 1,000 keys a call; miniflare takes any number",
+    },
+];
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bindings")
@@ -126,9 +239,15 @@ fn known(scenario: &str, reference: &mut Value, ours: &mut Value) -> Vec<String>
         .iter()
         .filter(|k| k.scenario == "*" || k.scenario == scenario)
     {
-        let expected: Value = serde_json::from_str(k.sitegate).expect("KNOWN sitegate value");
-        for place in places(ours, k.at) {
-            if *place != expected {
+        let expected: Option<Value> = k
+            .sitegate
+            .map(|text| serde_json::from_str(text).expect("KNOWN sitegate value"));
+        let found = places(ours, k.at);
+        if found.is_empty() && k.scenario != "*" {
+            wrong.push(format!("{scenario} {}: Sitegate's answer has nothing there", k.at));
+        }
+        for place in found {
+            if let Some(expected) = expected.as_ref().filter(|e| *place != **e) {
                 wrong.push(format!(
                     "{scenario} {}: Sitegate gave {place}, the known difference ({}) says {expected}",
                     k.at, k.reason
