@@ -11,14 +11,7 @@
   const MAX_KEY_BYTES = 1024;
   const MAX_LIST_WITH_METADATA = 100;
   const ALGORITHMS = ["md5", "sha1", "sha256", "sha384", "sha512"];
-  const HTTP_FIELDS = [
-    ["contentType", "content-type"],
-    ["contentLanguage", "content-language"],
-    ["contentDisposition", "content-disposition"],
-    ["contentEncoding", "content-encoding"],
-    ["cacheControl", "cache-control"],
-    ["cacheExpiry", "expires"],
-  ];
+  const HTTP_FIELDS = options.HTTP_FIELDS;
   const encoder = new TextEncoder();
 
   async function call(op, action, args, body) {
@@ -38,8 +31,7 @@
     return key;
   }
 
-  const hex = (bytes) =>
-    Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = options.hex;
   const unhex = (text) => {
     const out = new Uint8Array(text.length / 2);
     for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);

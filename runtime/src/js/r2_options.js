@@ -2,6 +2,7 @@
 // `internal.r2Options` has `conditions(onlyIf)`, `range(value)`, `httpFields(value)`,
 // `customFields(action, value)`, `checksum(options)`, `body(action, value)` and
 // `partNumber(value)`; each throws workerd's TypeError or RangeError for a bad value.
+// `HTTP_FIELDS` pairs each httpMetadata field with its header; `hex(bytes)` spells bytes.
 (function (internal) {
   "use strict";
 
@@ -19,11 +20,14 @@
     ["contentDisposition", "content-disposition"],
     ["contentEncoding", "content-encoding"],
     ["cacheControl", "cache-control"],
+    ["cacheExpiry", "expires"],
   ];
+  const TEXT_FIELDS = HTTP_FIELDS.filter(([field]) => field !== "cacheExpiry");
   const encoder = new TextEncoder();
 
+  // Bytes (an ArrayBuffer or a Uint8Array) in lower-case hex.
   const hex = (bytes) =>
-    Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // The etags of an If-Match / If-None-Match header: `*`, `"tag"`, `W/"tag"`, comma-separated.
   function headerEtags(text, name) {
@@ -149,7 +153,7 @@
     const out = {};
     if (value === undefined || value === null) return out;
     if (value instanceof Headers) {
-      for (const [field, header] of HTTP_FIELDS) {
+      for (const [field, header] of TEXT_FIELDS) {
         const got = value.get(header);
         if (got !== null) out[field] = got;
       }
@@ -157,7 +161,7 @@
       if (expires !== null) out.cacheExpiry = String(Date.parse(expires));
       return out;
     }
-    for (const [field] of HTTP_FIELDS) {
+    for (const [field] of TEXT_FIELDS) {
       if (value[field] !== undefined && value[field] !== null) out[field] = String(value[field]);
     }
     const expiry = dateOption(value.cacheExpiry, "cacheExpiry", "HttpMetadata");
@@ -240,5 +244,7 @@
     return number;
   }
 
-  internal.r2Options = { conditions, range, httpFields, customFields, checksum, body, partNumber };
+  internal.r2Options = {
+    HTTP_FIELDS, hex, conditions, range, httpFields, customFields, checksum, body, partNumber,
+  };
 });

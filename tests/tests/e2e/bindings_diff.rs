@@ -36,7 +36,8 @@ struct Known {
     reason: &'static str,
 }
 
-const TRANSACTION: &str = "the issue asks for BEGIN/SAVEPOINT through run (ORMs' transactions); workerd refuses them";
+const TRANSACTION: &str =
+    "the issue asks for BEGIN/SAVEPOINT through run (ORMs' transactions); workerd refuses them";
 const ENGINE: &str = "QuickJS words its own errors and Date strings";
 const ZOD: &str = "miniflare answers with its request validator's stack trace";
 
@@ -67,26 +68,10 @@ const KNOWN: &[Known] = &[
     },
     Known {
         scenario: "d1_transactions_through_run",
-        at: "/begin",
-        sitegate: Some(r#"{"ok": true}"#),
-        reason: TRANSACTION,
-    },
-    Known {
-        scenario: "d1_transactions_through_run",
-        at: "/rollback",
-        sitegate: Some(r#"{"ok": true}"#),
-        reason: TRANSACTION,
-    },
-    Known {
-        scenario: "d1_transactions_through_run",
-        at: "/savepoint",
-        sitegate: Some(r#"{"ok": true}"#),
-        reason: TRANSACTION,
-    },
-    Known {
-        scenario: "d1_transactions_through_run",
-        at: "/release",
-        sitegate: Some(r#"{"ok": true}"#),
+        at: "/transaction",
+        sitegate: Some(
+            r#"{"begin": {"ok": true}, "rollback": {"ok": true}, "savepoint": {"ok": true}, "release": {"ok": true}}"#,
+        ),
         reason: TRANSACTION,
     },
     Known {
@@ -244,7 +229,10 @@ fn known(scenario: &str, reference: &mut Value, ours: &mut Value) -> Vec<String>
             .map(|text| serde_json::from_str(text).expect("KNOWN sitegate value"));
         let found = places(ours, k.at);
         if found.is_empty() && k.scenario != "*" {
-            wrong.push(format!("{scenario} {}: Sitegate's answer has nothing there", k.at));
+            wrong.push(format!(
+                "{scenario} {}: Sitegate's answer has nothing there",
+                k.at
+            ));
         }
         for place in found {
             if let Some(expected) = expected.as_ref().filter(|e| *place != **e) {
@@ -314,36 +302,51 @@ async fn d1_and_r2_answer_as_on_miniflare() {
         &[Binding::D1("DB", None), Binding::R2("BUCKET")],
     );
     // A generous CPU allowance: debug builds are slow and the multipart scenario moves 5 MiB.
-    let builder = worker_project_sites(&[("bindings", "public")]).extra("[workers]\ncpu_ms = 30000");
+    let builder =
+        worker_project_sites(&[("bindings", "public")]).extra("[workers]\ncpu_ms = 30000");
     copy_project(&project_dir(&builder, "bindings"));
     let gateway = builder.start();
     let browser = Browser::new(&gateway.ca_pem(), gateway.https_port());
     let site = host("bindings");
     let plain = reqwest::Client::new();
 
-    let listed = |value: Value| -> Vec<String> {
-        serde_json::from_value(value).expect("the scenario list")
-    };
-    let theirs = listed(plain.get(reference.url("/")).send().await.unwrap().json().await.unwrap());
+    let listed =
+        |value: Value| -> Vec<String> { serde_json::from_value(value).expect("the scenario list") };
+    let theirs = listed(
+        plain
+            .get(reference.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap(),
+    );
     let ours = listed(crate::support::get_json(&browser, &site, "/").await);
     assert_eq!(theirs, ours, "both sides list the same scenarios");
     let only = std::env::var("SITEGATE_SCENARIOS").ok();
     let scenarios: Vec<&String> = theirs
         .iter()
-        .filter(|name| only.as_deref().is_none_or(|o| o.split(',').any(|n| n == name.as_str())))
+        .filter(|name| {
+            only.as_deref()
+                .is_none_or(|o| o.split(',').any(|n| n == name.as_str()))
+        })
         .collect();
     assert!(!scenarios.is_empty(), "no scenarios selected");
 
     let mut mismatches = Vec::new();
     for name in &scenarios {
-        let (their_status, mut their_answer) = ask(&plain, &reference.url(&format!("/{name}"))).await;
+        let (their_status, mut their_answer) =
+            ask(&plain, &reference.url(&format!("/{name}"))).await;
         let (our_status, mut our_answer) =
             ask(&browser.http, &browser.url(&site, &format!("/{name}"))).await;
         placeholders(&mut their_answer);
         placeholders(&mut our_answer);
         let mut found = known(name, &mut their_answer, &mut our_answer);
         if their_status != our_status {
-            found.push(format!("  status\n    miniflare: {their_status}\n    sitegate:  {our_status}"));
+            found.push(format!(
+                "  status\n    miniflare: {their_status}\n    sitegate:  {our_status}"
+            ));
         }
         differences("", &their_answer, &our_answer, &mut found);
         if !found.is_empty() {

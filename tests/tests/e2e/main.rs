@@ -1,8 +1,8 @@
 //! End-to-end tests of the real `sitegate` binary on loopback (see `e2e::gateway`).
 
 mod access;
-mod bindings_diff;
 mod admin;
+mod bindings_diff;
 mod codex;
 mod config_check;
 mod crash;

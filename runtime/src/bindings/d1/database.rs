@@ -128,7 +128,9 @@ fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
         duration: start.elapsed().as_millis() as f64,
         changes,
         last_row_id: after.last_row_id,
-        changed_db: changes != 0 || after.last_row_id != before.last_row_id || after.size != before.size,
+        changed_db: changes != 0
+            || after.last_row_id != before.last_row_id
+            || after.size != before.size,
         size_after: after.size,
         rows_written: changes,
         commits: after.changes,

@@ -82,7 +82,11 @@ fn to_sql<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Sql> {
         return Ok(Sql::Null);
     }
     if let Some(n) = value.as_number() {
-        return Ok(if n.is_finite() { Sql::Real(n) } else { Sql::Null });
+        return Ok(if n.is_finite() {
+            Sql::Real(n)
+        } else {
+            Sql::Null
+        });
     }
     if let Some(text) = value.as_string() {
         return Ok(Sql::Text(text.to_string()?));

@@ -227,13 +227,28 @@ fn sessions_prepare_and_batch_and_bookmark_what_they_saw() {
 fn values_are_bound_as_workerd_binds_them() {
     let (_dir, js) = with_table();
     let cases = [
-        ("DB.prepare('SELECT typeof(?) AS t').bind(3).first('t')", r#""real""#),
+        (
+            "DB.prepare('SELECT typeof(?) AS t').bind(3).first('t')",
+            r#""real""#,
+        ),
         ("DB.prepare('SELECT ? / 2 AS v').bind(5).first('v')", "2.5"),
         ("DB.prepare('SELECT ? AS v').bind(NaN).first('v')", "null"),
-        ("DB.prepare('SELECT ? AS v').bind(new Int16Array([1, -1])).first('v')", "[1,255]"),
-        ("DB.prepare('SELECT ? AS v').bind(new DataView(new ArrayBuffer(2))).first('v')", "[]"),
-        ("(async () => DB.prepare('SELECT ? AS v').bind({}))().catch(e => e.cause.message)", r#""Type 'object' not supported for value '[object Object]'""#),
-        ("DB.prepare('SELECT * FROM t').first('zz').catch(e => e.cause.message)", r#""Column not found""#),
+        (
+            "DB.prepare('SELECT ? AS v').bind(new Int16Array([1, -1])).first('v')",
+            "[1,255]",
+        ),
+        (
+            "DB.prepare('SELECT ? AS v').bind(new DataView(new ArrayBuffer(2))).first('v')",
+            "[]",
+        ),
+        (
+            "(async () => DB.prepare('SELECT ? AS v').bind({}))().catch(e => e.cause.message)",
+            r#""Type 'object' not supported for value '[object Object]'""#,
+        ),
+        (
+            "DB.prepare('SELECT * FROM t').first('zz').catch(e => e.cause.message)",
+            r#""Column not found""#,
+        ),
     ];
     for (call, expected) in cases {
         assert_eq!(run(&js, &format!("return {call}")), expected, "{call}");

@@ -13,12 +13,12 @@ use md5::{Digest, Md5};
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::listing;
 use super::multipart::{self, Part};
 use super::store::{
     hex, Conditions, Fields, Found, ListOptions, Listing, Meta, NewObject, ObjectStore, R2Error,
     RangeSpec,
 };
-use super::listing;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS objects (
@@ -76,7 +76,10 @@ fn digest(algorithm: &str, body: &[u8]) -> Option<(&'static str, String)> {
         "sha512" => ("SHA-512", &ring::digest::SHA512),
         _ => return None,
     };
-    Some((name, hex(ring::digest::digest(ring_algorithm, body).as_ref())))
+    Some((
+        name,
+        hex(ring::digest::digest(ring_algorithm, body).as_ref()),
+    ))
 }
 
 fn json(fields: &Fields) -> Result<String, R2Error> {

@@ -217,7 +217,9 @@ impl RangeSpec {
 fn header_range(header: &str, size: u64) -> Option<Vec<(u64, u64)>> {
     let rest = header.trim_start_matches(' ');
     let unit = rest.get(..5).filter(|u| u.eq_ignore_ascii_case("bytes"))?;
-    let rest = rest[unit.len()..].trim_start_matches(' ').strip_prefix('=')?;
+    let rest = rest[unit.len()..]
+        .trim_start_matches(' ')
+        .strip_prefix('=')?;
     if rest.trim_start().is_empty() {
         return Some(Vec::new());
     }
