@@ -19,8 +19,10 @@ pub fn corpus_dir() -> PathBuf {
 pub fn node_modules() -> PathBuf {
     let dir = corpus_dir().join("node_modules");
     assert!(
-        dir.join(".bin/esbuild").exists() && dir.join("workerd").exists(),
-        "{} lacks workerd and esbuild: run scripts/workers-setup.sh (scripts/test.sh does)",
+        dir.join(".bin/esbuild").exists()
+            && dir.join("workerd").exists()
+            && dir.join("miniflare").exists(),
+        "{} lacks workerd, miniflare or esbuild: run scripts/workers-setup.sh (scripts/test.sh does)",
         dir.display()
     );
     dir

@@ -5,6 +5,7 @@ pub mod client;
 pub mod corpus;
 pub mod fake_idp;
 pub mod gateway;
+pub mod miniflare;
 mod probe;
 pub mod signin;
 pub mod upstream;
@@ -12,6 +13,7 @@ pub mod workerd;
 
 pub use client::{raw_https_request, Client};
 pub use gateway::{Gateway, GatewayBuilder};
+pub use miniflare::Miniflare;
 pub use signin::Browser;
 pub use upstream::Upstream;
 pub use workerd::Workerd;

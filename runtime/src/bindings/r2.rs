@@ -3,7 +3,9 @@
 //! `op(name, argumentsJson, body)`, whose promise resolves to `[resultJson, bytes | null]`;
 //! the storage work runs on a blocking thread of the I/O runtime, off the JS thread.
 
+mod listing;
 mod local;
+mod multipart;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -84,7 +86,7 @@ fn run(store: &dyn ObjectStore, call: Call, body: Bytes) -> std::result::Result<
             only_if,
             range,
         } => {
-            return match store.get(&key, &only_if, range)? {
+            return match store.get(&key, &only_if, range.as_ref())? {
                 Found::Missing => Ok(("null".into(), None)),
                 Found::Unmet(meta) => Ok((to_json(&meta)?, None)),
                 Found::Body(meta, bytes) => Ok((to_json(&meta)?, Some(bytes))),

@@ -13,28 +13,37 @@
     return new Error(message, { cause: new Error(bare) });
   }
 
-  // The value bound for `value`, as workerd converts it, or a D1_TYPE_ERROR.
+  // An `Error` `<code>: <text>` whose cause says `bare` (the text, unless given).
+  function codedError(code, text, bare = text) {
+    return new Error(`${code}: ${text}`, { cause: new Error(bare) });
+  }
+
+  // The value bound for `value`, as workerd converts it, or a D1_TYPE_ERROR. A view is bound
+  // as the bytes its elements become (a DataView, having none, as no bytes).
   function bindable(value) {
     const type = typeof value;
     if (type === "number" || type === "string" || value === null) return value;
     if (type === "boolean") return value ? 1 : 0;
     if (type === "object") {
       if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-      if (ArrayBuffer.isView(value)) {
-        return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-      }
+      if (ArrayBuffer.isView(value)) return new Uint8Array(Array.from(value));
       if (Array.isArray(value) && value.every((b) => typeof b === "number" && b >= 0 && b < 256)) {
         return new Uint8Array(value);
       }
     }
-    throw new Error(`D1_TYPE_ERROR: Type '${type}' not supported for value '${value}'`);
+    throw codedError("D1_TYPE_ERROR", `Type '${type}' not supported for value '${value}'`);
   }
 
-  // Runs `statements`; the outputs, or a rejection with D1's error.
+  // Whether D1 sends a query at all: one of blanks and indented comments it drops.
+  const isBlank = (sql) => sql.replace(/^\s+--.*/gm, "").trim().length === 0;
+
+  // Runs `statements` (the blank ones dropped); the outputs, or a rejection with D1's error.
   async function send(query, statements, together) {
-    if (statements.length === 0) throw d1Error("D1_ERROR: No SQL statements detected.");
-    const reply = await query(statements.map((s) => [s.statement, s.params]), together);
+    const sent = statements.filter((s) => !isBlank(s.statement));
+    if (sent.length === 0) throw d1Error("D1_ERROR: No SQL statements detected.");
+    const reply = await query(sent.map((s) => [s.statement, s.params]), together);
     if (reply.error !== undefined) throw d1Error(reply.error);
+    query.bookmark = reply.outputs[reply.outputs.length - 1].bookmark;
     return reply.outputs;
   }
 
@@ -63,7 +72,7 @@
       const [first] = result(output).results;
       if (column === undefined) return first === undefined ? null : first;
       if (first !== undefined && first[column] === undefined) {
-        throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`);
+        throw codedError("D1_COLUMN_NOTFOUND", `Column not found (${column})`, "Column not found");
       }
       return first === undefined ? null : first[column];
     }
@@ -80,6 +89,14 @@
     }
   }
 
+  // `value`, checked to be a prepared statement.
+  function statement(value) {
+    if (value instanceof D1PreparedStatement) return value;
+    throw new TypeError(
+      "Failed to execute 'batch' on 'D1Database': parameter 1 is not of type 'Array<D1PreparedStatement>'."
+    );
+  }
+
   // What a database and its sessions share: `prepare` and `batch`.
   function preparer(query) {
     return {
@@ -87,7 +104,7 @@
         return new D1PreparedStatement(query, String(sql), []);
       },
       async batch(statements) {
-        const outputs = await send(query, [...statements], true);
+        const outputs = await send(query, statements.map(statement), true);
         return outputs.map(result);
       },
     };
@@ -95,8 +112,11 @@
 
   class D1DatabaseSession {
     #d1;
+    #query;
     constructor(query) {
-      this.#d1 = preparer(query);
+      // The session's own view of the database: its bookmark is the one its queries saw.
+      this.#query = (statements, together) => query(statements, together);
+      this.#d1 = preparer(this.#query);
     }
     prepare(sql) {
       return this.#d1.prepare(sql);
@@ -105,7 +125,7 @@
       return this.#d1.batch(statements);
     }
     getBookmark() {
-      return null;
+      return this.#query.bookmark ?? null;
     }
   }
 

@@ -67,6 +67,7 @@ const PRELUDE: &[(&str, &str)] = &[
     ("crypto.js", crate::web::crypto::GLUE),
     ("fetch.js", include_str!("fetch.js")),
     ("assets.js", include_str!("assets.js")),
+    ("r2_options.js", include_str!("r2_options.js")),
     ("r2.js", include_str!("r2.js")),
     ("structured_clone.js", include_str!("structured_clone.js")),
     ("dispatch.js", include_str!("dispatch.js")),

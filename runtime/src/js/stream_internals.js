@@ -2,8 +2,9 @@
 //   readAll(stream) → Promise<Uint8Array>: locks the stream and concatenates its chunks
 //     (ArrayBuffers or views); rejects with a TypeError if the stream is locked, is not a
 //     ReadableStream or yields anything else (and then cancels it).
-//   fromBytes(u8) → ReadableStream: a byte stream of `u8` then closed. Its reads hand out
-//     `u8`'s memory without a copy: the caller must not change `u8` afterwards.
+//   fromBytes(u8) → ReadableStream: a byte stream of `u8` then closed, of known length (as a
+//     body's stream is on workerd). Its reads hand out `u8`'s memory without a copy: the
+//     caller must not change `u8` afterwards.
 //   isDisturbed(stream) → boolean: the stream has been read from or cancelled.
 //   isReadableStream(value) → boolean.
 //   expectLength(stream, length): the stream will yield exactly `length` bytes (its tees too).
@@ -62,6 +63,7 @@
       return Promise.resolve();
     };
     stream = parts.createByteReadable(() => undefined, pull, () => Promise.resolve());
+    parts.expectedLengths.set(stream, u8.byteLength);
     return stream.object;
   }
 

@@ -2,6 +2,7 @@
 
 mod access;
 mod admin;
+mod bindings_diff;
 mod codex;
 mod config_check;
 mod crash;

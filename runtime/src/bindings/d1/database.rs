@@ -10,6 +10,8 @@ use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Batch, Connection, Statement};
 
+use super::statements;
+
 /// How long a statement waits for a lock held by another connection to the same file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -47,7 +49,7 @@ pub(crate) struct Query {
     pub(crate) params: Vec<Value>,
 }
 
-/// What one statement produced.
+/// What one query produced.
 pub(crate) struct Output {
     pub(crate) columns: Vec<String>,
     pub(crate) rows: Vec<Vec<Value>>,
@@ -58,6 +60,8 @@ pub(crate) struct Output {
     pub(crate) size_after: u64,
     pub(crate) rows_read: u64,
     pub(crate) rows_written: u64,
+    /// The database's commit count after the query, for session bookmarks.
+    pub(crate) commits: u64,
 }
 
 /// How statements are run.
@@ -90,59 +94,86 @@ pub(crate) fn run(path: &Path, queries: Vec<Query>, mode: Mode) -> Result<Vec<Ou
     outputs
 }
 
-/// Runs one query: each statement of its SQL in turn (the last one's rows are its output, as
-/// in workerd).
+/// Runs one query: each statement of its SQL in turn, the values bound to the last one
+/// (whose rows are the output), as workerd does.
 fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
     let start = Instant::now();
-    let before = conn.total_changes();
+    let before = Counters::of(conn)?;
+    let statements = statements::count(&query.sql);
     let mut batch = Batch::new(conn, &query.sql);
     let mut last = None;
-    let mut writes = false;
+    let mut index = 0;
     while let Some(mut stmt) = batch.next().map_err(|e| d1_error(&e))? {
-        writes |= !stmt.readonly();
-        last = Some(rows_of(&mut stmt, &query.params)?);
+        index += 1;
+        let params: &[Value] = if index < statements {
+            if stmt.parameter_count() > 0 {
+                return Err(ONLY_LAST_BINDS.to_string());
+            }
+            &[]
+        } else {
+            &query.params
+        };
+        if stmt.parameter_count() != params.len() {
+            return Err(WRONG_BINDS.to_string());
+        }
+        last = Some(rows_of(&mut stmt, params)?);
     }
     let (columns, rows) = last.ok_or_else(|| NO_STATEMENTS.to_string())?;
-    let changes = if writes {
-        conn.total_changes().saturating_sub(before)
-    } else {
-        0
-    };
-    let size_after = conn
-        .query_row(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .map_err(|e| d1_error(&e))?;
+    let after = Counters::of(conn)?;
+    let changes = after.changes.saturating_sub(before.changes);
     Ok(Output {
         rows_read: rows.len() as u64,
         columns,
         rows,
         duration: start.elapsed().as_millis() as f64,
         changes,
-        last_row_id: conn.last_insert_rowid(),
-        changed_db: writes,
-        size_after: u64::try_from(size_after).unwrap_or(0),
+        last_row_id: after.last_row_id,
+        changed_db: changes != 0
+            || after.last_row_id != before.last_row_id
+            || after.size != before.size,
+        size_after: after.size,
         rows_written: changes,
+        commits: after.changes,
     })
 }
 
-/// D1's message for SQL holding no statement.
-const NO_STATEMENTS: &str = "D1_ERROR: No SQL statements detected.";
+/// What D1's result counters are computed from.
+struct Counters {
+    changes: u64,
+    last_row_id: i64,
+    size: u64,
+}
 
-/// The column names and rows of one statement run with `params` (or with none, if it takes
-/// none).
+impl Counters {
+    fn of(conn: &Connection) -> Result<Counters, String> {
+        let size = conn
+            .query_row(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| d1_error(&e))?;
+        Ok(Counters {
+            changes: conn.total_changes(),
+            last_row_id: conn.last_insert_rowid(),
+            size: u64::try_from(size).unwrap_or(0),
+        })
+    }
+}
+
+/// D1's message for SQL holding no statement.
+const NO_STATEMENTS: &str = "D1_ERROR: SQL code did not contain a statement.";
+/// D1's message for values bound to a statement that is not the query's last.
+const ONLY_LAST_BINDS: &str = "D1_ERROR: When executing multiple SQL statements in a single call, only the last statement can have parameters.";
+/// D1's message for values that do not match the statement's parameters.
+const WRONG_BINDS: &str = "D1_ERROR: Wrong number of parameter bindings for SQL query.";
+
+/// The column names and rows of one statement run with `params`.
 fn rows_of(
     stmt: &mut Statement<'_>,
     params: &[Value],
 ) -> Result<(Vec<String>, Vec<Vec<Value>>), String> {
     let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-    let params = if stmt.parameter_count() == 0 {
-        &[][..]
-    } else {
-        params
-    };
     let mut cursor = stmt
         .query(params_from_iter(params.iter()))
         .map_err(|e| d1_error(&e))?;
@@ -167,9 +198,7 @@ fn d1_error(error: &rusqlite::Error) -> String {
         rusqlite::Error::SqlInputError {
             error, msg, offset, ..
         } => coded(&format!("{msg} at offset {offset}"), error.extended_code),
-        rusqlite::Error::InvalidParameterCount(..) => {
-            "D1_ERROR: Wrong number of parameter bindings for SQL query.".to_string()
-        }
+        rusqlite::Error::InvalidParameterCount(..) => WRONG_BINDS.to_string(),
         other => format!("D1_ERROR: {other}"),
     }
 }

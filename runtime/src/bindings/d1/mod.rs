@@ -2,6 +2,7 @@
 //! `D1Database` and statement objects are `js/d1.js`, which calls `query` here.
 
 mod database;
+mod statements;
 #[cfg(test)]
 mod tests;
 
@@ -73,20 +74,18 @@ fn query<'js>(
     Ok(promise.into_value())
 }
 
-/// A bound value d1.js already checked: null, number, string or `Uint8Array` (a blob).
+/// A bound value d1.js already checked: null, number, string or `Uint8Array` (a blob). As
+/// on workerd, where values reach SQLite through JSON, a number is bound as a REAL and one
+/// JSON cannot hold (NaN, an infinity) as NULL.
 fn to_sql<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Sql> {
     if value.is_null() {
         return Ok(Sql::Null);
     }
-    if let Some(n) = value.as_int() {
-        return Ok(Sql::Integer(i64::from(n)));
-    }
-    if let Some(n) = value.as_float() {
-        const SAFE: f64 = 9_007_199_254_740_991.0;
-        return Ok(if n.fract() == 0.0 && n.abs() <= SAFE {
-            Sql::Integer(n as i64)
-        } else {
+    if let Some(n) = value.as_number() {
+        return Ok(if n.is_finite() {
             Sql::Real(n)
+        } else {
+            Sql::Null
         });
     }
     if let Some(text) = value.as_string() {
@@ -122,7 +121,14 @@ fn output_object<'js>(ctx: &Ctx<'js>, output: &Output) -> Result<Object<'js>> {
     meta.set("rows_read", output.rows_read as f64)?;
     meta.set("rows_written", output.rows_written as f64)?;
     object.set("meta", meta)?;
+    object.set("bookmark", bookmark(output.commits))?;
     Ok(object)
+}
+
+/// A session bookmark after `commits` commits, in D1's shape (four hex fields); Sitegate's
+/// D1 has no replicas, so every bookmark is met at once.
+fn bookmark(commits: u64) -> String {
+    format!("{:08x}-{:08x}-{:08x}-{:032x}", 0, 0, commits, 0)
 }
 
 /// A column value as D1 gives it: numbers, strings, null, blobs as arrays of numbers.

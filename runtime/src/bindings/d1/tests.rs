@@ -215,12 +215,62 @@ fn transactions_issued_through_run_work() {
 }
 
 #[test]
-fn sessions_prepare_and_batch_and_have_no_bookmark() {
+fn sessions_prepare_and_batch_and_bookmark_what_they_saw() {
     let (_dir, js) = with_table();
     assert_eq!(
-        run(&js, "const s = DB.withSession(); return [await s.prepare('SELECT name FROM t').first('name'), s.getBookmark()]"),
-        r#"["a",null]"#
+        run(&js, "const s = DB.withSession(); const before = s.getBookmark(); return [before, await s.prepare('SELECT name FROM t').first('name'), /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/.test(s.getBookmark()), DB.withSession().getBookmark()]"),
+        r#"[null,"a",true,null]"#
     );
+}
+
+#[test]
+fn values_are_bound_as_workerd_binds_them() {
+    let (_dir, js) = with_table();
+    let cases = [
+        (
+            "DB.prepare('SELECT typeof(?) AS t').bind(3).first('t')",
+            r#""real""#,
+        ),
+        ("DB.prepare('SELECT ? / 2 AS v').bind(5).first('v')", "2.5"),
+        ("DB.prepare('SELECT ? AS v').bind(NaN).first('v')", "null"),
+        (
+            "DB.prepare('SELECT ? AS v').bind(new Int16Array([1, -1])).first('v')",
+            "[1,255]",
+        ),
+        (
+            "DB.prepare('SELECT ? AS v').bind(new DataView(new ArrayBuffer(2))).first('v')",
+            "[]",
+        ),
+        (
+            "(async () => DB.prepare('SELECT ? AS v').bind({}))().catch(e => e.cause.message)",
+            r#""Type 'object' not supported for value '[object Object]'""#,
+        ),
+        (
+            "DB.prepare('SELECT * FROM t').first('zz').catch(e => e.cause.message)",
+            r#""Column not found""#,
+        ),
+    ];
+    for (call, expected) in cases {
+        assert_eq!(run(&js, &format!("return {call}")), expected, "{call}");
+    }
+}
+
+#[test]
+fn values_go_to_the_last_statement_and_must_match_its_parameters() {
+    let (_dir, js) = with_table();
+    let cases = [
+        ("DB.prepare('SELECT 1 AS a').bind(5).first()", "THROW Error: D1_ERROR: Wrong number of parameter bindings for SQL query."),
+        ("DB.prepare('SELECT ? AS a; SELECT ? AS b').bind(1, 2).first()", "THROW Error: D1_ERROR: When executing multiple SQL statements in a single call, only the last statement can have parameters."),
+        ("DB.prepare(\"CREATE TABLE u (x); INSERT INTO u VALUES (?); SELECT x FROM u\").bind(4).first()", "THROW Error: D1_ERROR: When executing multiple SQL statements in a single call, only the last statement can have parameters."),
+        ("DB.prepare(\"CREATE TABLE v (x); INSERT INTO v VALUES (?)\").bind(4).run().then(() => DB.prepare('SELECT x FROM v').first('x'))", "4"),
+        ("DB.prepare('SELECT ?2 AS a, ?1 AS b').bind('x', 'y').first()", r#"{"a":"y","b":"x"}"#),
+        ("DB.prepare('-- only a comment').run()", "THROW Error: D1_ERROR: SQL code did not contain a statement."),
+        ("DB.prepare('   ').run()", "THROW Error: D1_ERROR: No SQL statements detected."),
+        ("DB.prepare('DELETE FROM t WHERE id = 99').run().then(r => r.meta.changed_db)", "false"),
+    ];
+    for (call, expected) in cases {
+        assert_eq!(run(&js, &format!("return {call}")), expected, "{call}");
+    }
 }
 
 #[test]
@@ -252,6 +302,7 @@ fn odd_queries_behave_as_in_miniflare() {
         ("DB.prepare('SELECT ? AS v').bind(10n)", "THROW Error: D1_TYPE_ERROR: Type 'bigint' not supported for value '10'"),
         ("DB.prepare('SELECT 1 AS a; SELECT 2 AS b').all().then(r => r.results)", r#"[{"b":2}]"#),
         ("DB.prepare('').run()", "THROW Error: D1_ERROR: No SQL statements detected."),
+        ("DB.batch([DB.prepare('SELECT 1 AS a'), DB.prepare(' ')]).then(r => r.length)", "1"),
         ("DB.exec(\"INSERT INTO t (name) VALUES ('q');\\n\\nINSERT INTO t (name) VALUES ('r');\").then(r => r.count)", "2"),
         ("DB.prepare('SELECT ? AS a').bind(1).bind(2).first()", r#"{"a":2}"#),
         ("DB.prepare('SELECT 1 AS a, 2 AS a').all().then(r => r.results)", r#"[{"a":2}]"#),

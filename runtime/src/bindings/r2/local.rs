@@ -13,9 +13,11 @@ use md5::{Digest, Md5};
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::listing;
+use super::multipart::{self, Part};
 use super::store::{
-    Conditions, Fields, Found, ListOptions, Listing, Meta, NewObject, ObjectStore, R2Error,
-    RangeSpec, MAX_KEYS, MIN_PART_SIZE,
+    hex, Conditions, Fields, Found, ListOptions, Listing, Meta, NewObject, ObjectStore, R2Error,
+    RangeSpec,
 };
 
 const SCHEMA: &str = "
@@ -24,13 +26,19 @@ CREATE TABLE IF NOT EXISTS objects (
   etag TEXT NOT NULL, uploaded INTEGER NOT NULL, http TEXT NOT NULL, custom TEXT NOT NULL,
   checksums TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS uploads (
-  id TEXT PRIMARY KEY, key TEXT NOT NULL, http TEXT NOT NULL, custom TEXT NOT NULL);
+  id TEXT PRIMARY KEY, key TEXT NOT NULL, http TEXT NOT NULL, custom TEXT NOT NULL,
+  state INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS parts (
   upload TEXT NOT NULL, number INTEGER NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL,
   etag TEXT NOT NULL, PRIMARY KEY (upload, number));
 ";
 
 const COLUMNS: &str = "key, blob, version, size, etag, uploaded, http, custom, checksums";
+
+/// What became of a multipart upload (`uploads.state`).
+const IN_PROGRESS: i64 = 0;
+const COMPLETED: i64 = 1;
+const ABORTED: i64 = 2;
 
 /// A bucket kept in a local directory.
 pub(crate) struct LocalStore {
@@ -51,10 +59,6 @@ fn random_id() -> Result<String, R2Error> {
     Ok(hex(&bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -62,17 +66,20 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// The hex digest of `body` under `algorithm` (`md5`, `sha1`, `sha256`, `sha384`, `sha512`).
-fn digest(algorithm: &str, body: &[u8]) -> Option<String> {
-    let ring_algorithm = match algorithm {
-        "md5" => return Some(hex(&Md5::digest(body))),
-        "sha1" => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        "sha256" => &ring::digest::SHA256,
-        "sha384" => &ring::digest::SHA384,
-        "sha512" => &ring::digest::SHA512,
+/// R2's name for `algorithm` (`md5`, `sha1`, ...) and the hex digest of `body` under it.
+fn digest(algorithm: &str, body: &[u8]) -> Option<(&'static str, String)> {
+    let (name, ring_algorithm) = match algorithm {
+        "md5" => return Some(("MD5", hex(&Md5::digest(body)))),
+        "sha1" => ("SHA-1", &ring::digest::SHA1_FOR_LEGACY_USE_ONLY),
+        "sha256" => ("SHA-256", &ring::digest::SHA256),
+        "sha384" => ("SHA-384", &ring::digest::SHA384),
+        "sha512" => ("SHA-512", &ring::digest::SHA512),
         _ => return None,
     };
-    Some(hex(ring::digest::digest(ring_algorithm, body).as_ref()))
+    Some((
+        name,
+        hex(ring::digest::digest(ring_algorithm, body).as_ref()),
+    ))
 }
 
 fn json(fields: &Fields) -> Result<String, R2Error> {
@@ -112,6 +119,7 @@ impl LocalStore {
         db.pragma_update(None, "synchronous", "FULL")
             .map_err(internal)?;
         db.execute_batch(SCHEMA).map_err(internal)?;
+        add_upload_state(&db)?;
         Ok(LocalStore {
             blobs,
             db: Mutex::new(db),
@@ -190,21 +198,21 @@ impl LocalStore {
 
 impl ObjectStore for LocalStore {
     fn head(&self, key: &str) -> Result<Option<Meta>, R2Error> {
-        Ok(Self::find(&*self.db()?, key)?.map(|(_, meta)| meta))
+        Ok(Self::find(&*self.db()?, key)?.map(|(_, meta)| whole(meta)))
     }
 
     fn get(
         &self,
         key: &str,
         conditions: &Conditions,
-        range: Option<RangeSpec>,
+        range: Option<&RangeSpec>,
     ) -> Result<Found, R2Error> {
         let db = self.db()?;
         let Some((blob, mut meta)) = Self::find(&db, key)? else {
             return Ok(Found::Missing);
         };
         if !conditions.hold(Some(&meta)) {
-            return Ok(Found::Unmet(meta));
+            return Ok(Found::Unmet(whole(meta)));
         }
         let (offset, length) = match range {
             Some(range) => range.resolve(meta.size)?,
@@ -225,10 +233,10 @@ impl ObjectStore for LocalStore {
         let mut checksums = Fields::new();
         let md5 = hex(&Md5::digest(&body));
         if let Some((algorithm, given)) = &object.checksum {
-            let actual = digest(algorithm, &body)
+            let (name, actual) = digest(algorithm, &body)
                 .ok_or_else(|| internal(format!("unknown checksum {algorithm}")))?;
             if !actual.eq_ignore_ascii_case(given) {
-                return Err(R2Error::bad_digest(algorithm, given, &actual));
+                return Err(R2Error::bad_digest(name, given, &actual));
             }
             checksums.insert(algorithm.clone(), actual);
         }
@@ -266,69 +274,18 @@ impl ObjectStore for LocalStore {
     }
 
     fn list(&self, options: &ListOptions) -> Result<Listing, R2Error> {
-        let limit = options.limit.unwrap_or(MAX_KEYS).clamp(1, MAX_KEYS);
-        let prefix = options.prefix.clone().unwrap_or_default();
-        let cursor = options.cursor.as_deref().and_then(Cursor::decode);
-        let after = match (&cursor, &options.start_after) {
-            (Some(cursor), _) => cursor.after.clone(),
-            (None, Some(start)) => start.clone(),
-            (None, None) => String::new(),
-        };
-        let mut skip = cursor.and_then(|c| c.skip);
-        let delimiter = options.delimiter.clone().filter(|d| !d.is_empty());
         let db = self.db()?;
         let mut query = db
             .prepare(&format!(
-                "SELECT {COLUMNS} FROM objects WHERE key > ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key"
+                "SELECT {COLUMNS} FROM objects WHERE (?1 IS NULL OR key > ?1) AND substr(key, 1, length(?2)) = ?2 ORDER BY key"
             ))
             .map_err(internal)?;
+        let prefix = options.prefix.clone().unwrap_or_default();
         let rows = query
-            .query_map(params![after, prefix], meta_of)
-            .map_err(internal)?;
-        let mut listing = Listing {
-            objects: Vec::new(),
-            delimited_prefixes: Vec::new(),
-            truncated: false,
-            cursor: None,
-        };
-        let mut last: Option<Cursor> = None;
-        for row in rows {
-            let (_, meta) = row.map_err(internal)?;
-            if skip
-                .as_ref()
-                .is_some_and(|s| meta.key.starts_with(s.as_str()))
-            {
-                continue;
-            }
-            let group = delimiter.as_ref().and_then(|d| {
-                let rest = &meta.key[prefix.len()..];
-                rest.find(d.as_str())
-                    .map(|at| meta.key[..prefix.len() + at + d.len()].to_string())
-            });
-            if listing.objects.len() + listing.delimited_prefixes.len() == limit {
-                listing.truncated = true;
-                listing.cursor = last.map(|c| c.encode());
-                break;
-            }
-            match group {
-                Some(group) => {
-                    last = Some(Cursor {
-                        after: meta.key.clone(),
-                        skip: Some(group.clone()),
-                    });
-                    listing.delimited_prefixes.push(group.clone());
-                    skip = Some(group);
-                }
-                None => {
-                    last = Some(Cursor {
-                        after: meta.key.clone(),
-                        skip: None,
-                    });
-                    listing.objects.push(meta);
-                }
-            }
-        }
-        Ok(listing)
+            .query_map(params![listing::start_after(options), prefix], meta_of)
+            .map_err(internal)?
+            .map(|row| row.map(|(_, meta)| meta).map_err(internal));
+        listing::page(rows, options)
     }
 
     fn create_multipart(&self, key: &str, object: &NewObject) -> Result<String, R2Error> {
@@ -355,7 +312,9 @@ impl ObjectStore for LocalStore {
         body: Bytes,
     ) -> Result<String, R2Error> {
         let db = self.db()?;
-        find_upload(&db, key, upload)?;
+        if find_upload(&db, key, upload)?.map(|u| u.state) != Some(IN_PROGRESS) {
+            return Err(R2Error::no_such_upload());
+        }
         let etag = hex(&Md5::digest(&body));
         let blob = self.write_blob(&body)?;
         let old: Option<String> = db
@@ -379,15 +338,11 @@ impl ObjectStore for LocalStore {
 
     fn abort_multipart(&self, key: &str, upload: &str) -> Result<(), R2Error> {
         let db = self.db()?;
-        find_upload(&db, key, upload)?;
-        for (_, blob, _, _) in parts_of(&db, upload)? {
-            self.remove_blob(&blob);
+        let found = find_upload(&db, key, upload)?.ok_or_else(R2Error::unknown_upload)?;
+        if found.state != IN_PROGRESS {
+            return Ok(());
         }
-        db.execute("DELETE FROM parts WHERE upload = ?1", [upload])
-            .map_err(internal)?;
-        db.execute("DELETE FROM uploads WHERE id = ?1", [upload])
-            .map_err(internal)?;
-        Ok(())
+        self.finish(&db, upload, ABORTED)
     }
 
     fn complete_multipart(
@@ -397,113 +352,111 @@ impl ObjectStore for LocalStore {
         parts: &[(u32, String)],
     ) -> Result<Meta, R2Error> {
         let db = self.db()?;
-        let (http, custom) = find_upload(&db, key, upload)?;
+        let found = find_upload(&db, key, upload)?.ok_or_else(R2Error::unknown_upload)?;
+        if found.state != IN_PROGRESS {
+            return Err(R2Error::no_such_upload());
+        }
         let stored = parts_of(&db, upload)?;
-        let mut chosen = Vec::with_capacity(parts.len());
-        for (number, etag) in parts {
-            let part = stored
-                .iter()
-                .find(|(n, _, _, e)| n == number && e == etag)
-                .ok_or_else(R2Error::invalid_part)?;
-            chosen.push(part);
-        }
-        chosen.sort_by_key(|(n, ..)| *n);
-        if chosen.is_empty() {
-            return Err(R2Error::invalid_part());
-        }
-        let last = chosen.len() - 1;
-        if chosen[..last]
-            .iter()
-            .any(|(_, _, size, _)| *size < MIN_PART_SIZE)
-        {
-            return Err(R2Error::entity_too_small());
-        }
+        let chosen = multipart::choose(&stored, parts)?;
         let mut body = Vec::new();
-        let mut part_digests = Vec::new();
-        for (_, blob, size, etag) in &chosen {
-            body.extend_from_slice(&self.read_blob(blob, 0, *size)?);
-            part_digests.extend(
-                (0..etag.len() / 2)
-                    .filter_map(|i| u8::from_str_radix(etag.get(2 * i..2 * i + 2)?, 16).ok()),
-            );
+        for part in &chosen {
+            body.extend_from_slice(&self.read_blob(&part.blob, 0, part.size)?);
         }
         let blob = self.write_blob(&body)?;
         let meta = Meta {
             key: key.to_string(),
             version: random_id()?,
             size: body.len() as u64,
-            etag: format!("{}-{}", hex(&Md5::digest(&part_digests)), chosen.len()),
+            etag: multipart::etag(&chosen),
             uploaded: now_ms(),
-            http_metadata: http,
-            custom_metadata: custom,
+            http_metadata: found.http,
+            custom_metadata: found.custom,
             checksums: Fields::new(),
             range: None,
         };
         self.record(&db, &blob, &meta)?;
-        for (_, blob, _, _) in &stored {
-            self.remove_blob(blob);
-        }
-        db.execute("DELETE FROM parts WHERE upload = ?1", [upload])
-            .map_err(internal)?;
-        db.execute("DELETE FROM uploads WHERE id = ?1", [upload])
-            .map_err(internal)?;
+        self.finish(&db, upload, COMPLETED)?;
         Ok(meta)
     }
 }
 
-/// The HTTP and custom metadata of upload `upload` to `key`.
-fn find_upload(db: &Connection, key: &str, upload: &str) -> Result<(Fields, Fields), R2Error> {
+impl LocalStore {
+    /// Marks `upload` as `state` and drops its parts.
+    fn finish(&self, db: &Connection, upload: &str, state: i64) -> Result<(), R2Error> {
+        for part in parts_of(db, upload)? {
+            self.remove_blob(&part.blob);
+        }
+        db.execute("DELETE FROM parts WHERE upload = ?1", [upload])
+            .map_err(internal)?;
+        db.execute(
+            "UPDATE uploads SET state = ?2 WHERE id = ?1",
+            params![upload, state],
+        )
+        .map_err(internal)?;
+        Ok(())
+    }
+}
+
+/// `meta` as `head` shows it: its range is the whole object.
+fn whole(meta: Meta) -> Meta {
+    Meta {
+        range: Some((0, meta.size)),
+        ..meta
+    }
+}
+
+/// Adds `uploads.state` to a bucket made before uploads kept it (finished uploads were
+/// deleted then, so every upload left is in progress).
+fn add_upload_state(db: &Connection) -> Result<(), R2Error> {
+    let has_state = db
+        .prepare("SELECT 1 FROM pragma_table_info('uploads') WHERE name = 'state'")
+        .and_then(|mut q| q.exists([]))
+        .map_err(internal)?;
+    if !has_state {
+        db.execute_batch("ALTER TABLE uploads ADD COLUMN state INTEGER NOT NULL DEFAULT 0")
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// A multipart upload as stored.
+struct Upload {
+    http: Fields,
+    custom: Fields,
+    state: i64,
+}
+
+/// Upload `upload` to `key`, if R2 issued it.
+fn find_upload(db: &Connection, key: &str, upload: &str) -> Result<Option<Upload>, R2Error> {
     db.query_row(
-        "SELECT http, custom FROM uploads WHERE id = ?1 AND key = ?2",
+        "SELECT http, custom, state FROM uploads WHERE id = ?1 AND key = ?2",
         params![upload, key],
         |row| {
-            Ok((
-                fields(&row.get::<_, String>(0)?)?,
-                fields(&row.get::<_, String>(1)?)?,
-            ))
+            Ok(Upload {
+                http: fields(&row.get::<_, String>(0)?)?,
+                custom: fields(&row.get::<_, String>(1)?)?,
+                state: row.get(2)?,
+            })
         },
     )
     .optional()
-    .map_err(internal)?
-    .ok_or_else(R2Error::no_such_upload)
+    .map_err(internal)
 }
 
-/// The parts of `upload`: number, blob, size and etag.
-fn parts_of(db: &Connection, upload: &str) -> Result<Vec<(u32, String, u64, String)>, R2Error> {
+/// The parts of `upload`, in part-number order.
+fn parts_of(db: &Connection, upload: &str) -> Result<Vec<Part>, R2Error> {
     let mut query = db
         .prepare("SELECT number, blob, size, etag FROM parts WHERE upload = ?1 ORDER BY number")
         .map_err(internal)?;
     let rows = query
         .query_map([upload], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get::<_, i64>(2)?.max(0) as u64,
-                row.get(3)?,
-            ))
+            Ok(Part {
+                number: row.get(0)?,
+                blob: row.get(1)?,
+                size: row.get::<_, i64>(2)?.max(0) as u64,
+                etag: row.get(3)?,
+            })
         })
         .map_err(internal)?;
     rows.collect::<rusqlite::Result<_>>().map_err(internal)
-}
-
-/// Where a listing goes on: after key `after`, skipping keys under delimited prefix `skip`.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Cursor {
-    after: String,
-    skip: Option<String>,
-}
-
-impl Cursor {
-    fn encode(&self) -> String {
-        use base64::Engine;
-        let text = serde_json::to_string(self).unwrap_or_default();
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
-    }
-    fn decode(text: &str) -> Option<Cursor> {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(text)
-            .ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
 }
