@@ -31,12 +31,13 @@ impl Remote {
         let token = match token_file {
             Some(path) => std::fs::read_to_string(path)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            None => std::env::var("SITEGATE_TOKEN").map_err(|_| {
-                anyhow::anyhow!(
-                    "no token: set SITEGATE_TOKEN (or --token-file) to a deploy or admin token"
-                )
-            })?,
+            None => std::env::var("SITEGATE_TOKEN").unwrap_or_default(),
         };
+        if token.trim().is_empty() {
+            anyhow::bail!(
+                "no token: set SITEGATE_TOKEN (or --token-file) to a deploy or admin token"
+            );
+        }
         let mut builder = reqwest::Client::builder().use_rustls_tls();
         if let Some(path) = ca {
             let pem =

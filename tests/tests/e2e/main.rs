@@ -6,6 +6,7 @@ mod bindings_diff;
 mod codex;
 mod config_check;
 mod crash;
+mod deploy_api;
 mod deploys;
 mod drizzle;
 mod idp_security;
