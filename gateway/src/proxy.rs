@@ -176,11 +176,10 @@ impl ProxyHttp for Gateway {
             let reply = signin_glue::host(session, ctx, &self.signin, &snapshot).await?;
             return respond::reply(session, reply, &ctx.request_id).await;
         }
-        let site =
-            match routing::route(&snapshot.policy, ctx.host.as_deref(), routing::sni(session)) {
-                Ok(site) => site,
-                Err(refusal) => return answer(session, ctx, refusal.outcome, refusal.page).await,
-            };
+        let site = match routing::route(&snapshot, ctx.host.as_deref(), routing::sni(session)) {
+            Ok(site) => site,
+            Err(refusal) => return answer(session, ctx, refusal.outcome, refusal.page).await,
+        };
         ctx.body_limit = site.max_body_bytes.unwrap_or(limits.max_body_bytes);
         ctx.site = Some(site.clone());
         if declared_length(session.req_header()).is_some_and(|len| len > ctx.body_limit) {
@@ -210,7 +209,7 @@ impl ProxyHttp for Gateway {
                 Ok(false)
             }
             Backend::Worker(_) => {
-                let version = snapshot.workers.get(site.id());
+                let version = snapshot.workers.for_site(&site);
                 let port = snapshot.config.listen.public_https_port;
                 self.workers.serve(session, ctx, version, port).await
             }

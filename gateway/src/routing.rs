@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use pingora_proxy::Session;
-use policy::{Policy, Site};
+use policy::Site;
 
 use crate::respond::{self, Page};
+use crate::snapshot::Snapshot;
 
 /// Why a request could not be routed to a site, and the page it gets.
 #[derive(Debug)]
@@ -82,9 +83,16 @@ pub fn normalize_host(raw: &str) -> Option<String> {
 /// Routes a request: the Host decides the site (unknown: 404; none: 400); an SNI that names
 /// another configured site is a misdirected request (421), never served with one site's TLS
 /// identity and another's content.
-pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Result<Arc<Site>, Refusal> {
+pub fn route(
+    snapshot: &Snapshot,
+    host: Option<&str>,
+    sni: Option<&str>,
+) -> Result<Arc<Site>, Refusal> {
+    let policy = &snapshot.policy;
     let host = host.ok_or(NO_HOST)?;
-    let site = policy.site_for_host(host).ok_or(UNKNOWN_HOST)?;
+    let Some(site) = policy.site_for_host(host) else {
+        return preview(snapshot, host).ok_or(UNKNOWN_HOST);
+    };
     if let Some(sni) = sni {
         let sni = sni.strip_suffix('.').unwrap_or(sni).to_ascii_lowercase();
         if sni != host {
@@ -96,6 +104,14 @@ pub fn route(policy: &Policy, host: Option<&str>, sni: Option<&str>) -> Result<A
         }
     }
     Ok(site.clone())
+}
+
+/// The preview site a host like `<version>--<site host>` names, if that version is saved.
+fn preview(snapshot: &Snapshot, host: &str) -> Option<Arc<Site>> {
+    let (version, site_host) = policy::parse_preview_host(host)?;
+    let site = snapshot.policy.site_for_host(site_host)?;
+    let (preview, _) = snapshot.workers.preview(site.id(), version)?;
+    Some(preview.clone())
 }
 
 #[cfg(test)]

@@ -118,9 +118,7 @@ pub async fn host(
     }
     let (mut req, path) = request(session, ctx).await?;
     req.path = &path;
-    Ok(signin
-        .handle_host(&req, &snapshot.config, &snapshot.policy)
-        .await)
+    Ok(signin.handle_host(&req, snapshot).await)
 }
 
 /// A request to a sign-in endpoint on a site host (`/.sitegate/*`, and the Codex Sites paths

@@ -24,6 +24,18 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A site by the key the sign-in host uses: `workspace/site`, or
+    /// `workspace/site@version` for the preview of a saved version.
+    pub fn site_by_key(&self, key: &str) -> Option<Arc<policy::Site>> {
+        match key.split_once('@') {
+            Some((id, version)) => self
+                .workers
+                .preview(id, version)
+                .map(|(site, _)| site.clone()),
+            None => self.policy.site(key).cloned(),
+        }
+    }
+
     /// Every file whose change should trigger a reload.
     pub fn watched_files(&self) -> Vec<PathBuf> {
         let mut files = vec![self.config.source.clone()];

@@ -27,8 +27,8 @@ pub use diag::{parse_toml, Diagnostic, Diagnostics, SpanIndex};
 pub use email::{parse_config_domain, parse_config_email, parse_hostname, Email};
 pub use error::PolicyError;
 pub use model::{
-    AccessMode, AllowList, Backend, Group, MemberSource, Membership, Outbound, PathRule, Role,
-    Site, Upstream, WorkerBackend, Workspace,
+    parse_preview_host, preview_host, AccessMode, AllowList, Backend, Group, MemberSource,
+    Membership, Outbound, PathRule, Role, Site, Upstream, WorkerBackend, Workspace,
 };
 pub use path::{normalize_path, NormalizedPath, PathError, PathPattern};
 pub use principal::{Principal, ServicePrincipal, UserPrincipal};

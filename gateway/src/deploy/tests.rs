@@ -177,3 +177,85 @@ fn pruning_keeps_the_newest_and_never_production() {
         .join("src/index.js")
         .is_file());
 }
+
+/// A `.tar.gz` of one entry written as is: `name` (even `../x`), `kind` and `body`.
+fn raw_archive(name: &str, kind: tar::EntryType, body: &[u8]) -> Vec<u8> {
+    let mut header = tar::Header::new_gnu();
+    header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    header.set_entry_type(kind);
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    if kind == tar::EntryType::Symlink {
+        header.set_link_name("/etc/passwd").unwrap();
+    }
+    header.set_cksum();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    builder.append(&header, body).unwrap();
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+#[test]
+fn an_upload_unpacks_to_the_same_version_and_nothing_outside_it() {
+    use super::archive::{pack, unpack};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("p");
+    project(&src, "export default {}");
+    let packed = pack(&src, LIMITS).unwrap();
+    let out = tmp.path().join("out");
+    let size = unpack(&packed[..], &out, LIMITS).unwrap();
+    assert_eq!(
+        (size.files, tree::digest(&out).unwrap()),
+        (2, tree::digest(&src).unwrap())
+    );
+
+    for (name, kind, expected) in [
+        (
+            "../evil.js",
+            tar::EntryType::Regular,
+            "../evil.js: the path leaves the project directory",
+        ),
+        (
+            "/etc/evil.js",
+            tar::EntryType::Regular,
+            "/etc/evil.js: the path leaves the project directory",
+        ),
+        (
+            "a/../../evil.js",
+            tar::EntryType::Regular,
+            "a/../../evil.js: the path leaves the project directory",
+        ),
+        (
+            "link",
+            tar::EntryType::Symlink,
+            "link: not a regular file or directory",
+        ),
+        (
+            "hard",
+            tar::EntryType::Link,
+            "hard: not a regular file or directory",
+        ),
+        (
+            "dev",
+            tar::EntryType::Char,
+            "dev: not a regular file or directory",
+        ),
+    ] {
+        let dst = tmp.path().join(format!("bad-{}", fastrand::u32(..)));
+        let err = unpack(&raw_archive(name, kind, b"x")[..], &dst, LIMITS).unwrap_err();
+        assert!(err.to_string().starts_with(expected), "{name}: {err}");
+    }
+    assert!(!tmp.path().join("evil.js").exists());
+
+    // A well-compressed archive stops at the limit, not at the end of the data.
+    let zeros = vec![0u8; 4 << 20];
+    let bomb = raw_archive("zeros.bin", tar::EntryType::Regular, &zeros);
+    assert!(bomb.len() < 64 << 10, "it compresses");
+    let err = unpack(&bomb[..], &tmp.path().join("bomb"), LIMITS).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the project is larger than the limit of 1048576 bytes"
+    );
+}

@@ -10,11 +10,13 @@ use super::reply::Reply;
 use super::{now, Request, SignIn, FLOW_TTL};
 use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
 use crate::config::Config;
+use crate::snapshot::Snapshot;
 
 /// Responses never cached: they carry cookies and one-time values.
 impl SignIn {
     /// Handles a request on the sign-in host.
-    pub async fn handle_host(&self, req: &Request<'_>, config: &Config, policy: &Policy) -> Reply {
+    pub async fn handle_host(&self, req: &Request<'_>, snapshot: &Snapshot) -> Reply {
+        let (config, policy) = (&snapshot.config, &snapshot.policy);
         let now = now();
         if req.path.starts_with(dev_idp::PREFIX) {
             if let Some(dev) = &self.dev {
@@ -25,8 +27,8 @@ impl SignIn {
             }
         }
         match (req.method, req.path) {
-            ("GET", "/signin") => self.signin(req, config, policy, now).await,
-            ("GET", "/callback") => self.callback(req, config, policy, now).await,
+            ("GET", "/signin") => self.signin(req, snapshot, now).await,
+            ("GET", "/callback") => self.callback(req, snapshot, now).await,
             ("GET" | "POST", "/logout") => self.logout(req, config).await,
             ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys().jwks()),
             _ => Reply::error(
@@ -38,8 +40,13 @@ impl SignIn {
         }
     }
 
-    async fn signin(&self, req: &Request<'_>, config: &Config, policy: &Policy, now: u64) -> Reply {
-        let Some(site) = req.query.get("site").and_then(|id| policy.site(id)) else {
+    async fn signin(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
+        let config = &snapshot.config;
+        let Some(site) = req
+            .query
+            .get("site")
+            .and_then(|key| snapshot.site_by_key(key))
+        else {
             return Reply::error(
                 404,
                 "Unknown site",
@@ -65,7 +72,7 @@ impl SignIn {
             .and_then(|raw| SsoSession::open(&self.keys(), raw, now).ok())
         {
             if accepted.contains(&sso.claims.idp.as_str()) {
-                return self.hand_to_site(&sso, site, &return_to, req.request_id, now);
+                return self.hand_to_site(&sso, &site, &return_to, req.request_id, now);
             }
         }
         let chosen = match req.query.get("idp") {
@@ -85,7 +92,7 @@ impl SignIn {
                     .filter_map(|name| {
                         let provider = self.provider(config, name)?;
                         let query = form::encode(&[
-                            ("site", site.id()),
+                            ("site", &site.signin_key()),
                             ("return_to", &return_to),
                             ("idp", name),
                         ]);
@@ -99,8 +106,15 @@ impl SignIn {
                 return Reply::html(200, pages::chooser(&site.name, host, &choices));
             }
         };
-        self.start_flow(config, chosen, site.id(), &return_to, req.request_id, now)
-            .await
+        self.start_flow(
+            config,
+            chosen,
+            &site.signin_key(),
+            &return_to,
+            req.request_id,
+            now,
+        )
+        .await
     }
 
     async fn start_flow(
@@ -143,13 +157,8 @@ impl SignIn {
         }
     }
 
-    async fn callback(
-        &self,
-        req: &Request<'_>,
-        config: &Config,
-        policy: &Policy,
-        now: u64,
-    ) -> Reply {
+    async fn callback(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
+        let config = &snapshot.config;
         let denied = |title: &str, message: &str| {
             Reply::html(400, pages::error(title, message, req.request_id, None))
         };
@@ -211,7 +220,7 @@ impl SignIn {
                 .cookie(clear);
             }
         };
-        let Some(site) = policy.site(&flow.site) else {
+        let Some(site) = snapshot.site_by_key(&flow.site) else {
             return denied(
                 "Unknown site",
                 "The site you were signing in to no longer exists.",
@@ -228,7 +237,7 @@ impl SignIn {
             return denied("Sign-in failed", "The session could not be created.").cookie(clear);
         };
         let reply = self
-            .hand_to_site(&sso, site, &flow.return_to, req.request_id, now)
+            .hand_to_site(&sso, &site, &flow.return_to, req.request_id, now)
             .cookie(clear);
         match sso.set_cookie(&self.keys(), now) {
             Ok(c) => reply.cookie(c),

@@ -49,7 +49,7 @@ impl SignIn {
         format!(
             "{}/signin?{}",
             self.origin,
-            form::encode(&[("site", site.id()), ("return_to", &return_to)])
+            form::encode(&[("site", &site.signin_key()), ("return_to", &return_to)])
         )
     }
 

@@ -18,7 +18,7 @@ use runtime::{Bindings, OutboundPolicy, VersionKey};
 use super::migrations;
 use super::project::{self, Migrations, Project};
 use crate::config::WorkersConfig;
-use crate::deploy::DeployStore;
+use crate::deploy::{DeployStore, SiteDeploys};
 use crate::secrets::{Sealed, SecretStore};
 
 /// What one worker site serves.
@@ -42,6 +42,8 @@ pub struct SiteVersion {
 #[derive(Debug, Default)]
 pub struct WorkerVersions {
     by_site: HashMap<String, SiteVersion>,
+    /// Saved, unpublished versions by (site id, version id): the preview site and what it runs.
+    previews: HashMap<(String, String), (Arc<Site>, SiteVersion)>,
     /// The deploy records of the worker sites.
     watched: Vec<PathBuf>,
 }
@@ -63,35 +65,19 @@ impl Source {
 }
 
 impl WorkerVersions {
-    /// Reads the project of every worker site in `policy`. A project that cannot be read is
-    /// logged and its site served a 503 page.
-    /// A site with a deployed production version serves it; otherwise the project directory
-    /// its backend names, if any.
+    /// Reads the project of every worker site in `policy`: a site with a deployed production
+    /// version serves it, otherwise the project directory its backend names, if any; each
+    /// saved, unpublished version gets a preview. A project that cannot be read is logged and
+    /// its site served a 503 page.
     pub fn scan(policy: &Policy, workers: &WorkersConfig, state_dir: &Path) -> WorkerVersions {
         let secrets = open_secrets(state_dir);
         let deploys = DeployStore::new(state_dir);
-        let mut by_site = HashMap::new();
-        let mut watched = Vec::new();
+        let mut versions = WorkerVersions::default();
         for site in policy.sites() {
             let Backend::Worker(backend) = &site.backend else {
                 continue;
             };
-            watched.push(deploys.site_file(site.id()));
-            let source = match deploys.read(site.id()) {
-                Ok(record) => match record.production {
-                    Some(id) => {
-                        Source::Deployed(deploys.version_dir(site.id(), &id), id, record.secrets)
-                    }
-                    None => match &backend.dir {
-                        Some(dir) => Source::Directory(dir.clone()),
-                        None => continue,
-                    },
-                },
-                Err(error) => {
-                    tracing::error!(site = site.id(), "worker site cannot be served: {error}");
-                    continue;
-                }
-            };
+            versions.watched.push(deploys.site_file(site.id()));
             let context = SiteContext {
                 site,
                 backend,
@@ -99,16 +85,68 @@ impl WorkerVersions {
                 state_dir,
                 secrets: secrets.as_ref(),
             };
+            let record = match deploys.read(site.id()) {
+                Ok(record) => record,
+                Err(error) => {
+                    tracing::error!(site = site.id(), "worker site cannot be served: {error}");
+                    continue;
+                }
+            };
+            versions.add_previews(&context, &deploys, &record);
+            let source = match (record.production, &backend.dir) {
+                (Some(id), _) => {
+                    Source::Deployed(deploys.version_dir(site.id(), &id), id, record.secrets)
+                }
+                (None, Some(dir)) => Source::Directory(dir.clone()),
+                (None, None) => continue,
+            };
             match context.version(&source) {
                 Ok(version) => {
-                    by_site.insert(site.id().to_string(), version);
+                    versions.by_site.insert(site.id().to_string(), version);
                 }
                 Err(error) => {
                     tracing::error!(site = site.id(), dir = %source.dir().display(), "worker site cannot be served: {error}");
                 }
             }
         }
-        WorkerVersions { by_site, watched }
+        versions
+    }
+
+    /// A preview of each saved version of the site that is not production, with the site's
+    /// secrets as they are now. A preview runs on the site's data; its migrations wait until
+    /// it is promoted.
+    fn add_previews(
+        &mut self,
+        context: &SiteContext<'_>,
+        deploys: &DeployStore,
+        record: &SiteDeploys,
+    ) {
+        let site = context.site;
+        let env = context
+            .secrets
+            .map(|s| s.sealed(site.id()))
+            .unwrap_or_default();
+        let saved = record
+            .versions
+            .iter()
+            .filter(|v| record.production.as_ref() != Some(&v.id));
+        for saved in saved {
+            let dir = deploys.version_dir(site.id(), &saved.id);
+            let source = Source::Deployed(dir, saved.id.clone(), env.clone());
+            match context.version(&source) {
+                Ok(mut version) => {
+                    version.migrations.clear();
+                    let preview = Arc::new(site.preview(&saved.id, person(&saved.saved_by)));
+                    self.previews.insert(
+                        (site.id().to_string(), saved.id.clone()),
+                        (preview, version),
+                    );
+                }
+                Err(error) => {
+                    tracing::warn!(site = site.id(), version = %saved.id, "saved version cannot be previewed: {error}")
+                }
+            }
+        }
     }
 
     /// Applies each new version's migrations (a version `previous` already ran needs none).
@@ -149,6 +187,20 @@ impl WorkerVersions {
         self.by_site.get(site_id)
     }
 
+    /// The preview of saved version `version` of site `site_id`, and what it runs.
+    pub fn preview(&self, site_id: &str, version: &str) -> Option<&(Arc<Site>, SiteVersion)> {
+        self.previews
+            .get(&(site_id.to_string(), version.to_string()))
+    }
+
+    /// What `site` serves: its live version, or for a preview its saved one.
+    pub fn for_site(&self, site: &Site) -> Option<&SiteVersion> {
+        match &site.preview {
+            Some(version) => self.preview(site.id(), version).map(|(_, v)| v),
+            None => self.get(site.id()),
+        }
+    }
+
     /// The files watched for changes.
     pub fn watched(&self) -> impl Iterator<Item = PathBuf> + '_ {
         self.by_site
@@ -156,6 +208,12 @@ impl WorkerVersions {
             .flat_map(|v| v.watched.iter().cloned())
             .chain(self.watched.iter().cloned())
     }
+}
+
+/// The person who saved a version, when it was one (an email, possibly with the token they
+/// used after it: `bob@acme.com (token:…)`).
+fn person(saved_by: &str) -> Option<&str> {
+    saved_by.split(" (").next().filter(|who| who.contains('@'))
 }
 
 /// The store's secrets, if it exists (reading the config never creates it).

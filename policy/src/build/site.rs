@@ -72,6 +72,7 @@ pub(crate) fn build_site(
             cpu_ms: s.cpu_ms,
             codex_sites: s.codex_sites,
             external_idps: s.external_idps.clone(),
+            preview: None,
             id: format!("{}/{}", ws.id, name),
         }),
         _ => None,

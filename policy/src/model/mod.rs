@@ -1,12 +1,14 @@
 //! The validated model: roles, access modes, sites and backends. Only the loader builds it,
 //! so the hot path never sees an invalid state.
 
+mod preview;
 mod workspace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::path::{NormalizedPath, PathPattern};
+pub use preview::{parse_preview_host, preview_host};
 pub use workspace::{Group, MemberSource, Membership, Workspace};
 
 /// A member's role in a workspace. Roles are ranked: owner > admin > member.
@@ -227,6 +229,8 @@ pub struct Site {
     pub codex_sites: bool,
     /// IdPs besides the workspace's through which people may sign in to this site.
     pub external_idps: Vec<String>,
+    /// For a preview of a saved version ([`Site::preview`]): that version's id.
+    pub preview: Option<String>,
     pub(crate) id: String,
 }
 

@@ -50,7 +50,8 @@ fn gateway() -> Gateway {
     GatewayBuilder::new()
         .rbac(
             "acme",
-            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n[sites.app]\naccess = \"public\"\nbackend = { deployed = true }\n",
+            "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\nemail_domains = [\"acme.test\"]\n\n[members]\n\"ann@acme.test\" = \"admin\"\n\n\
+             [sites.app]\naccess = \"public\"\nbackend = { deployed = true }\n",
         )
         .extra("[dev_idp]\nenabled = true")
         .start()
@@ -265,4 +266,73 @@ async fn a_deploy_whose_migration_fails_keeps_the_live_version_and_its_data() {
     );
     let listed = versions(&gw);
     assert_eq!(listed.iter().filter(|l| l[1] == "live").count(), 1);
+}
+
+#[tokio::test]
+async fn a_saved_version_is_open_at_its_preview_host_to_admins_only() {
+    let gw = gateway();
+    let projects = tempfile::tempdir().unwrap();
+    deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
+    let v2 = deploy(
+        &gw,
+        &version_project(projects.path(), "v2", &[INIT]),
+        &["--save"],
+    );
+    let preview = format!("{v2}--{}", host("app"));
+
+    let anonymous = Browser::new(&gw.ca_pem(), gw.https_port());
+    serves(&anonymous, serde_json::json!({"version": "v1", "notes": 2})).await;
+    let (status, location) = anonymous.get(&anonymous.url(&preview, "/")).await;
+    assert_eq!(
+        status, 302,
+        "the preview of a public site still needs sign-in"
+    );
+    assert!(
+        location.unwrap().contains("site=acme%2Fapp%40"),
+        "signs in for the preview"
+    );
+
+    let member = Browser::new(&gw.ca_pem(), gw.https_port());
+    member.sign_in(&preview, "/", "carol@acme.test").await;
+    let (status, _) = member.get(&member.url(&preview, "/")).await;
+    assert_eq!(status, 403, "a member may not see an unpublished version");
+
+    let admin = Browser::new(&gw.ca_pem(), gw.https_port());
+    let hops = admin.sign_in(&preview, "/", "ann@acme.test").await;
+    assert!(
+        hops.site_callback.contains(&preview),
+        "the code goes back to the preview host"
+    );
+    let seen: serde_json::Value = admin
+        .http
+        .get(admin.url(&preview, "/"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen, serde_json::json!({"version": "v2", "notes": 2}));
+    assert_eq!(
+        current(&admin).await,
+        serde_json::json!({"version": "v1", "notes": 2}),
+        "production is unchanged"
+    );
+    let (status, _) = admin
+        .get(&admin.url(&format!("000000000000--{}", host("app")), "/"))
+        .await;
+    assert_eq!(status, 404, "no such saved version");
+
+    // Promoted, it is no longer a preview.
+    ok(&gw, &["promote", "acme/app", &v2]);
+    serves(&admin, serde_json::json!({"version": "v2", "notes": 2})).await;
+    let mut gone = false;
+    for _ in 0..50 {
+        if admin.get(&admin.url(&preview, "/")).await.0 == 404 {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the live version has no preview host");
 }
