@@ -19,7 +19,7 @@ pub struct Cli {
 /// The verbs.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the gateway. Without --config, runs the embedded demo (three sites on
+    /// Run the gateway. Without --config, runs the embedded demo (four sites on
     /// *.demo.localhost:8443 with a development CA and a built-in demo backend).
     Serve(ConfigArg),
     /// Validate the config and every RBAC file and certificate it names; print every problem

@@ -49,7 +49,7 @@ fn the_embedded_demo_passes_check() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("3 sites"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 sites"));
 }
 
 #[test]

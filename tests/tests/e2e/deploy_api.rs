@@ -27,12 +27,15 @@ fn rbac(workspace: &str, bob_role: &str, sites: [&str; 2]) -> String {
 
 const ACME_SITES: [&str; 2] = ["app", "other"];
 
-fn gateway() -> Gateway {
+fn builder() -> GatewayBuilder {
     GatewayBuilder::new()
         .rbac("acme", &rbac("acme", "admin", ACME_SITES))
         .rbac("globex", &rbac("globex", "admin", ["shop", "blog"]))
         .extra("[dev_idp]\nenabled = true")
-        .start()
+}
+
+fn gateway() -> Gateway {
+    builder().start()
 }
 
 /// A worker project that answers with `label` and its secret.
@@ -118,7 +121,7 @@ async fn answer(browser: &Browser, site: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn the_cli_deploys_through_the_admin_api_within_its_tokens_scope() {
+async fn sec_17_the_cli_deploys_through_the_admin_api_within_its_tokens_scope() {
     let gw = gateway();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
     let projects = tempfile::tempdir().unwrap();
@@ -335,4 +338,29 @@ async fn a_secret_reaches_the_live_version_at_the_next_deploy_or_with_now_and_is
             "{what} shows a secret:\n{text}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_upload_over_the_size_limit_is_refused_and_nothing_is_stored() {
+    let gw = builder().extra("[deploy]\nmax_size_mb = 1").start();
+    let projects = tempfile::tempdir().unwrap();
+    let acme = token(&gw, &["--workspace", "acme", "--deploy"]);
+    let dir = project(projects.path(), "big");
+    let noise: Vec<u8> = (0..(3u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(dir.join("noise.bin"), noise).unwrap();
+    remote_refused(
+        &gw,
+        &acme,
+        &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
+        "larger than the limit of 1048576 bytes",
+    );
+    let out = offline(
+        &gw,
+        &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than the limit of 1048576 bytes"));
+    let listed = remote_ok(&gw, &acme, &["versions", "acme/app"], "");
+    assert_eq!(listed.lines().count(), 1, "only the header: {listed}");
 }

@@ -27,6 +27,10 @@ fn version_project(root: &Path, label: &str, migrations: &[(&str, &str)]) -> Pat
         format!(
             r#"export default {{
   async fetch(request, env) {{
+    if (new URL(request.url).pathname === "/slow") {{
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return Response.json({{ version: "{label}", slow: true }});
+    }}
     const row = await env.DB.prepare("SELECT count(*) AS n FROM notes").first();
     return Response.json({{ version: "{label}", notes: row.n }});
   }},
@@ -179,6 +183,11 @@ async fn deploy_save_promote_and_rollback_through_the_cli_under_load() {
         }));
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
+    let slow = {
+        let (http, url) = (browser.http.clone(), browser.url(&host("app"), "/slow"));
+        tokio::spawn(async move { http.get(url).send().await.unwrap().text().await.unwrap() })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
     ok(&gw, &["promote", "acme/app", &v2]);
     serves(&browser, serde_json::json!({"version": "v2", "notes": 3})).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -192,6 +201,11 @@ async fn deploy_save_promote_and_rollback_through_the_cli_under_load() {
         "failed requests during the switch"
     );
     assert!(answered.load(Ordering::Relaxed) > 10, "the load ran");
+    assert_eq!(
+        slow.await.unwrap(),
+        r#"{"version":"v1","slow":true}"#,
+        "a request in flight finishes on the version it started on"
+    );
 
     // Rollback: v1's code again (its data stays as migrated).
     ok(&gw, &["rollback", "acme/app"]);
@@ -335,4 +349,58 @@ async fn a_saved_version_is_open_at_its_preview_host_to_admins_only() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(gone, "the live version has no preview host");
+}
+
+#[tokio::test]
+async fn the_example_project_of_the_readme_deploys_and_serves() {
+    let gw = gateway();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/projects/notes");
+    deploy(&gw, &example, &[]);
+    let url = browser.url(&host("app"), "/api/notes");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while browser.http.get(&url).send().await.unwrap().status() != 200 {
+        assert!(Instant::now() < deadline, "the deploy never went live");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = browser
+        .http
+        .get(browser.url(&host("app"), "/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text().await.unwrap().contains("<h1>Notes</h1>"),
+        "assets first"
+    );
+    let added = browser
+        .http
+        .post(&url)
+        .body(r#"{"text": "second"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 201);
+    let listed: serde_json::Value = browser
+        .http
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["title"], "Notes");
+    let texts: Vec<&str> = listed["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["second", "Deployed with sitegate deploy."],
+        "the migration ran at deploy"
+    );
 }
