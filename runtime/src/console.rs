@@ -13,6 +13,8 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Hos
     let log = Function::new(ctx.clone(), move |level: i32, text: String| {
         let label = host.label.borrow();
         let site = label.as_str();
+        let bindings = host.bindings.borrow();
+        let text = bindings.redact(&text);
         match level {
             0 => tracing::debug!(target: "sitegate::worker", site, "{text}"),
             1 => tracing::info!(target: "sitegate::worker", site, "{text}"),

@@ -49,6 +49,8 @@ pub(crate) struct Host {
     post: Post,
     /// What the log calls this isolate (its site).
     pub(crate) label: RefCell<String>,
+    /// The site's bindings, whose secrets are kept out of its console output.
+    pub(crate) bindings: RefCell<Arc<crate::Bindings>>,
     /// The requests being answered, by request number.
     pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
     /// The request whose turn is running.
@@ -72,6 +74,7 @@ impl Host {
     pub(crate) fn new(post: Post, label: &str, memory_limit: usize) -> Host {
         Host {
             label: RefCell::new(label.to_string()),
+            bindings: RefCell::default(),
             timers: RefCell::default(),
             ops: RefCell::default(),
             last_op: Cell::new(0),

@@ -232,6 +232,7 @@ impl Isolate {
         );
         self.limits = limits;
         *self.host.label.borrow_mut() = label.to_string();
+        *self.host.bindings.borrow_mut() = site.bindings.clone();
         self.host.memory_limit.set(limits.memory_bytes);
         *self.host.outbound.borrow_mut() = Rc::new(crate::fetch::SiteOutbound::new(site.outbound));
         self.call_for(Turn::Startup, |ctx| {

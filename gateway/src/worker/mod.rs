@@ -78,9 +78,11 @@ impl Workers {
             body,
         };
         match self.pool.dispatch(key, request).await {
-            Ok(response) => write(session, ctx, response).await,
+            Ok(response) => write(session, ctx, response, &key.bindings).await,
             Err(error) => {
                 let page = page_for(&error);
+                let error = error.to_string();
+                let error = key.bindings.redact(&error);
                 tracing::warn!(request_id = %ctx.request_id, site = %key.site, version = %key.version, status = page.status, "worker failed: {error}");
                 fail(session, ctx, page.code, page).await
             }
@@ -149,11 +151,13 @@ async fn read_body(session: &mut Session, limit: u64) -> Result<Option<Bytes>> {
 }
 
 /// Writes the worker's response: its headers (cookies filtered, the refreshed session cookie
-/// and the request id added), then its body.
+/// and the request id added), then its body. An error is logged with `bindings`' secrets
+/// redacted.
 async fn write(
     session: &mut Session,
     ctx: &mut RequestCtx,
     response: WorkerResponse,
+    bindings: &runtime::Bindings,
 ) -> Result<bool> {
     ctx.outcome = "worker";
     let mut header = ResponseHeader::build(response.status, Some(response.headers.len() + 3))?;
@@ -197,6 +201,8 @@ async fn write(
                 match chunk {
                     Ok(bytes) => session.write_response_body(Some(bytes), false).await?,
                     Err(error) => {
+                        let error = error.to_string();
+                        let error = bindings.redact(&error);
                         tracing::warn!(request_id = %ctx.request_id, "worker failed mid-stream: {error}");
                         ctx.outcome = "worker_failed_mid_stream";
                         return pingora_error::Error::e_explain(

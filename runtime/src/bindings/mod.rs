@@ -33,6 +33,26 @@ pub struct Bindings {
     pub assets: Option<(Option<String>, Arc<Assets>)>,
 }
 
+/// Secret values shorter than this are not looked for in log text (they would match
+/// ordinary words).
+const REDACT_MIN_LEN: usize = 6;
+
+impl Bindings {
+    /// `text` with every secret value in it replaced by `[secret NAME]`: for what the site's
+    /// own code writes to the log (console output, the messages of errors it throws).
+    pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for (name, Secret(value)) in &self.secrets {
+            if value.len() >= REDACT_MIN_LEN && out.contains(value.as_str()) {
+                out = std::borrow::Cow::Owned(
+                    out.replace(value.as_str(), &format!("[secret {name}]")),
+                );
+            }
+        }
+        out
+    }
+}
+
 /// A plain variable: a string, or a JSON value (kept as its JSON text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Var {

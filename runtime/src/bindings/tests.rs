@@ -57,3 +57,22 @@ fn a_version_without_bindings_has_an_empty_env() {
     );
     assert_eq!(js.eval::<i32>("count()").unwrap(), 0);
 }
+
+#[test]
+fn secret_values_are_redacted_from_log_text_but_short_ones_are_left() {
+    let bindings = Bindings {
+        secrets: vec![
+            ("API_KEY".into(), Secret("sk-live-123456".into())),
+            ("PIN".into(), Secret("42".into())),
+        ],
+        ..Bindings::default()
+    };
+    assert_eq!(
+        bindings.redact("calling with sk-live-123456 twice: sk-live-123456 (42)"),
+        "calling with [secret API_KEY] twice: [secret API_KEY] (42)"
+    );
+    assert!(matches!(
+        bindings.redact("nothing here"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}

@@ -46,7 +46,7 @@ fn project(root: &Path, label: &str) -> std::path::PathBuf {
     std::fs::write(
         dir.join("index.js"),
         format!(
-            "export default {{ fetch(request, env) {{ return Response.json({{ version: \"{label}\", key: env.API_KEY ?? null }}); }} }};\n"
+            "export default {{ fetch(request, env) {{\n  if (new URL(request.url).pathname === \"/boom\") {{ console.log(`using ${{env.API_KEY}}`); throw new Error(`failed with ${{env.API_KEY}}`); }}\n  return Response.json({{ version: \"{label}\", key: env.API_KEY ?? null }});\n}} }};\n"
         ),
     )
     .unwrap();
@@ -284,6 +284,10 @@ async fn a_secret_reaches_the_live_version_at_the_next_deploy_or_with_now_and_is
         SECRET_VALUE,
         "the next deploy has it"
     );
+    let url = browser.url("app.acme.test.localhost", "/boom");
+    let boom = browser.http.get(url).send().await.unwrap();
+    assert_eq!(boom.status(), 500);
+    let error_page = boom.text().await.unwrap();
 
     remote_ok(
         &gw,
@@ -323,6 +327,7 @@ async fn a_secret_reaches_the_live_version_at_the_next_deploy_or_with_now_and_is
             std::fs::read_to_string(gw.dir().join("state/audit.log")).unwrap(),
         ),
         ("the version listing", versions),
+        ("the error page", error_page),
         ("the secret listing", listed),
         (
             "the secrets file",
