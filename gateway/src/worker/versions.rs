@@ -238,7 +238,7 @@ struct SiteContext<'a> {
 impl SiteContext<'_> {
     fn version(&self, source: &Source) -> Result<SiteVersion, String> {
         let (site, dir) = (self.site, source.dir());
-        let project = project::detect(dir).map_err(|e| e.to_string())?;
+        let project = detect(dir)?;
         for warning in &project.warnings {
             tracing::warn!(site = site.id(), "{warning}");
         }
@@ -313,6 +313,35 @@ impl SiteContext<'_> {
     }
 }
 
+/// The project in `dir`, its D1 and R2 binding names checked: they name files and folders
+/// under the site's data directory, so only JavaScript identifiers are accepted (a name like
+/// `../../other/site/d1/DB` must never reach another site's data).
+fn detect(dir: &Path) -> Result<Project, String> {
+    let project = project::detect(dir).map_err(|e| e.to_string())?;
+    let names = project
+        .d1
+        .iter()
+        .map(|d| ("d1", d.binding.as_str()))
+        .chain(project.r2.iter().map(|r| ("r2", r.as_str())));
+    for (kind, name) in names {
+        if !is_identifier(name) {
+            return Err(format!(
+                "{kind} binding name {name:?} is not a JavaScript identifier (letters, digits, _ and $, not starting with a digit)"
+            ));
+        }
+    }
+    Ok(project)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && name.len() <= 128
+}
+
 const NOTHING_TO_SERVE: &str = "the project has neither a worker entry nor static assets";
 
 /// Where a site's D1 files and R2 buckets live.
@@ -339,7 +368,7 @@ fn pending_migrations(project: &Project, data: &Path) -> Vec<(PathBuf, Migration
 /// applied; on error (naming the file and statement of a failed migration) the database is
 /// as it was before that migration.
 pub fn prepare(site_id: &str, dir: &Path, state_dir: &Path) -> Result<Vec<String>, String> {
-    let project = project::detect(dir).map_err(|e| e.to_string())?;
+    let project = detect(dir)?;
     if project.entry.is_none() && project.assets.is_none() {
         return Err(NOTHING_TO_SERVE.into());
     }

@@ -10,6 +10,7 @@ mod deploy_api;
 mod deploys;
 mod drizzle;
 mod idp_security;
+mod isolation;
 mod limits;
 mod outbound;
 mod projects;
