@@ -3,6 +3,7 @@
 //! `not_found_handling`; and the `env.ASSETS` binding (`fetch(request | url)`).
 
 mod headers_file;
+mod manifest;
 mod pattern;
 mod resolve;
 #[cfg(test)]
@@ -10,9 +11,9 @@ mod tests;
 
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -20,6 +21,7 @@ use rquickjs::{Ctx, Function, Object, Result, Value};
 
 use crate::host::Host;
 use headers_file::HeaderRules;
+use manifest::{AssetFile, Manifest};
 use pattern::Ignore;
 
 /// How `/page`, `/page/` and `/page.html` map to files (wrangler's `html_handling`).
@@ -88,6 +90,8 @@ pub struct Assets {
     pub extra_ignore: Vec<String>,
     rules: HeaderRules,
     ignore: Ignore,
+    /// The files, listed on first use.
+    manifest: Arc<OnceLock<Manifest>>,
 }
 
 impl PartialEq for Assets {
@@ -164,6 +168,7 @@ impl Assets {
             extra_ignore: Vec::new(),
             rules,
             ignore,
+            manifest: Arc::default(),
         })
     }
 
@@ -184,29 +189,25 @@ impl Assets {
         match resolve::resolve(self, &path)? {
             resolve::Found::Redirect(location) => Some(self.redirect(&path, &location)),
             resolve::Found::File { url, file, status } => {
-                let body = fs::read(&file).ok()?;
-                Some(self.respond(method, &url, status, Bytes::from(body), &file, headers))
+                let body = match method == Method::HEAD {
+                    true => Bytes::new(),
+                    false => file.body()?,
+                };
+                Some(self.respond(&url, status, &file, body, headers))
             }
         }
     }
 
     /// The file for the relative URL path `rel` (`a/b.html`), if it exists, is inside the
     /// directory and is not ignored.
-    fn file(&self, rel: &str) -> Option<PathBuf> {
+    fn file(&self, rel: &str) -> Option<Arc<AssetFile>> {
         let rel = rel.trim_start_matches('/');
         if rel.is_empty() || rel == "_headers" || rel == ".assetsignore" || self.ignore.ignores(rel)
         {
             return None;
         }
-        let joined = self.dir.join(rel);
-        if !Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return None;
-        }
-        let real = fs::canonicalize(&joined).ok()?;
-        (real.starts_with(&self.dir) && real.is_file()).then_some(real)
+        let manifest = self.manifest.get_or_init(|| Manifest::build(&self.dir));
+        manifest.get(rel).cloned()
     }
 
     fn redirect(&self, path: &str, location: &str) -> AssetResponse {
@@ -222,18 +223,18 @@ impl Assets {
         }
     }
 
+    /// The answer with `file` (its `body` empty for HEAD).
     fn respond(
         &self,
-        method: &Method,
         url: &str,
         status: StatusCode,
+        file: &AssetFile,
         body: Bytes,
-        file: &Path,
         request: &HeaderMap,
     ) -> AssetResponse {
-        let etag = etag(&body);
+        let etag = &file.etag;
         let mut headers = HeaderMap::new();
-        if let Ok(value) = HeaderValue::from_str(&etag) {
+        if let Ok(value) = HeaderValue::from_str(etag) {
             headers.insert(http::header::ETAG, value);
         }
         headers.insert(
@@ -242,10 +243,10 @@ impl Assets {
         );
         headers.insert(
             http::header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(file)),
+            HeaderValue::from_static(file.content_type),
         );
         self.rules.apply(url, &mut headers);
-        if status == StatusCode::OK && matches_etag(request, &etag) {
+        if status == StatusCode::OK && matches_etag(request, etag) {
             headers.remove(http::header::CONTENT_TYPE);
             return AssetResponse {
                 status: StatusCode::NOT_MODIFIED,
@@ -253,11 +254,6 @@ impl Assets {
                 body: Bytes::new(),
             };
         }
-        let body = if method == Method::HEAD {
-            Bytes::new()
-        } else {
-            body
-        };
         AssetResponse {
             status,
             headers,

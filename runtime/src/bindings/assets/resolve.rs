@@ -1,10 +1,11 @@
 //! Which file (or redirect) a decoded URL path gets under `html_handling` and
 //! `not_found_handling`, as Cloudflare's asset server decides.
 
-use std::path::PathBuf;
+use std::sync::Arc;
 
 use http::StatusCode;
 
+use super::manifest::AssetFile;
 use super::{Assets, HtmlHandling, NotFoundHandling};
 
 /// What a path resolved to.
@@ -14,7 +15,7 @@ pub(super) enum Found {
     /// Serve `file` (matched as the URL path `url`) with `status`.
     File {
         url: String,
-        file: PathBuf,
+        file: Arc<AssetFile>,
         status: StatusCode,
     },
 }
