@@ -70,7 +70,6 @@ impl BackgroundService for Reloader {
                 return;
             }
         };
-        let watching = self.store.source().path().is_some();
         let mut files = self.store.load().watched_files();
         let mut seen = fingerprint(&files);
         let mut tick = tokio::time::interval(POLL_INTERVAL);
@@ -78,7 +77,8 @@ impl BackgroundService for Reloader {
             tokio::select! {
                 _ = shutdown.changed() => return,
                 _ = hangup.recv() => self.reload("SIGHUP"),
-                _ = tick.tick(), if watching => {
+                // Even the embedded config watches its state files (deploys, secrets, tokens).
+                _ = tick.tick() => {
                     let now = fingerprint(&files);
                     if now == seen {
                         continue;

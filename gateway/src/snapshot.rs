@@ -1,7 +1,7 @@
 //! The immutable snapshot the hot path reads (config + policy), how it is built from files,
 //! and the store that swaps it atomically on reload.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -94,14 +94,6 @@ impl ConfigSource {
             workers,
         })
     }
-
-    /// The file this source reads, if any.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            ConfigSource::File(path) => Some(path),
-            ConfigSource::Embedded => None,
-        }
-    }
 }
 
 /// Diagnostics sorted by file, line and column, as a reader goes through the files.
@@ -150,11 +142,6 @@ impl Store {
     /// The development CA, when on.
     pub fn dev_ca(&self) -> Option<&DevCa> {
         self.dev_ca.as_ref()
-    }
-
-    /// Where the config comes from.
-    pub fn source(&self) -> &ConfigSource {
-        &self.source
     }
 
     /// Builds a new snapshot and certificate set from the files and swaps both in. On any
