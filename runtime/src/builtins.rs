@@ -1,7 +1,7 @@
 //! The built-in modules sites import: `cloudflare:workers` and the `nodejs_compat` subset
-//! (`node:buffer`, `node:async_hooks`, `node:events`, `node:util`, `node:path`,
-//! `node:process`, `node:fs`), each reachable as workerd allows it with `nodejs_compat`: with
-//! the `node:` prefix or without. Their sources are ES modules compiled to bytecode once per
+//! (`node:buffer`, `node:async_hooks`, `node:crypto`, `node:events`, `node:util`, `node:path`,
+//! `node:process`, `node:fs`, `node:module`), each reachable as workerd allows it with
+//! `nodejs_compat`: with the `node:` prefix or without. Their sources are ES modules compiled to bytecode once per
 //! process; they reach the isolate's `internal` object by importing `sitegate:internal`, which
 //! only a built-in module may import. `Buffer` and `process` are also globals, as in workerd.
 
@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use rquickjs::module::{Declarations, Declared, Exports, ModuleDef};
 use rquickjs::object::{Accessor, Property};
-use rquickjs::{Ctx, Error, Module, Object, Result};
+use rquickjs::{Ctx, Error, Function, Module, Object, Result};
 
 use crate::bytecode::{self, Bytecode, Loaded};
 
@@ -29,9 +29,11 @@ const MODULES: &[(&str, &str)] = &[
     ),
     ("node:async_hooks", include_str!("js/node/async_hooks.js")),
     ("node:buffer", include_str!("js/node/buffer.js")),
+    ("node:crypto", include_str!("js/node/crypto.js")),
     ("node:events", include_str!("js/node/events.js")),
     ("node:fs", include_str!("js/node/fs.js")),
     ("node:fs/promises", include_str!("js/node/fs_promises.js")),
+    ("node:module", include_str!("js/node/module.js")),
     ("node:path", include_str!("js/node/path.js")),
     ("node:path/posix", include_str!("js/node/path_posix.js")),
     ("node:process", include_str!("js/node/process.js")),
@@ -110,10 +112,28 @@ impl ModuleDef for InternalModule {
     }
 }
 
-/// Installs the natives the built-ins use on `internal`.
+/// Installs the natives the built-ins use on `internal`, and `internal.builtins` for
+/// `node:module`: the canonical `names` and `importNow(specifier)`.
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
     codec::install(ctx, internal)?;
-    async_context::install(ctx, internal)
+    async_context::install(ctx, internal)?;
+    let builtins = Object::new(ctx.clone())?;
+    let names: Vec<&str> = MODULES.iter().map(|(name, _)| *name).collect();
+    builtins.set("names", names)?;
+    builtins.set(
+        "importNow",
+        Function::new(ctx.clone(), import_now)?.with_name("importNow")?,
+    )?;
+    internal.set("builtins", builtins)
+}
+
+/// The namespace of the built-in `specifier` names, imported and evaluated now (a built-in
+/// has no top-level await), or `None` if it names none.
+fn import_now<'js>(ctx: Ctx<'js>, specifier: String) -> Result<Option<Object<'js>>> {
+    let Some(name) = canonical(&specifier) else {
+        return Ok(None);
+    };
+    Module::import(&ctx, name)?.finish().map(Some)
 }
 
 pub(crate) use async_context::hook as promise_hook;

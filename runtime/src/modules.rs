@@ -19,6 +19,7 @@ use rquickjs::module::Declared;
 use rquickjs::{Ctx, Error, Exception, Module, Result};
 
 use crate::bytecode::Loaded;
+use crate::cpu::Clock;
 
 /// A refused import: what the site saw and why it was refused.
 struct Refusal {
@@ -134,21 +135,24 @@ impl Resolver for ConfinedResolver {
 }
 
 /// Reads resolved modules from the version directory, refusing anything whose real path is
-/// outside it (a symlink out of the directory, for instance).
+/// outside it (a symlink out of the directory, for instance). Loading a site module is not
+/// charged to the call that imports it (see `Clock::uncharged`).
 pub struct ConfinedLoader {
     root: PathBuf,
     loaded: Loaded,
     refusals: Refusals,
+    clock: Rc<Clock>,
 }
 
 impl ConfinedLoader {
     /// A loader for files under `root` (already canonical), keeping the bytecode it loads in
-    /// `loaded` and what it refuses in `refusals`.
-    pub(crate) fn new(root: PathBuf, loaded: Loaded, refusals: Refusals) -> Self {
+    /// `loaded` and what it refuses in `refusals`, and the time it takes off `clock`'s call.
+    pub(crate) fn new(root: PathBuf, loaded: Loaded, refusals: Refusals, clock: Rc<Clock>) -> Self {
         ConfinedLoader {
             root,
             loaded,
             refusals,
+            clock,
         }
     }
 
@@ -166,7 +170,8 @@ impl ConfinedLoader {
         if !path.starts_with(&self.root) {
             return Err(refuse("the file is outside the site's directory"));
         }
-        crate::bytecode::site_module(ctx, name, &path, &self.loaded)
+        self.clock
+            .uncharged(|| crate::bytecode::site_module(ctx, name, &path, &self.loaded))
     }
 }
 

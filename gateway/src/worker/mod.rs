@@ -1,5 +1,6 @@
-//! Worker sites: an allowed request is answered from the version's static assets first (unless
-//! the project runs its worker first); otherwise it is read whole (within the site's body
+//! Worker sites: an allowed request is answered from the version's static assets first, or
+//! only by them, or only by the worker, as the project's `run_worker_first` routes its path
+//! (`static_routing`); for the worker it is read whole (within the site's body
 //! limit), handed to the runtime in process with the site's public `https://` URL, and the
 //! worker's response is written back — whole, or streamed as the worker produces it — with its
 //! `Set-Cookie` headers filtered as an upstream's are. Failures become pages carrying the
@@ -7,6 +8,7 @@
 
 pub mod migrations;
 pub mod project;
+pub mod static_routing;
 pub mod versions;
 
 use bytes::{Bytes, BytesMut};
@@ -20,6 +22,7 @@ use crate::config::WorkersConfig;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
 use crate::{headers, upstream, GatewayError};
+use static_routing::Route;
 use versions::SiteVersion;
 
 /// The worker runtime of the gateway.
@@ -46,14 +49,17 @@ impl Workers {
         let Some(version) = version else {
             return fail(session, ctx, "worker_missing", respond::BACKEND_UNAVAILABLE).await;
         };
-        if let Some(assets) = version
-            .assets
-            .as_ref()
-            .filter(|_| !version.run_worker_first)
-        {
+        if let Some(assets) = &version.assets {
             let req = session.req_header();
-            if let Some(asset) = assets.serve(&req.method, req.uri.path(), &req.headers) {
-                return write_asset(session, ctx, asset).await;
+            let route = version.routing.route(req.uri.path());
+            if route != Route::Worker {
+                match assets.serve(&req.method, req.uri.path(), &req.headers) {
+                    Some(asset) => return write_asset(session, ctx, asset).await,
+                    None if route == Route::Assets => {
+                        return fail(session, ctx, "asset_not_found", respond::NOT_FOUND).await
+                    }
+                    None => {}
+                }
             }
         }
         let Some(key) = &version.key else {

@@ -16,6 +16,7 @@ use runtime::Var;
 use serde_json::Value;
 
 pub use super::migrations::{Migrations, MigrationsKind};
+pub use super::static_routing::StaticRouting;
 
 /// A site's project, as detected in its directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +52,8 @@ pub struct AssetsSpec {
     pub html_handling: HtmlHandling,
     /// What unmatched paths get.
     pub not_found_handling: NotFoundHandling,
-    /// Whether the worker answers before assets are looked up.
-    pub run_worker_first: bool,
+    /// Which paths the assets or the worker answer first (`run_worker_first`).
+    pub routing: StaticRouting,
     /// Paths under `dir` never served (`.assetsignore` syntax), e.g. a build's `/server/`.
     pub ignore: Vec<String>,
 }
@@ -210,7 +211,8 @@ fn handling(
     Ok((html, not_found))
 }
 
-/// Warnings for the keys of `object` not in `known`.
+/// Warnings for the keys of `object` not in `known` that set something (generated configs
+/// list every binding kind, most of them empty).
 fn unknown_keys(
     file: &Path,
     object: &Value,
@@ -219,11 +221,24 @@ fn unknown_keys(
     warnings: &mut Vec<String>,
 ) {
     if let Value::Object(map) = object {
-        for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
+        let set = map
+            .iter()
+            .filter(|(key, value)| !known.contains(&key.as_str()) && !empty(value));
+        for (key, _) in set {
             warnings.push(format!(
                 "{}: `{prefix}{key}` is not supported by Sitegate and was ignored",
                 file.display()
             ));
         }
+    }
+}
+
+/// Whether `value` sets nothing: null, an empty list, or an object of such values.
+fn empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.values().all(empty),
+        _ => false,
     }
 }

@@ -16,7 +16,7 @@ use runtime::bindings::Assets;
 use runtime::{Bindings, OutboundPolicy, VersionKey};
 
 use super::migrations;
-use super::project::{self, Migrations, Project};
+use super::project::{self, Migrations, Project, StaticRouting};
 use crate::config::WorkersConfig;
 use crate::deploy::{DeployStore, SiteDeploys};
 use crate::secrets::{Sealed, SecretStore};
@@ -30,8 +30,8 @@ pub struct SiteVersion {
     pub key: Option<VersionKey>,
     /// Its static assets.
     pub assets: Option<Arc<Assets>>,
-    /// Whether the worker answers before assets are looked up.
-    pub run_worker_first: bool,
+    /// Which paths the assets or the worker answer first.
+    pub routing: StaticRouting,
     /// The D1 files and the migrations to apply to each.
     migrations: Vec<(PathBuf, Migrations)>,
     /// Files whose change makes a new version.
@@ -305,7 +305,11 @@ impl SiteContext<'_> {
         Ok(SiteVersion {
             version,
             key,
-            run_worker_first: project.assets.as_ref().is_some_and(|a| a.run_worker_first),
+            routing: project
+                .assets
+                .as_ref()
+                .map(|a| a.routing.clone())
+                .unwrap_or_default(),
             assets: assets.map(|(_, a)| a),
             migrations: pending_migrations(&project, &data),
             watched,
@@ -380,10 +384,11 @@ pub fn prepare(site_id: &str, dir: &Path, state_dir: &Path) -> Result<Vec<String
 }
 
 /// The config files a project may have, relative to its directory.
-const CONFIG_FILES: [&str; 7] = [
+const CONFIG_FILES: [&str; 8] = [
     "wrangler.jsonc",
     "wrangler.json",
     "wrangler.toml",
+    ".wrangler/deploy/config.json",
     "dist/.openai/hosting.json",
     ".openai/hosting.json",
     "dist/_appgen_meta/appgarden.json",

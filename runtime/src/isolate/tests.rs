@@ -67,6 +67,17 @@ fn sec_20_runaway_recursion_is_stopped_at_the_stack_limit() {
     assert_eq!(js.eval::<i32>("2 + 2").unwrap(), 4);
 }
 
+#[test]
+fn the_default_stack_holds_a_thousand_nested_calls() {
+    // Server-side React nests a call chain per component level: a page of a framework such
+    // as vinext is a few hundred calls deep (the debug build runs the engine optimized too).
+    let (_dir, js) = isolate(Limits::default());
+    let depth = js
+        .eval::<i32>("function down(n) { return n === 0 ? 0 : 1 + down(n - 1) } down(1000)")
+        .unwrap();
+    assert_eq!(depth, 1000);
+}
+
 fn write(dir: &std::path::Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -219,4 +230,34 @@ fn a_site_error_that_only_says_out_of_memory_is_not_a_memory_failure() {
         .eval::<()>("throw new Error('out of memory')")
         .unwrap_err();
     assert!(matches!(error, RuntimeError::Exception(_)), "{error:?}");
+}
+
+#[test]
+fn compiling_a_module_a_call_imports_is_not_charged_to_the_call_but_its_top_level_code_is() {
+    let (dir, js) = isolate(Limits {
+        cpu_per_call: Duration::from_millis(5),
+        ..Limits::default()
+    });
+    // A function body of some 4 MB: compiling it takes far more than 5 ms, instantiating the
+    // module (one closure, never called) almost nothing.
+    let body: String = (0..200_000).map(|i| format!("x += {i};\n")).collect();
+    let big = format!("function unused() {{ let x = 0;\n{body}return x; }}\nexport const answer = 42;\nexport {{ unused }};\n");
+    write(dir.path(), "big.js", &big);
+    write(
+        dir.path(),
+        "spin.js",
+        "const end = Date.now() + 200; while (Date.now() < end) {}\nexport const done = true;\n",
+    );
+    write(
+        dir.path(),
+        "index.js",
+        "globalThis.load = (name) => import(name);\nexport default { fetch() {} };\n",
+    );
+    js.load_entry("index.js").unwrap();
+    let answer = js.eval_async::<i32>("return (await load('./big.js')).answer;");
+    assert_eq!(answer.unwrap(), 42);
+    let err = js
+        .eval_async::<bool>("return (await load('./spin.js')).done;")
+        .unwrap_err();
+    assert!(matches!(err, RuntimeError::CpuBudget { .. }), "{err}");
 }

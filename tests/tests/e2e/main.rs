@@ -22,5 +22,6 @@ mod signin;
 mod support;
 mod tls;
 mod tokens;
+mod vinext;
 mod workers;
 mod workers_diff;

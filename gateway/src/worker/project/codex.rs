@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     handling, read_jsonc, string, strings, wrangler, AssetsSpec, D1Spec, Migrations,
-    MigrationsKind, Project, ProjectError,
+    MigrationsKind, Project, ProjectError, StaticRouting,
 };
 
 /// The hosting file and the build folder it describes, if `dir` is a Codex Sites build.
@@ -104,7 +104,7 @@ fn build_assets(build: &Path) -> Option<AssetsSpec> {
         binding: Some("ASSETS".to_string()),
         html_handling: Default::default(),
         not_found_handling: Default::default(),
-        run_worker_first: false,
+        routing: StaticRouting::AssetsFirst,
         ignore,
     })
 }
@@ -132,7 +132,7 @@ fn static_site(file: &Path, build: &Path, site: &Value) -> Result<Project, Proje
         binding: None,
         html_handling,
         not_found_handling,
-        run_worker_first: false,
+        routing: StaticRouting::AssetsFirst,
     });
     Ok(project)
 }

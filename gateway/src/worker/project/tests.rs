@@ -6,7 +6,7 @@ use std::path::Path;
 use runtime::bindings::assets::{HtmlHandling, NotFoundHandling};
 use runtime::Var;
 
-use super::{detect, MigrationsKind, ProjectError};
+use super::{detect, MigrationsKind, ProjectError, StaticRouting};
 
 fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
@@ -52,7 +52,8 @@ fn wrangler_jsonc_with_comments_and_trailing_commas() {
           "d1_databases": [{ "binding": "DB", "database_name": "x", "database_id": "y" }],
           "r2_buckets": [{ "binding": "FILES", "bucket_name": "f" }],
           "vars": { "A": "text", "B": { "n": 1 } },
-          "kv_namespaces": [],
+          "kv_namespaces": [{ "binding": "KV", "id": "k" }],
+          "queues": { "producers": [], "consumers": [] },
         }"#,
     );
     let p = detect(tmp.path()).expect("project");
@@ -67,7 +68,7 @@ fn wrangler_jsonc_with_comments_and_trailing_commas() {
         assets.not_found_handling,
         NotFoundHandling::SinglePageApplication
     );
-    assert!(assets.run_worker_first);
+    assert_eq!(assets.routing, StaticRouting::WorkerFirst);
     assert_eq!(p.d1.len(), 1);
     assert_eq!(p.d1[0].binding, "DB");
     let m = p.d1[0].migrations.as_ref().expect("migrations");
@@ -83,6 +84,109 @@ fn wrangler_jsonc_with_comments_and_trailing_commas() {
     );
     assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
     assert!(p.warnings[0].contains("kv_namespaces"));
+}
+
+/// What `@cloudflare/vite-plugin` leaves after `vite build`: the user's config (whose `main`
+/// is a package specifier, not a file), the deploy redirect, and the generated config beside
+/// the built worker, with paths relative to it and every binding kind listed.
+fn vite_plugin_build(dir: &Path) {
+    write(
+        dir,
+        "wrangler.jsonc",
+        r#"{ "main": "vinext/server/fetch-handler", "assets": { "directory": "dist/client" } }"#,
+    );
+    write(
+        dir,
+        ".wrangler/deploy/config.json",
+        r#"{"configPath":"../../dist/server/wrangler.json","auxiliaryWorkers":[]}"#,
+    );
+    write(dir, "dist/server/index.js", "export default {}");
+    write(dir, "dist/client/_next/static/a.js", "");
+    write(dir, "drizzle/0000_init.sql", "CREATE TABLE t (x);");
+    write(
+        dir,
+        "dist/server/wrangler.json",
+        r#"{"configPath": "/build/wrangler.jsonc", "userConfigPath": "/build/wrangler.jsonc",
+            "topLevelName": "app", "definedEnvironments": [], "name": "app",
+            "main": "index.js", "compatibility_flags": ["nodejs_compat"],
+            "jsx_factory": "React.createElement", "triggers": {},
+            "rules": [{"type": "ESModule", "globs": ["**/*.js"]}],
+            "assets": {"directory": "../client", "binding": "ASSETS", "html_handling": "none",
+                       "run_worker_first": ["/*", "!/_next/static/*"]},
+            "durable_objects": {"bindings": []}, "kv_namespaces": [],
+            "queues": {"producers": [], "consumers": []},
+            "d1_databases": [{"binding": "DB", "database_id": "x",
+                              "migrations_dir": "../../drizzle"}],
+            "r2_buckets": [{"binding": "UPLOADS", "bucket_name": "u"}],
+            "python_modules": {"exclude": ["**/*.pyc"]}, "no_bundle": true}"#,
+    );
+}
+
+#[test]
+fn vite_plugin_output_is_found_through_the_deploy_redirect() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    vite_plugin_build(tmp.path());
+    let p = detect(tmp.path()).expect("project");
+    let server = tmp.path().join("dist/server");
+    assert_eq!(p.root, server);
+    assert_eq!(p.entry.as_deref(), Some("index.js"));
+    let assets = p.assets.expect("assets");
+    assert_eq!(assets.dir, server.join("../client"));
+    assert_eq!(
+        assets.routing,
+        StaticRouting::Rules {
+            worker: vec!["/*".to_string()],
+            assets: vec!["/_next/static/*".to_string()],
+        }
+    );
+    let m = p.d1[0].migrations.as_ref().expect("migrations");
+    assert_eq!(m.dir, server.join("../../drizzle"));
+    assert_eq!(p.r2, ["UPLOADS"]);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    // The build folder alone is a wrangler project too.
+    assert_eq!(
+        detect(&server).expect("project").entry.as_deref(),
+        Some("index.js")
+    );
+}
+
+#[test]
+fn a_redirect_to_a_missing_config_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    vite_plugin_build(tmp.path());
+    fs::remove_file(tmp.path().join("dist/server/wrangler.json")).expect("rm");
+    let err = detect(tmp.path()).expect_err("error");
+    assert!(
+        err.to_string().contains("dist/server/wrangler.json"),
+        "{err}"
+    );
+    write(tmp.path(), ".wrangler/deploy/config.json", "{}");
+    let err = detect(tmp.path()).expect_err("error");
+    assert!(
+        matches!(&err, ProjectError::Invalid { key, .. } if key == "configPath"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_worker_first_lists_wrangler_refuses_are_errors() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(tmp.path(), "index.js", "export default {}");
+    write(tmp.path(), "public/a.txt", "a");
+    for bad in [r#"["!/a/*"]"#, r#"[1]"#, r#""/a/*""#] {
+        write(
+            tmp.path(),
+            "wrangler.json",
+            &format!(
+                r#"{{"main": "index.js", "assets": {{"directory": "public", "run_worker_first": {bad}}}}}"#
+            ),
+        );
+        let err = detect(tmp.path()).expect_err("error");
+        assert!(
+            matches!(&err, ProjectError::Invalid { key, .. } if key == "assets.run_worker_first"),
+            "{bad}: {err}"
+        );
+    }
 }
 
 #[test]

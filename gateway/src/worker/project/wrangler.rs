@@ -1,15 +1,16 @@
 //! wrangler projects: `wrangler.jsonc`, `wrangler.json` or `wrangler.toml` beside the
-//! sources; paths in them are relative to the config file's folder.
+//! sources, or the config a build tool generated and named in `.wrangler/deploy/config.json`;
+//! paths in them are relative to the config file's folder.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use runtime::Var;
 use serde_json::Value;
 
 use super::{
     handling, read_jsonc, string, strings, unknown_keys, AssetsSpec, D1Spec, Migrations,
-    MigrationsKind, Project, ProjectError,
+    MigrationsKind, Project, ProjectError, StaticRouting,
 };
 
 /// Top-level keys Sitegate reads.
@@ -48,22 +49,67 @@ const DEPLOY_ONLY: &[&str] = &[
     "limits",
     "logpush",
     "send_metrics",
+    "jsx_factory",
+    "jsx_fragment",
+    "python_modules",
+    // What a build tool's generated config records about the user's.
+    "configPath",
+    "userConfigPath",
+    "topLevelName",
+    "definedEnvironments",
 ];
 
-/// The wrangler project in `dir`, if it has a wrangler config.
+/// Where a build tool leaves the config to deploy instead of the user's (wrangler's deploy
+/// redirect), relative to the project.
+const REDIRECT: &str = ".wrangler/deploy/config.json";
+
+/// The wrangler project in `dir`, if it has a wrangler config: the one `REDIRECT` points to
+/// (as `@cloudflare/vite-plugin` writes it, `dist/<worker>/wrangler.json`), else the user's.
 pub(super) fn detect(dir: &Path) -> Result<Option<Project>, ProjectError> {
+    if let Some(file) = redirected(dir)? {
+        let config = read_config(&file)?.ok_or_else(|| ProjectError::Read {
+            file: file.clone(),
+            message: format!("named by {REDIRECT}, and missing"),
+        })?;
+        return read(&file, &config).map(Some);
+    }
     for name in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
         let file = dir.join(name);
-        let config = if name.ends_with(".toml") {
-            read_toml(&file)?
-        } else {
-            read_jsonc(&file)?
-        };
-        if let Some(config) = config {
+        if let Some(config) = read_config(&file)? {
             return read(&file, &config).map(Some);
         }
     }
     Ok(None)
+}
+
+/// The config `dir`'s deploy redirect names (`configPath`, relative to the redirect file).
+fn redirected(dir: &Path) -> Result<Option<PathBuf>, ProjectError> {
+    let file = dir.join(REDIRECT);
+    let Some(redirect) = read_jsonc(&file)? else {
+        return Ok(None);
+    };
+    let path = string(&file, &redirect, "configPath")?
+        .ok_or_else(|| ProjectError::invalid(&file, "configPath", "is missing"))?;
+    let mut target = file.parent().unwrap_or(dir).to_path_buf();
+    for part in Path::new(&path).components() {
+        match part {
+            Component::ParentDir => {
+                target.pop();
+            }
+            Component::CurDir => {}
+            other => target.push(other),
+        }
+    }
+    Ok(Some(target))
+}
+
+/// `file` read as TOML or JSONC by its extension, or `None` if it does not exist.
+fn read_config(file: &Path) -> Result<Option<Value>, ProjectError> {
+    if file.extension().is_some_and(|e| e == "toml") {
+        read_toml(file)
+    } else {
+        read_jsonc(file)
+    }
 }
 
 fn read_toml(file: &Path) -> Result<Option<Value>, ProjectError> {
@@ -152,15 +198,27 @@ fn assets_spec(
         ));
     }
     let (html_handling, not_found_handling) = handling(file, assets, "assets.")?;
-    let run_worker_first = match assets.get("run_worker_first") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
+    let routing = match assets.get("run_worker_first") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => StaticRouting::AssetsFirst,
+        Some(Value::Bool(true)) => StaticRouting::WorkerFirst,
+        Some(Value::Array(items)) => {
+            let patterns: Option<Vec<String>> = items
+                .iter()
+                .map(|item| item.as_str().map(str::to_string))
+                .collect();
+            patterns
+                .ok_or_else(|| "must hold strings".to_string())
+                .and_then(|patterns| StaticRouting::rules(&patterns))
+                .map_err(|message| {
+                    ProjectError::invalid(file, "assets.run_worker_first", message)
+                })?
+        }
         Some(_) => {
-            warnings.push(format!(
-                "{}: `assets.run_worker_first` as a list of patterns is not supported; the worker runs first for every path",
-                file.display()
-            ));
-            true
+            return Err(ProjectError::invalid(
+                file,
+                "assets.run_worker_first",
+                "must be true, false or a list of patterns",
+            ))
         }
     };
     Ok(AssetsSpec {
@@ -168,7 +226,7 @@ fn assets_spec(
         binding: string(file, assets, "binding")?,
         html_handling,
         not_found_handling,
-        run_worker_first,
+        routing,
         ignore: Vec::new(),
     })
 }

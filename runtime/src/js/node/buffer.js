@@ -50,6 +50,9 @@ function outOfRange(name, range, value) {
   );
 }
 
+// The Node-style errors, for the other node: modules.
+internal.nodeErrors = { nodeError, invalidType, outOfRange };
+
 /** The canonical name of `encoding` (absent: utf8); throws for an unknown one. */
 function encodingOf(encoding) {
   if (encoding === undefined || encoding === null) return "utf8";

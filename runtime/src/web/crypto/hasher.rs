@@ -1,15 +1,16 @@
-//! An incremental digest, the native state behind `crypto.DigestStream`: bytes go in as the
-//! stream is written, the digest comes out when it closes.
+//! An incremental digest, the native state behind `crypto.DigestStream` and node's
+//! `createHash`: bytes go in as the stream is written, the digest comes out when it closes.
 
 use md5::Digest;
 use ring::digest::Context;
 use rquickjs::class::Trace;
-use rquickjs::{ArrayBuffer, Ctx, Exception, JsLifetime, Result, Value};
+use rquickjs::{ArrayBuffer, Class, Ctx, Exception, JsLifetime, Result, Value};
 
 use super::digest::Hash;
 use crate::web::bytes::buffer_source;
 
 /// A digest in progress.
+#[derive(Clone)]
 enum State {
     Ring(Context),
     Md5(md5::Md5),
@@ -47,6 +48,19 @@ impl Hasher {
             None => return Err(Exception::throw_type(&ctx, "the digest is finished")),
         }
         Ok(())
+    }
+
+    /// A digest that has had the same bytes added and goes on apart (node's `hash.copy()`).
+    pub fn copy<'js>(&self, ctx: Ctx<'js>) -> Result<Class<'js, Hasher>> {
+        match &self.state {
+            Some(state) => Class::instance(
+                ctx,
+                Hasher {
+                    state: Some(state.clone()),
+                },
+            ),
+            None => Err(Exception::throw_type(&ctx, "the digest is finished")),
+        }
     }
 
     /// The digest of everything added.
