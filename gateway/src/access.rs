@@ -22,6 +22,8 @@ pub enum Verdict {
     Page(Page),
     /// Send the visitor to sign in.
     Login(String),
+    /// Refuse (403), saying who the visitor is signed in as, why, and whom to ask.
+    Denied(String),
 }
 
 /// Decides the request (its path already normalized) and, when allowed, prepares it for the
@@ -123,9 +125,43 @@ pub fn check(
         Decision::Deny(reason) => {
             ctx.outcome = "denied";
             ctx.deny_reason = Some(reason.to_string());
-            Ok(Verdict::Page(respond::FORBIDDEN))
+            match &principal {
+                Some(Principal::User(user)) => Ok(Verdict::Denied(denial(site, user, reason))),
+                _ => Ok(Verdict::Page(respond::FORBIDDEN)),
+            }
         }
     }
+}
+
+/// What a signed-in person refused by `site` is told: who they are signed in as, the reason
+/// in words, and whom to ask — the workspace's owners and admins by email when the person is
+/// a member of it (a stranger only learns the workspace's name).
+fn denial(site: &Site, user: &policy::UserPrincipal, reason: policy::DenyReason) -> String {
+    let ws = &site.workspace;
+    let who = user.email.as_deref().unwrap_or(&user.subject);
+    let mut reason = reason.to_string();
+    if let Some(first) = reason.get(..1) {
+        reason.replace_range(..1, &first.to_uppercase());
+    }
+    let ask = if ws.role_of(user).is_some() {
+        let mut admins: Vec<&str> = ws
+            .members()
+            .filter(|(_, role)| matches!(role, policy::Role::Owner | policy::Role::Admin))
+            .map(|(email, _)| email)
+            .collect();
+        admins.sort();
+        match admins.is_empty() {
+            true => format!("To get access, ask an admin of {}.", ws.name),
+            false => format!(
+                "To get access, ask an admin of {}: {}.",
+                ws.name,
+                admins.join(", ")
+            ),
+        }
+    } else {
+        format!("To get access, ask an admin of {} to add you.", ws.name)
+    };
+    format!("You are signed in as {who}.\n\n{reason}.\n\n{ask}")
 }
 
 /// All `Cookie` headers of the request, joined as one.

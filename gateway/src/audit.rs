@@ -95,4 +95,25 @@ impl AuditLog {
             tracing::error!(action, target, "the audit log cannot be written: {error}");
         }
     }
+
+    /// The entries about `target` (a site, or a workspace and its sites), at most the last
+    /// `limit`, oldest first; all entries when `target` is `None`. Lines that do not parse
+    /// are skipped.
+    pub fn read(&self, target: Option<&str>, limit: usize) -> std::io::Result<Vec<AuditEntry>> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut entries: Vec<AuditEntry> = text
+            .lines()
+            .filter_map(|line| serde_json::from_str::<AuditEntry>(line).ok())
+            .filter(|e| {
+                target.is_none_or(|t| e.target == t || e.target.starts_with(&format!("{t}/")))
+            })
+            .collect();
+        let skip = entries.len().saturating_sub(limit);
+        entries.drain(..skip);
+        Ok(entries)
+    }
 }

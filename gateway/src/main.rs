@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod commands;
 mod config;
+mod console;
 mod demo;
 mod deploy;
 mod error;

@@ -129,6 +129,10 @@ async fn answer(
     respond::page(session, page, &ctx.request_id, None).await
 }
 
+/// Where "sign in as someone else" goes: the site's sign-out, which ends the sign-in host's
+/// session too, so the next visit asks who you are.
+const SIGN_IN_AGAIN: &str = "/.sitegate/logout";
+
 #[async_trait]
 impl ProxyHttp for Gateway {
     type CTX = RequestCtx;
@@ -197,6 +201,17 @@ impl ProxyHttp for Gateway {
             Verdict::Allow => {}
             Verdict::Page(page) => {
                 return respond::page(session, page, &ctx.request_id, None).await
+            }
+            Verdict::Denied(detail) => {
+                let switch = Some((SIGN_IN_AGAIN, "Sign in as someone else"));
+                return respond::page_with_link(
+                    session,
+                    respond::FORBIDDEN,
+                    &ctx.request_id,
+                    Some(&detail),
+                    switch,
+                )
+                .await;
             }
             Verdict::Login(url) => {
                 let reply = signin_glue::login(session, url);

@@ -128,11 +128,23 @@ pub async fn page(
     request_id: &str,
     detail: Option<&str>,
 ) -> Result<bool> {
+    page_with_link(session, page, request_id, detail, None).await
+}
+
+/// Like [`page`], with a link (`href`, text) under the detail (paragraphs split at blank
+/// lines) on the HTML page.
+pub async fn page_with_link(
+    session: &mut Session,
+    page: Page,
+    request_id: &str,
+    detail: Option<&str>,
+    link: Option<(&str, &str)>,
+) -> Result<bool> {
     let (body, content_type) = if wants_json(session) {
         (json_body(page, request_id, detail), "application/json")
     } else {
         (
-            html_body(page, request_id, detail),
+            html_body(page, request_id, detail, link),
             "text/html; charset=utf-8",
         )
     };
@@ -222,10 +234,26 @@ fn json_body(page: Page, request_id: &str, detail: Option<&str>) -> Vec<u8> {
     body
 }
 
-fn html_body(page: Page, request_id: &str, detail: Option<&str>) -> Vec<u8> {
-    let detail = detail
-        .map(|d| format!("<p>{}</p>", escape_html(d)))
+fn html_body(
+    page: Page,
+    request_id: &str,
+    detail: Option<&str>,
+    link: Option<(&str, &str)>,
+) -> Vec<u8> {
+    let mut detail = detail
+        .map(|d| {
+            d.split("\n\n")
+                .map(|p| format!("<p>{}</p>", escape_html(p)))
+                .collect::<String>()
+        })
         .unwrap_or_default();
+    if let Some((href, text)) = link {
+        detail.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape_html(href),
+            escape_html(text)
+        ));
+    }
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

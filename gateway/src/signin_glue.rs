@@ -41,16 +41,25 @@ async fn request<'a>(
             .and_then(|v| v.to_str().ok()),
         request_id: &ctx.request_id,
         cross_site: is_cross_site(req, ctx.host.as_deref()),
+        client: ctx.client_ip,
         prefetch: is_prefetch(req),
     };
     Ok((request, path))
 }
 
-/// `Sec-Fetch-Site: cross-site`, or an `Origin` whose host is not the request's.
+/// `Sec-Fetch-Site: cross-site`, or (unless it says `same-origin`) an `Origin` whose host is
+/// not the request's.
 fn is_cross_site(req: &pingora_http::RequestHeader, host: Option<&str>) -> bool {
     let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
-    if header("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
-        return true;
+    // Browsers set Sec-Fetch-Site themselves: `same-origin` is decisive even when the Origin
+    // is `null` (as it is from a page served with `Referrer-Policy: no-referrer`).
+    match header("sec-fetch-site")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("cross-site") => return true,
+        Some("same-origin" | "none") => return false,
+        _ => {}
     }
     match header("origin") {
         Some(origin) => {
@@ -112,8 +121,11 @@ pub async fn host(
     signin: &SignIn,
     snapshot: &Arc<Snapshot>,
 ) -> Result<Reply> {
-    let machine = is_machine_endpoint(session.req_header().uri.path());
-    if !machine && !signin.allow_client(ctx.client_ip) {
+    let path = session.req_header().uri.path();
+    // The console is not a sign-in endpoint: its pages need a session and change nothing
+    // without one, so browsing it does not count against the sign-in rate limit.
+    let limited = !is_machine_endpoint(path) && !path.starts_with(crate::console::PREFIX);
+    if limited && !signin.allow_client(ctx.client_ip) {
         return Ok(too_many(ctx));
     }
     let (mut req, path) = request(session, ctx).await?;

@@ -59,6 +59,11 @@ impl Deployer {
         &self.store
     }
 
+    /// The audit log.
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
     /// What one version may hold.
     pub fn limits(&self) -> TreeLimits {
         self.settings.limits

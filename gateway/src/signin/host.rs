@@ -12,6 +12,9 @@ use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession
 use crate::config::Config;
 use crate::snapshot::Snapshot;
 
+/// The site key of a sign-in flow started for the console rather than a site.
+const CONSOLE_FLOW: &str = "";
+
 /// Responses never cached: they carry cookies and one-time values.
 impl SignIn {
     /// Handles a request on the sign-in host.
@@ -25,6 +28,13 @@ impl SignIn {
                     return reply;
                 }
             }
+        }
+        if req.path == crate::console::PREFIX
+            || req
+                .path
+                .starts_with(&format!("{}/", crate::console::PREFIX))
+        {
+            return crate::console::handle(self, req, snapshot).await;
         }
         match (req.method, req.path) {
             ("GET", "/signin") => self.signin(req, snapshot, now).await,
@@ -42,6 +52,9 @@ impl SignIn {
 
     async fn signin(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
         let config = &snapshot.config;
+        if req.query.get("console").is_some() {
+            return self.signin_to_console(req, snapshot, now).await;
+        }
         let Some(site) = req
             .query
             .get("site")
@@ -111,6 +124,28 @@ impl SignIn {
             chosen,
             &site.signin_key(),
             &return_to,
+            req.request_id,
+            now,
+        )
+        .await
+    }
+
+    /// Signs in to the console through one of the workspaces' IdPs.
+    async fn signin_to_console(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
+        let idp = req.query.get("idp").unwrap_or_default();
+        if !snapshot.policy.workspaces().any(|w| w.idp == idp) {
+            return Reply::error(
+                400,
+                "Unknown provider",
+                "No workspace signs in with that provider.",
+                req.request_id,
+            );
+        }
+        self.start_flow(
+            &snapshot.config,
+            idp,
+            CONSOLE_FLOW,
+            crate::console::PREFIX,
             req.request_id,
             now,
         )
@@ -220,25 +255,29 @@ impl SignIn {
                 .cookie(clear);
             }
         };
-        let Some(site) = snapshot.site_by_key(&flow.site) else {
-            return denied(
-                "Unknown site",
-                "The site you were signing in to no longer exists.",
-            )
-            .cookie(clear);
+        let site = match flow.site.as_str() {
+            CONSOLE_FLOW => None,
+            key => match snapshot.site_by_key(key) {
+                Some(site) => Some(site),
+                None => {
+                    return denied(
+                        "Unknown site",
+                        "The site you were signing in to no longer exists.",
+                    )
+                    .cookie(clear)
+                }
+            },
         };
-        let Ok(sso) = SsoSession::issue(
-            &self.keys(),
-            claims,
-            &site.workspace.id,
-            self.times.lifetime,
-            now,
-        ) else {
+        let workspace = site.as_ref().map_or("", |s| s.workspace.id.as_str());
+        let Ok(sso) = SsoSession::issue(&self.keys(), claims, workspace, self.times.lifetime, now)
+        else {
             return denied("Sign-in failed", "The session could not be created.").cookie(clear);
         };
-        let reply = self
-            .hand_to_site(&sso, &site, &flow.return_to, req.request_id, now)
-            .cookie(clear);
+        let reply = match &site {
+            Some(site) => self.hand_to_site(&sso, site, &flow.return_to, req.request_id, now),
+            None => Reply::found(crate::console::PREFIX),
+        }
+        .cookie(clear);
         match sso.set_cookie(&self.keys(), now) {
             Ok(c) => reply.cookie(c),
             Err(_) => reply,

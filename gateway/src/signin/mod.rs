@@ -51,6 +51,8 @@ pub struct Request<'a> {
     pub request_id: &'a str,
     /// A cross-site request (`Sec-Fetch-Site: cross-site`, or an `Origin` of another host).
     pub cross_site: bool,
+    /// The client's address, for the audit log.
+    pub client: Option<std::net::IpAddr>,
     /// A speculative prefetch (`Sec-Purpose`/`Purpose: prefetch`, `Next-Router-Prefetch`,
     /// `X-Middleware-Prefetch`), which must have no side effects.
     pub prefetch: bool,

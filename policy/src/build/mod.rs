@@ -184,6 +184,7 @@ pub(crate) fn build_file(
         member_groups,
         idp_group_map,
         email_trusted_idps: Arc::clone(trusted),
+        file: path.to_path_buf(),
     });
     let id_at = ck.loc("workspace.id", false);
     let mut sites: Vec<SiteOutput> = file

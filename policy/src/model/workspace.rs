@@ -63,6 +63,8 @@ pub struct Workspace {
     /// IdP group claim → indices of the groups it maps to.
     pub(crate) idp_group_map: HashMap<String, Vec<usize>>,
     pub(crate) email_trusted_idps: Arc<[String]>,
+    /// The RBAC file that declares it (where the console writes changes back).
+    pub file: std::path::PathBuf,
 }
 
 impl Workspace {
