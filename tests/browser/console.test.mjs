@@ -170,6 +170,11 @@ describe('the web console', () => {
       assert.match(text, /You are an owner of this workspace/);
       assert.ok(text.includes(TEAM) && text.includes(NOTES), text);
       await screenshot(page, 'console-02-my-sites-owner');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, 'console-02b-my-sites-phone');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert.equal(overflow, false, 'the page fits a phone without scrolling sideways');
+      await page.setViewportSize({ width: 1000, height: 760 });
 
       // carol, a member, opens the team site, sees it in her list, and may not manage.
       const carol = await signIn(member, 'carol@demo.test');

@@ -28,7 +28,8 @@ form.inline{{display:inline}} form.inline button{{margin:0;padding:.2rem .6rem}}
 .note{{background:#e7f3e7;border:1px solid #2e7d32;padding:.6rem .8rem;border-radius:.3rem}}\
 .problem{{background:#fdecea;border:1px solid #b71c1c;padding:.6rem .8rem;border-radius:.3rem;white-space:pre-wrap}}\
 .token{{font-family:ui-monospace,monospace;word-break:break-all;background:#f4f4f4;padding:.5rem}}\
-small,.muted{{color:#555}} .scroll{{overflow-x:auto}}</style></head>\
+small,.muted{{color:#555}} .scroll{{overflow-x:auto}}\
+@media (max-width:40rem){{thead{{display:none}} tr{{display:block;border-bottom:1px solid #ccc;padding:.4rem 0}} td{{display:block;border:0;padding:.15rem 0}}}}</style></head>\
 <body>{header}<main>{body}</main></body></html>\n",
         title = esc(title),
     )

@@ -428,13 +428,13 @@ fn change_access(snapshot: &Snapshot, site: &Site, form: &Form) -> Result<String
         email_domains: list("email_domains"),
     };
     let file = &site.workspace.file;
-    let text = std::fs::read_to_string(file).map_err(|_| {
-        format!(
-            "the RBAC file of {} cannot be changed here ({})",
-            site.workspace.name,
-            file.display()
-        )
-    })?;
+    if !file.is_file() {
+        return Err(format!(
+            "the RBAC file of {} is built into the binary (the embedded demo); run `sitegate serve --config examples/demo/sitegate.toml` to change access from the console",
+            site.workspace.name
+        ));
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let new = access_edit::edit(&text, &site.name, &mode, &allow)?;
     let config = &snapshot.config;
     let idps = config.idp_names();
