@@ -35,3 +35,15 @@ impl From<Diagnostics> for GatewayError {
         GatewayError::Invalid(d)
     }
 }
+
+/// An error with its sources, as one line (for the log and the CLI).
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

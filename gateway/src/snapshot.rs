@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use certs::{CertSet, DevCa, SniResolver};
-use policy::{Diagnostics, LoadContext, Policy};
+use policy::{Diagnostics, Policy};
 
 use crate::config::{Config, EMBEDDED_RBAC};
 use crate::worker::versions::WorkerVersions;
@@ -67,26 +67,15 @@ impl ConfigSource {
             ConfigSource::Embedded => Config::embedded(),
         }
         .map_err(in_file_order)?;
-        let idps = config.idp_names();
-        let trusted: Vec<String> = config
-            .idps
-            .iter()
-            .filter(|i| i.trusted_email)
-            .map(|i| i.name.clone())
-            .collect();
-        let ctx = LoadContext {
-            base_domain: &config.base_domain,
-            idps: &idps,
-            email_trusted_idps: &trusted,
-        };
-        let policy = match self {
-            ConfigSource::File(_) => Policy::load(&config.rbac_files, &ctx),
-            ConfigSource::Embedded => {
-                let sources = [(config.rbac_files[0].clone(), EMBEDDED_RBAC.to_string())];
-                Policy::from_sources(&sources, &ctx)
-            }
-        }
-        .map_err(in_file_order)?;
+        let policy = config
+            .with_policy_context(|ctx| match self {
+                ConfigSource::File(_) => Policy::load(&config.rbac_files, ctx),
+                ConfigSource::Embedded => {
+                    let sources = [(config.rbac_files[0].clone(), EMBEDDED_RBAC.to_string())];
+                    Policy::from_sources(&sources, ctx)
+                }
+            })
+            .map_err(in_file_order)?;
         let workers = WorkerVersions::scan(&policy, &config.workers, &config.state_dir);
         Ok(Snapshot {
             config,

@@ -221,6 +221,16 @@ impl Gateway {
             .expect("dev CA written at start")
     }
 
+    /// Runs `sitegate <args> --config <this gateway's config>` (the CLI, offline) to the end.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(sitegate_bin())
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .output()
+            .expect("run sitegate")
+    }
+
     /// The admin listener's URL, as the CLI's `--gateway` takes it.
     pub fn admin_url(&self) -> String {
         format!("https://localhost:{}", self.admin_port())

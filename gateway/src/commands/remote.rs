@@ -72,12 +72,12 @@ impl Remote {
             let response = request
                 .send()
                 .await
-                .map_err(|e| anyhow::anyhow!("{url}: {}", error_chain(&e)))?;
+                .map_err(|e| anyhow::anyhow!("{url}: {}", crate::error::chain(&e)))?;
             let status = response.status();
             let bytes = response
                 .bytes()
                 .await
-                .map_err(|e| anyhow::anyhow!("{url}: {}", error_chain(&e)))?;
+                .map_err(|e| anyhow::anyhow!("{url}: {}", crate::error::chain(&e)))?;
             let value: Value = serde_json::from_slice(&bytes)
                 .map_err(|e| anyhow::anyhow!("{url}: {status}, and not a JSON answer: {e}"))?;
             if !status.is_success() {
@@ -87,16 +87,4 @@ impl Remote {
             Ok(serde_json::from_value(value)?)
         })
     }
-}
-
-/// An error and its causes, as one line.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

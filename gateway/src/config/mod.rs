@@ -358,6 +358,23 @@ impl Config {
         })
     }
 
+    /// Runs `f` with what validating RBAC files against this config needs: the base domain,
+    /// the IdP names and those trusted for email.
+    pub fn with_policy_context<T>(&self, f: impl FnOnce(&policy::LoadContext<'_>) -> T) -> T {
+        let idps = self.idp_names();
+        let trusted: Vec<String> = self
+            .idps
+            .iter()
+            .filter(|i| i.trusted_email)
+            .map(|i| i.name.clone())
+            .collect();
+        f(&policy::LoadContext {
+            base_domain: &self.base_domain,
+            idps: &idps,
+            email_trusted_idps: &trusted,
+        })
+    }
+
     /// Names of the identity providers that RBAC files may reference.
     pub fn idp_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.idps.iter().map(|i| i.name.clone()).collect();

@@ -437,19 +437,9 @@ fn change_access(snapshot: &Snapshot, site: &Site, form: &Form) -> Result<String
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let new = access_edit::edit(&text, &site.name, &mode, &allow)?;
     let config = &snapshot.config;
-    let idps = config.idp_names();
-    let trusted: Vec<String> = config
-        .idps
-        .iter()
-        .filter(|i| i.trusted_email)
-        .map(|i| i.name.clone())
-        .collect();
-    let ctx = policy::LoadContext {
-        base_domain: &config.base_domain,
-        idps: &idps,
-        email_trusted_idps: &trusted,
-    };
-    access_edit::write_checked(file, &new, &config.rbac_files, &ctx)?;
+    config.with_policy_context(|ctx| {
+        access_edit::write_checked(file, &new, &config.rbac_files, ctx)
+    })?;
     Ok(mode)
 }
 

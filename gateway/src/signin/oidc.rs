@@ -125,7 +125,7 @@ impl Provider {
         .map_err(|e| self.discovery_error(&e.to_string()))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
             .await
-            .map_err(|e| self.discovery_error(&error_chain(&e)))?;
+            .map_err(|e| self.discovery_error(&crate::error::chain(&e)))?;
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
@@ -188,7 +188,7 @@ impl Provider {
         let response = exchange
             .request_async(&self.http)
             .await
-            .map_err(|e| OidcError::Exchange(error_chain(&e)))?;
+            .map_err(|e| OidcError::Exchange(crate::error::chain(&e)))?;
         let id_token = response
             .id_token()
             .ok_or_else(|| OidcError::Token("the token response has no id_token".into()))?;
@@ -257,18 +257,6 @@ impl Provider {
             .as_str()
             .map(str::to_string)
     }
-}
-
-/// An error with its sources, for the log.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// The HTTP client for talking to IdPs: no redirects (SECURITY-CHECKLIST line 11), timeouts,

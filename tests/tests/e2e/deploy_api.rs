@@ -53,20 +53,10 @@ fn project(root: &Path, label: &str) -> std::path::PathBuf {
     dir
 }
 
-/// Runs `sitegate` offline on the gateway's config.
-fn offline(gw: &Gateway, args: &[&str]) -> Output {
-    Command::new(e2e::sitegate_bin())
-        .args(args)
-        .arg("--config")
-        .arg(gw.config_path())
-        .output()
-        .unwrap()
-}
-
 fn token(gw: &Gateway, args: &[&str]) -> String {
     let mut all = vec!["token", "create"];
     all.extend_from_slice(args);
-    let out = offline(gw, &all);
+    let out = gw.cli(&all);
     assert!(
         out.status.success(),
         "{}",
@@ -179,18 +169,15 @@ async fn sec_17_the_cli_deploys_through_the_admin_api_within_its_tokens_scope() 
 
     // A token acting as a person: refused for a member at creation, and for an admin once
     // demoted in the RBAC file.
-    let out = offline(
-        &gw,
-        &[
-            "token",
-            "create",
-            "--workspace",
-            "acme",
-            "--deploy",
-            "--user",
-            "carol@acme.test",
-        ],
-    );
+    let out = gw.cli(&[
+        "token",
+        "create",
+        "--workspace",
+        "acme",
+        "--deploy",
+        "--user",
+        "carol@acme.test",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("carol@acme.test may not deploy in acme"));
     let bobs = token(
@@ -226,7 +213,7 @@ async fn sec_17_the_cli_deploys_through_the_admin_api_within_its_tokens_scope() 
         .next()
         .unwrap()
         .to_string();
-    let out = offline(&gw, &["token", "revoke", &id]);
+    let out = gw.cli(&["token", "revoke", &id]);
     assert!(out.status.success());
     remote_refused(
         &gw,
@@ -361,10 +348,7 @@ async fn an_upload_over_the_size_limit_is_refused_and_nothing_is_stored() {
         &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
         "larger than the limit of 1048576 bytes",
     );
-    let out = offline(
-        &gw,
-        &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
-    );
+    let out = gw.cli(&["deploy", dir.to_str().unwrap(), "--site", "acme/app"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("larger than the limit of 1048576 bytes"));
     let listed = remote_ok(&gw, &acme, &["versions", "acme/app"], "");
     assert_eq!(listed.lines().count(), 1, "only the header: {listed}");

@@ -4,7 +4,6 @@
 //! whose migration fails keeps the live version and its data.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,18 +60,9 @@ fn gateway() -> Gateway {
         .start()
 }
 
-fn sitegate(gw: &Gateway, args: &[&str]) -> Output {
-    Command::new(e2e::sitegate_bin())
-        .args(args)
-        .arg("--config")
-        .arg(gw.config_path())
-        .output()
-        .unwrap()
-}
-
 /// Runs the CLI and returns its standard output; fails the test on a non-zero exit.
 fn ok(gw: &Gateway, args: &[&str]) -> String {
-    let out = sitegate(gw, args);
+    let out = gw.cli(args);
     assert!(
         out.status.success(),
         "sitegate {args:?} failed:\n{}",
@@ -212,7 +202,7 @@ async fn deploy_save_promote_and_rollback_through_the_cli_under_load() {
     serves(&browser, serde_json::json!({"version": "v1", "notes": 3})).await;
     let listed = versions(&gw);
     assert_eq!(listed.iter().find(|l| l[0] == v1).unwrap()[1], "live");
-    let out = sitegate(&gw, &["rollback", "acme/app"]);
+    let out = gw.cli(&["rollback", "acme/app"]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no earlier production version"),
@@ -257,10 +247,7 @@ async fn a_deploy_whose_migration_fails_keeps_the_live_version_and_its_data() {
         "INSERT INTO notes (text) VALUES ('lost');\nINSERT INTO no_such_table VALUES (1);\n",
     );
     let dir = version_project(projects.path(), "v2", &[INIT, broken]);
-    let out = sitegate(
-        &gw,
-        &["deploy", dir.to_str().unwrap(), "--site", "acme/app"],
-    );
+    let out = gw.cli(&["deploy", dir.to_str().unwrap(), "--site", "acme/app"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the deploy must fail");
     assert!(

@@ -1,17 +1,6 @@
 //! Service tokens through the CLI and the running gateway (SECURITY-CHECKLIST line 17).
 
-use std::process::Command;
-
 use e2e::{GatewayBuilder, Upstream};
-
-fn sitegate(gw: &e2e::Gateway, args: &[&str]) -> std::process::Output {
-    Command::new(e2e::sitegate_bin())
-        .args(args)
-        .arg("--config")
-        .arg(gw.config_path())
-        .output()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn sec_17_service_tokens_are_scoped_to_their_workspace_and_sites_and_revocable() {
@@ -29,19 +18,16 @@ async fn sec_17_service_tokens_are_scoped_to_their_workspace_and_sites_and_revoc
         .rbac("globex", &rbac("globex"))
         .extra("[dev_idp]\nenabled = true")
         .start();
-    let out = sitegate(
-        &gw,
-        &[
-            "token",
-            "create",
-            "--workspace",
-            "acme",
-            "--sites",
-            "acme-app",
-            "--expires",
-            "1h",
-        ],
-    );
+    let out = gw.cli(&[
+        "token",
+        "create",
+        "--workspace",
+        "acme",
+        "--sites",
+        "acme-app",
+        "--expires",
+        "1h",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -128,7 +114,7 @@ async fn sec_17_service_tokens_are_scoped_to_their_workspace_and_sites_and_revoc
         "other bearer values are the backend's business"
     );
 
-    let listing = String::from_utf8(sitegate(&gw, &["token", "list"]).stdout).unwrap();
+    let listing = String::from_utf8(gw.cli(&["token", "list"]).stdout).unwrap();
     let id = token
         .trim_start_matches("sgt_")
         .split('_')
@@ -144,7 +130,7 @@ async fn sec_17_service_tokens_are_scoped_to_their_workspace_and_sites_and_revoc
         "listings never show the secret"
     );
 
-    let out = sitegate(&gw, &["token", "revoke", &id]);
+    let out = gw.cli(&["token", "revoke", &id]);
     assert!(
         out.status.success(),
         "{}",
@@ -162,10 +148,7 @@ async fn sec_17_service_tokens_are_scoped_to_their_workspace_and_sites_and_revoc
         "revoked: refused at once"
     );
 
-    let out = sitegate(
-        &gw,
-        &["token", "create", "--workspace", "acme", "--sites", "nope"],
-    );
+    let out = gw.cli(&["token", "create", "--workspace", "acme", "--sites", "nope"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no site \"nope\""));
 }
