@@ -217,6 +217,10 @@ describe('the web console', () => {
       });
       assert.equal(forged, 403);
       assert.doesNotMatch(fs.readFileSync(path.join(gateway.dir, 'rbac/demo.toml'), 'utf8'), /"public"/);
+
+      // A link that carries its own "outcome" shows nothing: outcomes are tagged per session.
+      await page.goto(url(SIGNIN_HOST, '/console/sites/demo/team?done=Your+site+was+deleted'));
+      assert.equal(await page.locator('.note').count(), 0);
     } finally {
       await owner.close();
       await member.close();

@@ -31,6 +31,7 @@ struct Me {
     principal: UserPrincipal,
     email: String,
     csrf: String,
+    session_id: String,
 }
 
 /// Answers a request under [`PREFIX`].
@@ -52,13 +53,17 @@ pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> 
             .unwrap_or_else(|| sso.claims.subject.clone()),
         principal: sso.claims.principal(),
         csrf: csrf::token(&keys, &sso.session_id),
+        session_id: sso.session_id.clone(),
     };
     let rest = req.path.strip_prefix(PREFIX).unwrap_or_default();
     let parts: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match (req.method, parts.as_slice()) {
         ("GET", []) => my_sites(snapshot, &me, signin),
         ("GET", ["sites", ws, name]) => match managed(snapshot, &me, ws, name) {
-            Ok(site) => site_page::render(snapshot, &site, &me.email, &me.csrf, &req.query),
+            Ok(site) => {
+                let flash = site_page::Flash::from_query(&keys, &me.session_id, &req.query);
+                site_page::render(snapshot, &site, &me.email, &me.csrf, flash.as_ref(), None)
+            }
             Err(reply) => reply,
         },
         ("POST", ["sites", ws, name, action]) => {
@@ -71,7 +76,7 @@ pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> 
                 );
             }
             match managed(snapshot, &me, ws, name) {
-                Ok(site) => site_page::act(snapshot, &site, &me, req, action).await,
+                Ok(site) => site_page::act(snapshot, &site, &me, &keys, req, action).await,
                 Err(reply) => reply,
             }
         }

@@ -10,6 +10,7 @@ use super::access_edit::{self, Allow};
 use super::pages::{button, csrf_field, layout, message};
 use super::{deployer, Me, PREFIX};
 use crate::audit::AuditLog;
+use crate::auth::keys::KeyRing;
 use crate::deploy::SiteDeploys;
 use crate::respond::escape_html as esc;
 use crate::secrets::SecretStore;
@@ -51,8 +52,55 @@ pub fn describe_access(mode: &AccessMode) -> String {
     }
 }
 
-/// The page of `site`, with the outcome of the last action (`done` or `problem` in `query`).
-pub fn render(snapshot: &Snapshot, site: &Site, email: &str, csrf: &str, query: &Form) -> Reply {
+/// The outcome of the last action, carried to the page in its query string with a tag bound
+/// to the visitor's session (so a link made by someone else cannot put words on the page).
+pub struct Flash {
+    done: bool,
+    text: String,
+}
+
+impl Flash {
+    /// The page's URL after an action on `site` that ended with `outcome`.
+    fn url(
+        keys: &KeyRing,
+        session_id: &str,
+        site: &Site,
+        outcome: &Result<String, String>,
+    ) -> String {
+        let (kind, text) = match outcome {
+            Ok(done) => ("done", done.as_str()),
+            Err(problem) => ("problem", problem.as_str()),
+        };
+        let tag = super::csrf::token(keys, &format!("{session_id}\0{kind}\0{text}"));
+        let query = crate::signin::form::encode(&[(kind, text), ("tag", &tag)]);
+        format!("{PREFIX}/sites/{}?{query}", site.id())
+    }
+
+    /// The outcome in `query`, if its tag is this session's.
+    pub fn from_query(keys: &KeyRing, session_id: &str, query: &Form) -> Option<Flash> {
+        let (done, text) = match (query.get("done"), query.get("problem")) {
+            (Some(text), None) => (true, text),
+            (None, Some(text)) => (false, text),
+            _ => return None,
+        };
+        let kind = if done { "done" } else { "problem" };
+        let input = format!("{session_id}\0{kind}\0{text}");
+        super::csrf::valid(keys, &input, query.get("tag")).then(|| Flash {
+            done,
+            text: text.to_string(),
+        })
+    }
+}
+
+/// The page of `site`, with the outcome of the last action and a token just issued.
+pub fn render(
+    snapshot: &Snapshot,
+    site: &Site,
+    email: &str,
+    csrf: &str,
+    flash: Option<&Flash>,
+    new_token: Option<&str>,
+) -> Reply {
     let base = format!("{PREFIX}/sites/{}", site.id());
     let mut body = format!(
         "<p><a href=\"{PREFIX}\">My sites</a></p><h1>{}</h1><p class=\"muted\">{} · workspace {}</p>",
@@ -60,11 +108,9 @@ pub fn render(snapshot: &Snapshot, site: &Site, email: &str, csrf: &str, query: 
         esc(site.hosts.first().map_or("", String::as_str)),
         esc(&site.workspace.name)
     );
-    if let Some(done) = query.get("done") {
-        body.push_str(&message("note", done));
-    }
-    if let Some(problem) = query.get("problem") {
-        body.push_str(&message("problem", problem));
+    if let Some(flash) = flash {
+        let class = if flash.done { "note" } else { "problem" };
+        body.push_str(&message(class, &flash.text));
     }
     access_section(&mut body, site, &base, csrf);
     if matches!(site.backend, policy::Backend::Worker(_)) {
@@ -73,7 +119,7 @@ pub fn render(snapshot: &Snapshot, site: &Site, email: &str, csrf: &str, query: 
         let port = snapshot.config.listen.public_https_port;
         versions_section(&mut body, &record, site, &base, csrf, port);
         secrets_section(&mut body, snapshot, site, &base, csrf);
-        tokens_section(&mut body, snapshot, site, &base, csrf, query.get("token"));
+        tokens_section(&mut body, snapshot, site, &base, csrf, new_token);
     }
     audit_section(&mut body, snapshot, site);
     Reply::html(200, layout(&site.name, Some(email), &body))
@@ -296,10 +342,10 @@ pub async fn act(
     snapshot: &Snapshot,
     site: &Site,
     me: &Me,
+    keys: &KeyRing,
     req: &Request<'_>,
     action: &str,
 ) -> Reply {
-    let base = format!("{PREFIX}/sites/{}", site.id());
     let actor = me.actor(req);
     let deployer = deployer(snapshot);
     let form = &req.body;
@@ -362,14 +408,20 @@ pub async fn act(
                     deployer
                         .audit()
                         .record(&actor, "token.create", &site_id, &record.id, "ok");
-                    let query =
-                        Form::from_pairs(&[("done", "Deploy token created."), ("token", &token)]);
-                    render(snapshot, site, &me.email, &me.csrf, &query)
+                    let flash = Flash {
+                        done: true,
+                        text: "Deploy token created.".into(),
+                    };
+                    render(
+                        snapshot,
+                        site,
+                        &me.email,
+                        &me.csrf,
+                        Some(&flash),
+                        Some(&token),
+                    )
                 }
-                Err(e) => Reply::see_other(format!(
-                    "{base}?{}",
-                    crate::signin::form::encode(&[("problem", &e)])
-                )),
+                Err(e) => Reply::see_other(Flash::url(keys, &me.session_id, site, &Err(e))),
             };
         }
         "token-revoke" => {
@@ -393,14 +445,7 @@ pub async fn act(
         }
         _ => Err("no such action".to_string()),
     };
-    let (key, text) = match &outcome {
-        Ok(done) => ("done", done.as_str()),
-        Err(problem) => ("problem", problem.as_str()),
-    };
-    Reply::see_other(format!(
-        "{base}?{}",
-        crate::signin::form::encode(&[(key, text)])
-    ))
+    Reply::see_other(Flash::url(keys, &me.session_id, site, &outcome))
 }
 
 /// Writes the access change of `form` to the site's RBAC file; returns the new mode.

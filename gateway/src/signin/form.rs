@@ -10,16 +10,6 @@ impl Form {
         Form(url::form_urlencoded::parse(data).into_owned().collect())
     }
 
-    /// A form of the given pairs.
-    pub fn from_pairs(pairs: &[(&str, &str)]) -> Form {
-        Form(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
