@@ -210,4 +210,26 @@ async fn a_vinext_app_renders_d1_rows_serves_its_api_r2_uploads_and_assets() {
     let again = browser.http.get(browser.url(&app, &chunk));
     let again = again.header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(again.status(), 304);
+
+    // The same build deployed with `sitegate deploy` (node_modules left behind) serves too.
+    let reloads = || gw.log().matches("configuration reloaded").count();
+    let before = reloads();
+    let out = gw.cli(&["deploy", dir.to_str().unwrap(), "--site", "acme/app"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let version = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    for _ in 0..100 {
+        if reloads() > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(reloads() > before, "the gateway picked the deploy up");
+    let served = get(&browser, &app, "/").await.text().await.unwrap();
+    assert!(served.contains("Signed from the test"), "{served}");
+    let versions = String::from_utf8(gw.cli(&["versions", "acme/app"]).stdout).unwrap();
+    assert!(versions.contains(&format!("{version}\tlive")), "{versions}");
 }
