@@ -7,7 +7,7 @@ use std::path::Path;
 
 use e2e::Browser;
 
-use crate::support::{host, project_dir, worker_project_sites};
+use crate::support::{host, project_dir, put_secret, worker_project_sites};
 
 const WORKER: &str = r#"
 export default {
@@ -56,19 +56,7 @@ async fn sec_19_sites_with_the_same_bindings_never_share_data_and_names_cannot_e
     project(&project_dir(&builder, "b"), "DB");
     project(&project_dir(&builder, "evil"), "../../a/d1/DB");
     let gw = builder.start();
-    let out = std::process::Command::new(e2e::sitegate_bin())
-        .args(["secret", "put", "--config"])
-        .arg(gw.config_path())
-        .args(["acme/a", "API_KEY"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"only-for-a")?;
-            child.wait()
-        })
-        .unwrap();
-    assert!(out.success());
+    put_secret(gw.config_path(), "acme/a", "API_KEY", "only-for-a");
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());
     let get = |site: &'static str, path: &'static str| {
         let (http, url) = (browser.http.clone(), browser.url(&host(site), path));

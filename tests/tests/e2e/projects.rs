@@ -2,13 +2,11 @@
 //! D1 with its migrations applied before the version takes traffic, R2, vars and a secret set
 //! with `sitegate secret put`.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use e2e::{Browser, GatewayBuilder};
 
-use crate::support::{get_json, host, project_dir, worker_project_sites};
+use crate::support::{get_json, host, project_dir, put_secret, worker_project_sites};
 
 const WORKER: &str = r#"
 export default {
@@ -90,29 +88,6 @@ fn builder() -> GatewayBuilder {
     project(&project_dir(&builder, "app"));
     project(&project_dir(&builder, "private"));
     builder
-}
-
-fn put_secret(config: &Path, site: &str, name: &str, value: &str) {
-    let mut child = Command::new(e2e::sitegate_bin())
-        .args(["secret", "put", "--config"])
-        .arg(config)
-        .args([site, name])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(value.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[tokio::test]

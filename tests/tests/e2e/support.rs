@@ -78,3 +78,29 @@ pub fn acme(upstream: &Upstream) -> GatewayBuilder {
         .rbac("acme", &acme_rbac(upstream))
         .extra("[dev_idp]\nenabled = true")
 }
+
+/// Sets `site`'s secret `name` to `value` with `sitegate secret put` on the config at `config`
+/// (the value on standard input, as a person would pipe it).
+pub fn put_secret(config: &std::path::Path, site: &str, name: &str, value: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(e2e::sitegate_bin())
+        .args(["secret", "put", "--config"])
+        .arg(config)
+        .args([site, name])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(value.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
