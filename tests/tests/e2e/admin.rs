@@ -43,7 +43,7 @@ async fn sec_23_health_and_metrics_live_only_on_the_admin_listener() {
     assert!(metrics.contains(wanted), "{metrics}");
 
     // On a site hostname these paths belong to the site: the upstream answers, not the gateway.
-    for path in ["/healthz", "/metrics"] {
+    for path in ["/healthz", "/metrics", "/api/v1/sites/acme/app/versions"] {
         let echo: serde_json::Value = client.get(&host("app"), path).await.json().await.unwrap();
         assert_eq!(
             echo["path"], path,

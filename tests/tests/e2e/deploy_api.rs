@@ -158,7 +158,29 @@ async fn sec_17_the_cli_deploys_through_the_admin_api_within_its_tokens_scope() 
         &["rollback", "acme/app"],
         "deploys to workspace globex, not acme",
     );
+    // A deploy token never opens a site: the site refuses it as it refuses any bad token.
+    let site = browser.url("app.acme.test.localhost", "/");
+    let opened = browser
+        .http
+        .get(&site)
+        .bearer_auth(&acme)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        opened.status(),
+        401,
+        "a deploy token is not an access token"
+    );
     let admin = token(&gw, &["--admin"]);
+    let opened = browser
+        .http
+        .get(&site)
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 401, "nor is an admin token");
     remote_ok(
         &gw,
         &admin,

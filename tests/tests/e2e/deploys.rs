@@ -270,7 +270,7 @@ async fn a_deploy_whose_migration_fails_keeps_the_live_version_and_its_data() {
 }
 
 #[tokio::test]
-async fn a_saved_version_is_open_at_its_preview_host_to_admins_only() {
+async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
     let gw = gateway();
     let projects = tempfile::tempdir().unwrap();
     deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
@@ -323,6 +323,17 @@ async fn a_saved_version_is_open_at_its_preview_host_to_admins_only() {
         .get(&admin.url(&format!("000000000000--{}", host("app")), "/"))
         .await;
     assert_eq!(status, 404, "no such saved version");
+    // The sign-in host hands codes only to hosts of saved versions, never to a made-up one.
+    let signin = format!(
+        "https://auth.test.localhost:{}/signin?site=acme%2Fapp%40000000000000&return_to=%2F",
+        gw.https_port()
+    );
+    let (status, location) = admin.get(&signin).await;
+    assert_eq!(
+        (status, location),
+        (404, None),
+        "an unknown version is an unknown site"
+    );
 
     // Promoted, it is no longer a preview.
     ok(&gw, &["promote", "acme/app", &v2]);

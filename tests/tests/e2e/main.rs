@@ -5,6 +5,7 @@ mod admin;
 mod bindings_diff;
 mod codex;
 mod config_check;
+mod console;
 mod crash;
 mod deploy_api;
 mod deploys;
