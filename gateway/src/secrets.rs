@@ -193,12 +193,7 @@ fn associated_data(site: &str, name: &str) -> Vec<u8> {
 
 /// Secret names are JavaScript identifiers of ASCII letters, digits and `_` (as `env.NAME`).
 fn check_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= 256;
+    let ok = runtime::bindings::is_identifier(name) && !name.contains('$') && name.len() <= 256;
     if ok {
         Ok(())
     } else {

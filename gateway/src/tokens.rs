@@ -95,11 +95,7 @@ pub enum TokenRefusal {
 }
 
 fn sha256_hex(text: &str) -> String {
-    digest::digest(&digest::SHA256, text.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::hex(digest::digest(&digest::SHA256, text.as_bytes()).as_ref())
 }
 
 fn now() -> u64 {
@@ -217,12 +213,8 @@ impl TokenIndex {
             .find(|r| r.id == id)
             .ok_or(TokenRefusal::Invalid)?;
         let presented = sha256_hex(secret);
-        let matches = presented.len() == record.secret_sha256.len()
-            && presented
-                .bytes()
-                .zip(record.secret_sha256.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
+        let matches =
+            crate::auth::constant_time_eq(presented.as_bytes(), record.secret_sha256.as_bytes());
         if !matches || record.revoked || record.expires_at <= now() || record.scope != scope {
             return Err(TokenRefusal::Invalid);
         }

@@ -12,20 +12,11 @@ pub fn token(keys: &KeyRing, session_id: &str) -> String {
         keys.code_key(),
         format!("console-csrf\0{session_id}").as_bytes(),
     );
-    tag.as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::hex(&tag.as_ref()[..16])
 }
 
 /// Whether `presented` is the token of `session_id`.
 pub fn valid(keys: &KeyRing, session_id: &str, presented: Option<&str>) -> bool {
     let expected = token(keys, session_id);
-    presented.is_some_and(|p| {
-        p.len() == expected.len()
-            && p.bytes()
-                .zip(expected.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    })
+    presented.is_some_and(|p| crate::auth::constant_time_eq(p.as_bytes(), expected.as_bytes()))
 }

@@ -149,10 +149,7 @@ pub fn digest(dir: &Path) -> Result<String, TreeError> {
             context.update(&buffer[..n]);
         }
     }
-    Ok(context.finish().as_ref()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::auth::hex(&context.finish().as_ref()[..6]))
 }
 
 pub(super) fn io_error(path: &Path, error: io::Error) -> TreeError {

@@ -218,16 +218,12 @@ impl DevIdp {
                 form.get("client_secret").unwrap_or_default().to_string(),
             ),
         };
-        id == CLIENT_ID && constant_time_eq(secret.as_bytes(), self.client_secret.as_bytes())
+        id == CLIENT_ID
+            && crate::auth::constant_time_eq(secret.as_bytes(), self.client_secret.as_bytes())
     }
 }
 
 use super::form;
-
-/// Compares secrets without an early exit on the first differing byte.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// "Ada Lovelace" from "ada.lovelace@example.com".
 fn display_name(email: &str) -> String {

@@ -248,7 +248,7 @@ fn drizzle_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failur
         let file = dir.join(format!("{}.sql", entry.tag));
         let sql = fs::read_to_string(&file).map_err(|e| read_error(&file, e))?;
         let digest = ring::digest::digest(&ring::digest::SHA256, sql.as_bytes());
-        let hash = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hash = crate::auth::hex(digest.as_ref());
         let statements = sql
             .split("--> statement-breakpoint")
             .filter(|s| !s.trim().is_empty())

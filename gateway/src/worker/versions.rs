@@ -338,12 +338,7 @@ fn detect(dir: &Path) -> Result<Project, String> {
 }
 
 fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        && name.len() <= 128
+    runtime::bindings::is_identifier(name) && name.len() <= 128
 }
 
 const NOTHING_TO_SERVE: &str = "the project has neither a worker entry nor static assets";
@@ -444,10 +439,7 @@ fn version_id(dir: &Path) -> String {
     }
     entries.sort();
     let digest = ring::digest::digest(&ring::digest::SHA256, entries.join("\n").as_bytes());
-    digest.as_ref()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::hex(&digest.as_ref()[..8])
 }
 
 /// The runtime's form of a site's `[sites.NAME.outbound]` table.

@@ -265,11 +265,7 @@ impl Assets {
 /// The strong, quoted ETag of `body`: the first 32 hex digits of its SHA-256.
 fn etag(body: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, body);
-    let hex: String = digest.as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("\"{hex}\"")
+    format!("\"{}\"", super::hex(&digest.as_ref()[..16]))
 }
 
 /// Whether the request's `If-None-Match` names `etag` (weakly compared, `*` included).

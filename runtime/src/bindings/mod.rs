@@ -33,6 +33,21 @@ pub struct Bindings {
     pub assets: Option<(Option<String>, Arc<Assets>)>,
 }
 
+/// Whether `name` is an ASCII JavaScript identifier (letters, digits, `_` and `$`, not
+/// starting with a digit): what an `env` binding may be called.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `bytes` in lower-case hex (ETags, checksums).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Secret values shorter than this are not looked for in log text (they would match
 /// ordinary words).
 const REDACT_MIN_LEN: usize = 6;

@@ -11,10 +11,7 @@ pub(crate) const MAX_KEYS: usize = 1000;
 /// The smallest part of a multipart upload (every part but the last).
 pub(crate) const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 
-/// `bytes` in lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::bindings::hex;
 
 /// An R2 failure: its code and the text workerd gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
