@@ -164,13 +164,12 @@ fn not_found() -> Refusal {
     (404, "no such admin API endpoint".to_string())
 }
 
-/// Runs blocking work (files, SQLite) off the async threads.
+/// Runs a deploy action off the async threads.
 async fn blocking(
     work: impl FnOnce() -> Result<(u16, Value), Refusal> + Send + 'static,
 ) -> Result<(u16, Value), Refusal> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|_| Err((500, "the admin action failed unexpectedly".to_string())))
+    let panicked = (500, "the admin action failed unexpectedly".to_string());
+    crate::deploy::off_thread(work, panicked).await
 }
 
 fn deploy_error(error: DeployError) -> Refusal {

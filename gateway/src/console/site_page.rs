@@ -361,22 +361,28 @@ pub async fn act(
         "promote" => {
             let id = field("version");
             let (deployer, site_id, actor) = (deployer.clone(), site_id.clone(), actor.clone());
-            blocking(move || {
-                deployer
-                    .promote(&site_id, &id, &actor)
-                    .map(|_| format!("Version {id} is live."))
-                    .map_err(|e| e.to_string())
-            })
+            crate::deploy::off_thread(
+                move || {
+                    deployer
+                        .promote(&site_id, &id, &actor)
+                        .map(|_| format!("Version {id} is live."))
+                        .map_err(|e| e.to_string())
+                },
+                "the action failed unexpectedly".to_string(),
+            )
             .await
         }
         "rollback" => {
             let (deployer, site_id, actor) = (deployer.clone(), site_id.clone(), actor.clone());
-            blocking(move || {
-                deployer
-                    .rollback(&site_id, &actor)
-                    .map(|id| format!("Rolled back: version {id} is live."))
-                    .map_err(|e| e.to_string())
-            })
+            crate::deploy::off_thread(
+                move || {
+                    deployer
+                        .rollback(&site_id, &actor)
+                        .map(|id| format!("Rolled back: version {id} is live."))
+                        .map_err(|e| e.to_string())
+                },
+                "the action failed unexpectedly".to_string(),
+            )
             .await
         }
         "secret" => {
@@ -486,13 +492,4 @@ fn change_access(snapshot: &Snapshot, site: &Site, form: &Form) -> Result<String
         access_edit::write_checked(file, &new, &config.rbac_files, ctx)
     })?;
     Ok(mode)
-}
-
-/// Runs blocking work (migrations, files) off the async threads.
-async fn blocking(
-    work: impl FnOnce() -> Result<String, String> + Send + 'static,
-) -> Result<String, String> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|_| Err("the action failed unexpectedly".to_string()))
 }

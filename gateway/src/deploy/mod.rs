@@ -240,6 +240,17 @@ impl Deployer {
     }
 }
 
+/// Runs a deploy action (files, SQLite migrations) off the async threads; `panicked` is the
+/// answer if it panics.
+pub async fn off_thread<T: Send + 'static, E: Send + 'static>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+    panicked: E,
+) -> Result<T, E> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(panicked))
+}
+
 fn outcome<T>(result: &Result<T, DeployError>) -> String {
     match result {
         Ok(_) => "ok".into(),
