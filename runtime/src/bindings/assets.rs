@@ -201,13 +201,12 @@ impl Assets {
     /// The file for the relative URL path `rel` (`a/b.html`), if it exists, is inside the
     /// directory and is not ignored.
     fn file(&self, rel: &str) -> Option<Arc<AssetFile>> {
-        let rel = rel.trim_start_matches('/');
-        if rel.is_empty() || rel == "_headers" || rel == ".assetsignore" || self.ignore.ignores(rel)
-        {
-            return None;
-        }
-        let manifest = self.manifest.get_or_init(|| Manifest::build(&self.dir));
-        manifest.get(rel).cloned()
+        let manifest = self.manifest.get_or_init(|| {
+            Manifest::build(&self.dir, |rel| {
+                rel == "_headers" || rel == ".assetsignore" || self.ignore.ignores(rel)
+            })
+        });
+        manifest.get(rel.trim_start_matches('/')).cloned()
     }
 
     fn redirect(&self, path: &str, location: &str) -> AssetResponse {

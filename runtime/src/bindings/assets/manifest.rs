@@ -48,8 +48,9 @@ pub(super) struct Manifest {
 }
 
 impl Manifest {
-    /// Lists the regular files under `dir` (canonical).
-    pub fn build(dir: &Path) -> Manifest {
+    /// Lists the regular files under `dir` (canonical) but those `hidden` says to leave out
+    /// (by relative URL path), so a lookup is all a request needs.
+    pub fn build(dir: &Path, hidden: impl Fn(&str) -> bool) -> Manifest {
         let mut files = HashMap::new();
         let mut budget = CACHE_BUDGET;
         let mut stack = vec![dir.to_path_buf()];
@@ -79,6 +80,9 @@ impl Manifest {
                 let Some(url) = relative.to_str().map(str::to_string) else {
                     continue;
                 };
+                if hidden(&url) {
+                    continue;
+                }
                 let Ok(bytes) = fs::read(&real) else {
                     continue;
                 };
