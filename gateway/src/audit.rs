@@ -38,6 +38,8 @@ pub struct Actor {
     pub who: String,
     /// The client address, or `cli`.
     pub from: String,
+    /// The person acting (an email), when it is one rather than a token of its own.
+    pub person: Option<String>,
 }
 
 impl Actor {
@@ -47,6 +49,7 @@ impl Actor {
         Actor {
             who: format!("local:{user}"),
             from: "cli".into(),
+            person: None,
         }
     }
 }

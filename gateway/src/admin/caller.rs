@@ -47,7 +47,11 @@ impl Caller {
         };
         let from = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
         Ok(Caller {
-            actor: Actor { who, from },
+            actor: Actor {
+                who,
+                from,
+                person: token.user.clone(),
+            },
             token,
         })
     }

@@ -235,6 +235,7 @@ impl Me {
     fn actor(&self, req: &Request<'_>) -> Actor {
         Actor {
             who: self.email.clone(),
+            person: Some(self.email.clone()),
             from: req
                 .client
                 .map_or_else(|| "console".to_string(), |ip| ip.to_string()),

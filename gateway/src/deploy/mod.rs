@@ -104,7 +104,7 @@ impl Deployer {
         let action = if save_only { "save" } else { "deploy" };
         let saved = self
             .store
-            .save(site, staging, size, &actor.who, source)
+            .save(site, staging, size, actor, source)
             .and_then(|version| {
                 if save_only {
                     return Ok((version, Vec::new()));

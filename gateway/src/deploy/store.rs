@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::tree::{self, TreeError, TreeSize};
+use crate::audit::Actor;
 use crate::fsutil::write_private_atomic;
 use crate::secrets::Sealed;
 
@@ -27,6 +28,9 @@ pub struct VersionMeta {
     pub saved_at: u64,
     /// Who saved it: a user's email, a token id, or `local:<user>` for the offline CLI.
     pub saved_by: String,
+    /// The person who saved it, when it was one (who may open its preview).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     /// Where it came from (a directory, or an upload and its client address).
     pub source: String,
     /// Total bytes of its files.
@@ -143,7 +147,7 @@ impl DeployStore {
         site: &str,
         staged: Staging,
         size: TreeSize,
-        saved_by: &str,
+        saved_by: &Actor,
         source: &str,
     ) -> Result<VersionMeta, DeployError> {
         let id = tree::digest(&staged.dir)?;
@@ -163,7 +167,8 @@ impl DeployStore {
             let meta = VersionMeta {
                 id: id.clone(),
                 saved_at: crate::signin::now(),
-                saved_by: saved_by.to_string(),
+                saved_by: saved_by.who.clone(),
+                person: saved_by.person.clone(),
                 source: source.to_string(),
                 bytes: size.bytes,
                 files: size.files,

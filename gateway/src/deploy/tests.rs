@@ -16,12 +16,21 @@ fn project(dir: &Path, body: &str) {
     std::fs::write(dir.join("wrangler.json"), r#"{"main": "src/index.js"}"#).unwrap();
 }
 
+/// Ann, acting from the console.
+fn ann() -> crate::audit::Actor {
+    crate::audit::Actor {
+        who: "ann@acme.test".into(),
+        from: "192.0.2.1".into(),
+        person: Some("ann@acme.test".into()),
+    }
+}
+
 /// Copies `dir` into a new version of `acme/app`; returns its id.
 fn save(store: &DeployStore, dir: &Path) -> String {
     let staging = store.staging("acme/app").unwrap();
     let size = tree::copy(dir, staging.path(), LIMITS).unwrap();
     store
-        .save("acme/app", staging, size, "ann@acme.test", "test")
+        .save("acme/app", staging, size, &ann(), "test")
         .unwrap()
         .id
 }
@@ -101,6 +110,7 @@ fn promote_rollback_and_a_refusing_check() {
     let record = store.read("acme/app").unwrap();
     assert_eq!(record.production, None, "saving publishes nothing");
     assert_eq!(record.versions[0].saved_by, "ann@acme.test");
+    assert_eq!(record.versions[0].person.as_deref(), Some("ann@acme.test"));
 
     for id in &ids {
         store

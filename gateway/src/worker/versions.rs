@@ -136,7 +136,7 @@ impl WorkerVersions {
             match context.version(&source) {
                 Ok(mut version) => {
                     version.migrations.clear();
-                    let preview = Arc::new(site.preview(&saved.id, person(&saved.saved_by)));
+                    let preview = Arc::new(site.preview(&saved.id, saved.person.as_deref()));
                     self.previews.insert(
                         (site.id().to_string(), saved.id.clone()),
                         (preview, version),
@@ -208,12 +208,6 @@ impl WorkerVersions {
             .flat_map(|v| v.watched.iter().cloned())
             .chain(self.watched.iter().cloned())
     }
-}
-
-/// The person who saved a version, when it was one (an email, possibly with the token they
-/// used after it: `bob@acme.com (token:…)`).
-fn person(saved_by: &str) -> Option<&str> {
-    saved_by.split(" (").next().filter(|who| who.contains('@'))
 }
 
 /// The store's secrets, if it exists (reading the config never creates it).
