@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use e2e::{Browser, Gateway, GatewayBuilder};
 
-use crate::support::host;
+use crate::support::{get_json, host};
 
 /// A worker that says which version it is and counts the rows of its D1 table.
 fn version_project(root: &Path, label: &str, migrations: &[(&str, &str)]) -> PathBuf {
@@ -304,15 +304,7 @@ async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
         hops.site_callback.contains(&preview),
         "the code goes back to the preview host"
     );
-    let seen: serde_json::Value = admin
-        .http
-        .get(admin.url(&preview, "/"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = get_json(&admin, &preview, "/").await;
     assert_eq!(seen, serde_json::json!({"version": "v2", "notes": 2}));
     assert_eq!(
         current(&admin).await,
@@ -380,15 +372,7 @@ async fn the_example_project_of_the_readme_deploys_and_serves() {
         .await
         .unwrap();
     assert_eq!(added.status(), 201);
-    let listed: serde_json::Value = browser
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = get_json(&browser, &host("app"), "/api/notes").await;
     assert_eq!(listed["title"], "Notes");
     let texts: Vec<&str> = listed["notes"]
         .as_array()
