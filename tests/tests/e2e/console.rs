@@ -2,9 +2,9 @@
 //! a same-origin request, and the caller's role is checked again at every action (an admin
 //! demoted in the RBAC file is refused with the token of the page they still have open).
 
-use std::time::Duration;
-
 use e2e::{Browser, GatewayBuilder};
+
+use crate::support::eventually;
 
 fn rbac(ann_role: &str) -> String {
     format!(
@@ -87,15 +87,10 @@ async fn console_changes_need_the_csrf_token_a_same_origin_request_and_the_role_
     // Demoted in the file (and reloaded: the page itself now refuses her), the token of the
     // page still open no longer acts.
     std::fs::write(&file, rbac("member")).unwrap();
-    let mut reloaded = false;
-    for _ in 0..50 {
-        if browser.http.get(&page).send().await.unwrap().status() == 403 {
-            reloaded = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(reloaded, "the demotion was picked up");
+    eventually("the demotion was picked up", async || {
+        browser.http.get(&page).send().await.unwrap().status() == 403
+    })
+    .await;
     assert_eq!(
         post("public", token.clone(), None).await,
         403,

@@ -3,12 +3,12 @@
 //! person stops working when that person may no longer deploy, a revoked token stops at once,
 //! and secret values never show up in logs, listings, answers or the audit log.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use e2e::{Browser, Gateway, GatewayBuilder};
+
+use crate::support::{eventually, run_with_input};
 
 const SECRET_VALUE: &str = "pa55-the-real-thing-9f3c";
 
@@ -68,23 +68,13 @@ fn token(gw: &Gateway, args: &[&str]) -> String {
 /// Runs `sitegate` against the gateway's admin API with `token`, `stdin` as its input.
 fn remote(gw: &Gateway, token: &str, args: &[&str], stdin: &str) -> Output {
     let ca = gw.dir().join("state/dev-ca/ca.pem");
-    let mut child = Command::new(e2e::sitegate_bin())
+    let mut command = Command::new(e2e::sitegate_bin());
+    command
         .args(args)
         .args(["--gateway", &gw.admin_url(), "--ca"])
         .arg(&ca)
-        .env("SITEGATE_TOKEN", token)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .env("SITEGATE_TOKEN", token);
+    run_with_input(command, stdin)
 }
 
 fn remote_ok(gw: &Gateway, token: &str, args: &[&str], stdin: &str) -> String {
@@ -212,21 +202,15 @@ async fn sec_17_the_cli_deploys_through_the_admin_api_within_its_tokens_scope() 
         rbac("acme", "member", ACME_SITES),
     )
     .unwrap();
-    let mut refused = false;
-    for _ in 0..100 {
-        let out = remote(&gw, &bobs, &["versions", "acme/app"], "");
-        if String::from_utf8_lossy(&out.stderr)
-            .contains("bob@acme.test may not deploy in acme: their role is member")
-        {
-            refused = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        refused,
-        "a demoted person's token is refused after the reload"
-    );
+    eventually(
+        "a demoted person's token is refused after the reload",
+        async || {
+            let out = remote(&gw, &bobs, &["versions", "acme/app"], "");
+            String::from_utf8_lossy(&out.stderr)
+                .contains("bob@acme.test may not deploy in acme: their role is member")
+        },
+    )
+    .await;
 
     // Revocation applies to the very next call.
     let id = acme_app_only

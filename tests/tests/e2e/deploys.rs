@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use e2e::{Browser, Gateway, GatewayBuilder};
 
-use crate::support::{get_json, host};
+use crate::support::{eventually, get_json, host};
 
 /// A worker that says which version it is and counts the rows of its D1 table.
 fn version_project(root: &Path, label: &str, migrations: &[(&str, &str)]) -> PathBuf {
@@ -330,15 +330,10 @@ async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
     // Promoted, it is no longer a preview.
     ok(&gw, &["promote", "acme/app", &v2]);
     serves(&admin, serde_json::json!({"version": "v2", "notes": 2})).await;
-    let mut gone = false;
-    for _ in 0..50 {
-        if admin.get(&admin.url(&preview, "/")).await.0 == 404 {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(gone, "the live version has no preview host");
+    eventually("the live version has no preview host", async || {
+        admin.get(&admin.url(&preview, "/")).await.0 == 404
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -23,6 +23,37 @@ pub fn project_dir(builder: &e2e::GatewayBuilder, name: &str) -> std::path::Path
     builder.dir().join("rbac/sites").join(name)
 }
 
+/// Runs `command` to the end with `input` on its standard input; its output.
+pub fn run_with_input(mut command: std::process::Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Waits (up to 10 s, checking every 100 ms) until `check` is true, for what a reload brings;
+/// fails the test naming `what` otherwise.
+pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting: {what}");
+}
+
 /// The JSON answer to `GET path` on `host`.
 pub async fn get_json(browser: &e2e::Browser, host: &str, path: &str) -> serde_json::Value {
     let reply = browser.http.get(browser.url(host, path)).send().await;
@@ -82,22 +113,12 @@ pub fn acme(upstream: &Upstream) -> GatewayBuilder {
 /// Sets `site`'s secret `name` to `value` with `sitegate secret put` on the config at `config`
 /// (the value on standard input, as a person would pipe it).
 pub fn put_secret(config: &std::path::Path, site: &str, name: &str, value: &str) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(e2e::sitegate_bin())
+    let mut command = std::process::Command::new(e2e::sitegate_bin());
+    command
         .args(["secret", "put", "--config"])
         .arg(config)
-        .args([site, name])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(value.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .args([site, name]);
+    let out = run_with_input(command, value);
     assert!(
         out.status.success(),
         "{}",

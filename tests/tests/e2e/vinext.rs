@@ -10,7 +10,7 @@ use std::process::Command;
 
 use e2e::Browser;
 
-use crate::support::{get_json, host, project_dir, worker_project_sites};
+use crate::support::{eventually, get_json, host, project_dir, worker_project_sites};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/vinext")
@@ -221,13 +221,10 @@ async fn a_vinext_app_renders_d1_rows_serves_its_api_r2_uploads_and_assets() {
         String::from_utf8_lossy(&out.stderr)
     );
     let version = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    for _ in 0..100 {
-        if reloads() > before {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(reloads() > before, "the gateway picked the deploy up");
+    eventually("the gateway picked the deploy up", async || {
+        reloads() > before
+    })
+    .await;
     let served = get(&browser, &app, "/").await.text().await.unwrap();
     assert!(served.contains("Signed from the test"), "{served}");
     let versions = String::from_utf8(gw.cli(&["versions", "acme/app"]).stdout).unwrap();
