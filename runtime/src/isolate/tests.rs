@@ -261,3 +261,31 @@ fn compiling_a_module_a_call_imports_is_not_charged_to_the_call_but_its_top_leve
         .unwrap_err();
     assert!(matches!(err, RuntimeError::CpuBudget { .. }), "{err}");
 }
+
+#[test]
+fn sec_26_a_loop_of_awaits_is_stopped_at_the_cpu_budget_with_async_hooks_loaded() {
+    for body in [
+        "for (;;) { await null; }",
+        "await storage.run(1, async () => { for (;;) { await null; } });",
+        // The interrupt stops each spinning job; the loop around it goes on with a new one.
+        "const spin = async () => { for (;;) {} };\nfor (;;) { await spin().catch(() => {}); }",
+    ] {
+        let (dir, js) = isolate(Limits {
+            cpu_per_call: Duration::from_millis(30),
+            ..Limits::default()
+        });
+        write(
+            dir.path(),
+            "index.js",
+            "import { AsyncLocalStorage } from 'node:async_hooks';\n\
+             globalThis.storage = new AsyncLocalStorage();\n\
+             export default { fetch() {} };\n",
+        );
+        js.load_entry("index.js").unwrap();
+        let err = js.eval_async::<()>(body).unwrap_err();
+        assert!(
+            matches!(err, RuntimeError::CpuBudget { .. }),
+            "{body}: {err}"
+        );
+    }
+}

@@ -297,7 +297,9 @@ async fn sec_20_isolated(bad: &str, misdeed: &str, status: u16, site_lines: &[(&
         &[(bad, "public", &bad_source), ("good", "public", GOOD)],
         site_lines,
     )
-    .extra("[workers]\nthreads = 2\nmemory_limit_mb = 64")
+    // One JS thread: both sites' isolates live on it, so a misdeed that held the thread
+    // would stall the good site too.
+    .extra("[workers]\nthreads = 1\nmemory_limit_mb = 64")
     .start();
     let client = gw.client();
     // Both isolates loaded before the misdeed starts.
@@ -338,6 +340,16 @@ async fn sec_20_isolated(bad: &str, misdeed: &str, status: u16, site_lines: &[(&
 async fn sec_20_an_infinite_loop_fails_only_its_own_site() {
     // A CPU allowance long enough for the good site to be asked many times meanwhile.
     sec_20_isolated("spin", "for (;;) {}", 503, &[("spin", "cpu_ms = 1500")]).await;
+}
+
+#[tokio::test]
+async fn sec_26_a_loop_of_awaits_fails_only_its_own_site() {
+    // Promise jobs are charged like any other code, with AsyncLocalStorage's hook loaded.
+    let awaits = r#"return (async () => {
+      const { AsyncLocalStorage } = await import("node:async_hooks");
+      await new AsyncLocalStorage().run(1, async () => { for (;;) { await null; } });
+    })();"#;
+    sec_20_isolated("awaits", awaits, 503, &[("awaits", "cpu_ms = 1500")]).await;
 }
 
 #[tokio::test]
