@@ -3,6 +3,7 @@
 mod access;
 mod admin;
 mod bindings_diff;
+mod checklist;
 mod codex;
 mod config_check;
 mod console;
