@@ -1,5 +1,6 @@
 //! The SQLite side of D1: one shared connection per database file (WAL, created on first
-//! use), and running statements on it with D1's result counters and error messages.
+//! use, confined to that file), and running statements on it with D1's result counters and
+//! error messages.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,39 +9,68 @@ use std::time::{Duration, Instant};
 
 use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Batch, Connection, Statement};
+use rusqlite::{params_from_iter, Batch, Connection, OpenFlags, Statement};
 
+use super::confine::{confine, Ours};
 use super::statements;
 
 /// How long a statement waits for a lock held by another connection to the same file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens (creating it and its directory if missing) the D1 database file at `path` with the
-/// settings every D1 connection uses: write-ahead logging, foreign keys enforced.
+/// settings every D1 connection uses: write-ahead logging, foreign keys enforced, and
+/// confined to that one database (see `confine`). A symbolic link as the file or as its
+/// directory is refused.
 pub fn open_database(path: &Path) -> Result<Connection, String> {
-    if let Some(dir) = path.parent() {
+    open(path).map(|database| database.conn)
+}
+
+/// A D1 connection and the flag that tells its authorizer the binding's own statements.
+struct Database {
+    conn: Connection,
+    ours: Ours,
+}
+
+fn open(path: &Path) -> Result<Database, String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("D1_ERROR: {e}"))?;
+        let linked = std::fs::symlink_metadata(dir)
+            .map_err(|e| format!("D1_ERROR: {e}"))?
+            .file_type()
+            .is_symlink();
+        if linked {
+            return Err(format!(
+                "D1_ERROR: the database's directory {} is a symbolic link",
+                dir.display()
+            ));
+        }
     }
-    let conn = Connection::open(path).map_err(|e| d1_error(&e))?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| d1_error(&e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| d1_error(&e))?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
         .map_err(|e| d1_error(&e))?;
-    Ok(conn)
+    let ours = Ours::default();
+    confine(&conn, ours.clone()).map_err(|e| d1_error(&e))?;
+    Ok(Database { conn, ours })
 }
 
 /// The process-wide connection for `path`, opened on first use.
-fn shared(path: &Path) -> Result<Arc<Mutex<Connection>>, String> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<Connection>>>>> = OnceLock::new();
-    let mut open = OPEN
+fn shared(path: &Path) -> Result<Arc<Mutex<Database>>, String> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<Database>>>>> = OnceLock::new();
+    let mut open_now = OPEN
         .get_or_init(Mutex::default)
         .lock()
         .map_err(|_| "D1_ERROR: database map poisoned".to_string())?;
-    if let Some(conn) = open.get(path) {
-        return Ok(conn.clone());
+    if let Some(database) = open_now.get(path) {
+        return Ok(database.clone());
     }
-    let conn = Arc::new(Mutex::new(open_database(path)?));
-    open.insert(path.to_path_buf(), conn.clone());
-    Ok(conn)
+    let database = Arc::new(Mutex::new(open(path)?));
+    open_now.insert(path.to_path_buf(), database.clone());
+    Ok(database)
 }
 
 /// One statement to run: its SQL and bound values.
@@ -76,16 +106,18 @@ pub(crate) enum Mode {
 
 /// Runs `queries` on the database at `path`; an error is D1's message for it.
 pub(crate) fn run(path: &Path, queries: Vec<Query>, mode: Mode) -> Result<Vec<Output>, String> {
-    let conn = shared(path)?;
-    let conn = conn
+    let database = shared(path)?;
+    let database = database
         .lock()
         .map_err(|_| "D1_ERROR: database connection poisoned".to_string())?;
+    let conn = &database.conn;
     if mode == Mode::Each {
-        return queries.iter().map(|q| run_one(&conn, q)).collect();
+        return queries.iter().map(|q| run_one(&database, q)).collect();
     }
     conn.execute_batch("SAVEPOINT d1_batch")
         .map_err(|e| d1_error(&e))?;
-    let outputs: Result<Vec<Output>, String> = queries.iter().map(|q| run_one(&conn, q)).collect();
+    let outputs: Result<Vec<Output>, String> =
+        queries.iter().map(|q| run_one(&database, q)).collect();
     let end = match outputs {
         Ok(_) => "RELEASE d1_batch",
         Err(_) => "ROLLBACK TO d1_batch; RELEASE d1_batch",
@@ -96,9 +128,10 @@ pub(crate) fn run(path: &Path, queries: Vec<Query>, mode: Mode) -> Result<Vec<Ou
 
 /// Runs one query: each statement of its SQL in turn, the values bound to the last one
 /// (whose rows are the output), as workerd does.
-fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
+fn run_one(database: &Database, query: &Query) -> Result<Output, String> {
     let start = Instant::now();
-    let before = Counters::of(conn)?;
+    let conn = &database.conn;
+    let before = Counters::of(database)?;
     let statements = statements::count(&query.sql);
     let mut batch = Batch::new(conn, &query.sql);
     let mut last = None;
@@ -119,7 +152,7 @@ fn run_one(conn: &Connection, query: &Query) -> Result<Output, String> {
         last = Some(rows_of(&mut stmt, params)?);
     }
     let (columns, rows) = last.ok_or_else(|| NO_STATEMENTS.to_string())?;
-    let after = Counters::of(conn)?;
+    let after = Counters::of(database)?;
     let changes = after.changes.saturating_sub(before.changes);
     Ok(Output {
         rows_read: rows.len() as u64,
@@ -145,7 +178,11 @@ struct Counters {
 }
 
 impl Counters {
-    fn of(conn: &Connection) -> Result<Counters, String> {
+    /// The counters of `database` now; its size is read by the binding's own query (a PRAGMA
+    /// that site SQL may not run).
+    fn of(database: &Database) -> Result<Counters, String> {
+        let conn = &database.conn;
+        let _ours = database.ours.mark();
         let size = conn
             .query_row(
                 "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
@@ -188,9 +225,16 @@ fn rows_of(
     Ok((columns, rows))
 }
 
-/// D1's message for a SQLite error: `D1_ERROR: <message>: SQLITE_<CODE>`.
+/// D1's message for a SQLite error: `D1_ERROR: <message>: SQLITE_<CODE>`. Whatever the
+/// authorizer refused is SQLite's `not authorized` (a refusal inside `VACUUM` would read
+/// `authorization denied`).
 fn d1_error(error: &rusqlite::Error) -> String {
     match error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.code == rusqlite::ErrorCode::AuthorizationForStatementDenied =>
+        {
+            coded("not authorized", failure.extended_code)
+        }
         rusqlite::Error::SqliteFailure(failure, message) => {
             let text = message.clone().unwrap_or_else(|| failure.to_string());
             coded(&text, failure.extended_code)

@@ -1,6 +1,7 @@
 //! The D1 binding: one SQLite file per binding (`database`), queried off the JS thread; the
 //! `D1Database` and statement objects are `js/d1.js`, which calls `query` here.
 
+mod confine;
 mod database;
 mod statements;
 #[cfg(test)]
