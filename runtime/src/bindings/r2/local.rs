@@ -1,10 +1,12 @@
-//! The local bucket: object bytes in files named by random ids under `<dir>/blobs` (written
-//! to a temporary file, synced and renamed into place), keys and metadata in SQLite
-//! (`<dir>/bucket.sqlite`, WAL). A key never becomes a path, so no key reaches outside `dir`.
+//! The local bucket: keys and metadata in SQLite (`<dir>/bucket.sqlite`, WAL), object bytes
+//! in `<dir>/blobs` (`local::blobs`), each blob named by a hash of the object's key and
+//! version, so neither a key nor anything the index holds ever becomes a path.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+mod blobs;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,6 +14,8 @@ use bytes::Bytes;
 use md5::{Digest, Md5};
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use blobs::{BlobName, Blobs};
 
 use super::listing;
 use super::multipart::{self, Part};
@@ -33,7 +37,13 @@ CREATE TABLE IF NOT EXISTS parts (
   etag TEXT NOT NULL, PRIMARY KEY (upload, number));
 ";
 
-const COLUMNS: &str = "key, blob, version, size, etag, uploaded, http, custom, checksums";
+/// The columns of an object's metadata. Its `blob` column (as that of `parts`) named the blob
+/// in buckets made before blobs had computed names; it is kept empty now.
+const COLUMNS: &str = "key, version, size, etag, uploaded, http, custom, checksums";
+
+/// `PRAGMA user_version` of a bucket whose blobs are named by `BlobName` (before, blobs had
+/// random names the index recorded).
+const HASHED_NAMES: i64 = 1;
 
 /// What became of a multipart upload (`uploads.state`).
 const IN_PROGRESS: i64 = 0;
@@ -42,7 +52,7 @@ const ABORTED: i64 = 2;
 
 /// A bucket kept in a local directory.
 pub(crate) struct LocalStore {
-    blobs: PathBuf,
+    blobs: Blobs,
     db: Mutex<Connection>,
 }
 
@@ -50,7 +60,7 @@ fn internal<E: std::fmt::Display>(error: E) -> R2Error {
     R2Error::internal(&error)
 }
 
-/// A fresh random id (32 hex digits), for blob names, versions and upload ids.
+/// A fresh random id (32 hex digits), for versions and upload ids.
 fn random_id() -> Result<String, R2Error> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()
@@ -90,29 +100,30 @@ fn fields(text: &str) -> rusqlite::Result<Fields> {
     serde_json::from_str(text).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-/// An object row: its blob name and what it is.
-fn meta_of(row: &Row<'_>) -> rusqlite::Result<(String, Meta)> {
-    Ok((
-        row.get(1)?,
-        Meta {
-            key: row.get(0)?,
-            version: row.get(2)?,
-            size: row.get::<_, i64>(3)?.max(0) as u64,
-            etag: row.get(4)?,
-            uploaded: row.get(5)?,
-            http_metadata: fields(&row.get::<_, String>(6)?)?,
-            custom_metadata: fields(&row.get::<_, String>(7)?)?,
-            checksums: fields(&row.get::<_, String>(8)?)?,
-            range: None,
-        },
-    ))
+/// An object row (its `COLUMNS`).
+fn meta_of(row: &Row<'_>) -> rusqlite::Result<Meta> {
+    Ok(Meta {
+        key: row.get(0)?,
+        version: row.get(1)?,
+        size: row.get::<_, i64>(2)?.max(0) as u64,
+        etag: row.get(3)?,
+        uploaded: row.get(4)?,
+        http_metadata: fields(&row.get::<_, String>(5)?)?,
+        custom_metadata: fields(&row.get::<_, String>(6)?)?,
+        checksums: fields(&row.get::<_, String>(7)?)?,
+        range: None,
+    })
+}
+
+/// The blob holding `meta`'s bytes.
+fn blob_of(meta: &Meta) -> BlobName {
+    BlobName::object(&meta.key, &meta.version)
 }
 
 impl LocalStore {
     /// Opens (creating if need be) the bucket kept in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<LocalStore, R2Error> {
-        let blobs = dir.join("blobs");
-        fs::create_dir_all(&blobs).map_err(internal)?;
+        let blobs = Blobs::open(&dir.join("blobs")).map_err(internal)?;
         let db = Connection::open(dir.join("bucket.sqlite")).map_err(internal)?;
         db.pragma_update(None, "journal_mode", "WAL")
             .map_err(internal)?;
@@ -120,6 +131,7 @@ impl LocalStore {
             .map_err(internal)?;
         db.execute_batch(SCHEMA).map_err(internal)?;
         add_upload_state(&db)?;
+        hash_blob_names(&db, &blobs)?;
         Ok(LocalStore {
             blobs,
             db: Mutex::new(db),
@@ -130,35 +142,7 @@ impl LocalStore {
         self.db.lock().map_err(|_| internal("bucket lock poisoned"))
     }
 
-    /// Writes `body` to a new blob (temporary file, fsync, rename); returns its name.
-    fn write_blob(&self, body: &[u8]) -> Result<String, R2Error> {
-        let name = random_id()?;
-        let temporary = self.blobs.join(format!("{name}.tmp"));
-        let mut file = fs::File::create(&temporary).map_err(internal)?;
-        file.write_all(body).map_err(internal)?;
-        file.sync_all().map_err(internal)?;
-        fs::rename(&temporary, self.blobs.join(&name)).map_err(internal)?;
-        Ok(name)
-    }
-
-    fn read_blob(&self, name: &str, offset: u64, length: u64) -> Result<Bytes, R2Error> {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = fs::File::open(self.blobs.join(name)).map_err(internal)?;
-        file.seek(SeekFrom::Start(offset)).map_err(internal)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
-        file.take(length)
-            .read_to_end(&mut bytes)
-            .map_err(internal)?;
-        Ok(Bytes::from(bytes))
-    }
-
-    fn remove_blob(&self, name: &str) {
-        if let Err(error) = fs::remove_file(self.blobs.join(name)) {
-            tracing::debug!(%error, "r2 blob already gone");
-        }
-    }
-
-    fn find(db: &Connection, key: &str) -> Result<Option<(String, Meta)>, R2Error> {
+    fn find(db: &Connection, key: &str) -> Result<Option<Meta>, R2Error> {
         db.query_row(
             &format!("SELECT {COLUMNS} FROM objects WHERE key = ?1"),
             [key],
@@ -168,29 +152,31 @@ impl LocalStore {
         .map_err(internal)
     }
 
-    /// Records `meta` as the object under its key, stored in blob `blob`; drops the blob of
-    /// the object it replaces.
-    fn record(&self, db: &Connection, blob: &str, meta: &Meta) -> Result<(), R2Error> {
+    /// Records `meta` as the object under its key (its bytes already written to its blob);
+    /// drops the blob of the object it replaces.
+    fn record(&self, db: &Connection, meta: &Meta) -> Result<(), R2Error> {
         let old = Self::find(db, &meta.key)?;
         db.execute(
             &format!(
-                "INSERT OR REPLACE INTO objects ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+                "INSERT OR REPLACE INTO objects ({COLUMNS}, blob) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
             ),
             params![
                 meta.key,
-                blob,
                 meta.version,
                 meta.size as i64,
                 meta.etag,
                 meta.uploaded,
                 json(&meta.http_metadata)?,
                 json(&meta.custom_metadata)?,
-                json(&meta.checksums)?
+                json(&meta.checksums)?,
+                ""
             ],
         )
         .map_err(internal)?;
-        if let Some((old_blob, _)) = old {
-            self.remove_blob(&old_blob);
+        if let Some(old) = old.map(|old| blob_of(&old)) {
+            if old != blob_of(meta) {
+                self.blobs.remove(&old);
+            }
         }
         Ok(())
     }
@@ -198,7 +184,7 @@ impl LocalStore {
 
 impl ObjectStore for LocalStore {
     fn head(&self, key: &str) -> Result<Option<Meta>, R2Error> {
-        Ok(Self::find(&*self.db()?, key)?.map(|(_, meta)| whole(meta)))
+        Ok(Self::find(&*self.db()?, key)?.map(whole))
     }
 
     fn get(
@@ -208,7 +194,7 @@ impl ObjectStore for LocalStore {
         range: Option<&RangeSpec>,
     ) -> Result<Found, R2Error> {
         let db = self.db()?;
-        let Some((blob, mut meta)) = Self::find(&db, key)? else {
+        let Some(mut meta) = Self::find(&db, key)? else {
             return Ok(Found::Missing);
         };
         if !conditions.hold(Some(&meta)) {
@@ -218,7 +204,10 @@ impl ObjectStore for LocalStore {
             Some(range) => range.resolve(meta.size)?,
             None => (0, meta.size),
         };
-        let bytes = self.read_blob(&blob, offset, length)?;
+        let bytes = self
+            .blobs
+            .read(&blob_of(&meta), offset, length)
+            .map_err(internal)?;
         meta.range = Some((offset, length));
         Ok(Found::Body(meta, bytes))
     }
@@ -242,10 +231,9 @@ impl ObjectStore for LocalStore {
         }
         checksums.insert("md5".into(), md5.clone());
         let db = self.db()?;
-        if !conditions.hold(Self::find(&db, key)?.as_ref().map(|(_, m)| m)) {
+        if !conditions.hold(Self::find(&db, key)?.as_ref()) {
             return Ok(None);
         }
-        let blob = self.write_blob(&body)?;
         let meta = Meta {
             key: key.to_string(),
             version: random_id()?,
@@ -257,17 +245,18 @@ impl ObjectStore for LocalStore {
             checksums,
             range: None,
         };
-        self.record(&db, &blob, &meta)?;
+        self.blobs.write(&blob_of(&meta), &body).map_err(internal)?;
+        self.record(&db, &meta)?;
         Ok(Some(meta))
     }
 
     fn delete(&self, keys: &[String]) -> Result<(), R2Error> {
         let db = self.db()?;
         for key in keys {
-            if let Some((blob, _)) = Self::find(&db, key)? {
+            if let Some(meta) = Self::find(&db, key)? {
                 db.execute("DELETE FROM objects WHERE key = ?1", [key])
                     .map_err(internal)?;
-                self.remove_blob(&blob);
+                self.blobs.remove(&blob_of(&meta));
             }
         }
         Ok(())
@@ -284,7 +273,7 @@ impl ObjectStore for LocalStore {
         let rows = query
             .query_map(params![listing::start_after(options), prefix], meta_of)
             .map_err(internal)?
-            .map(|row| row.map(|(_, meta)| meta).map_err(internal));
+            .map(|row| row.map_err(internal));
         listing::page(rows, options)
     }
 
@@ -316,10 +305,11 @@ impl ObjectStore for LocalStore {
             return Err(R2Error::no_such_upload());
         }
         let etag = hex(&Md5::digest(&body));
-        let blob = self.write_blob(&body)?;
+        let blob = BlobName::part(upload, number, &etag);
+        self.blobs.write(&blob, &body).map_err(internal)?;
         let old: Option<String> = db
             .query_row(
-                "SELECT blob FROM parts WHERE upload = ?1 AND number = ?2",
+                "SELECT etag FROM parts WHERE upload = ?1 AND number = ?2",
                 params![upload, number],
                 |row| row.get(0),
             )
@@ -327,11 +317,13 @@ impl ObjectStore for LocalStore {
             .map_err(internal)?;
         db.execute(
             "INSERT OR REPLACE INTO parts (upload, number, blob, size, etag) VALUES (?1,?2,?3,?4,?5)",
-            params![upload, number, blob, body.len() as i64, etag],
+            params![upload, number, "", body.len() as i64, etag],
         )
         .map_err(internal)?;
-        if let Some(old) = old {
-            self.remove_blob(&old);
+        if let Some(old) = old.map(|old| BlobName::part(upload, number, &old)) {
+            if old != blob {
+                self.blobs.remove(&old);
+            }
         }
         Ok(etag)
     }
@@ -360,9 +352,9 @@ impl ObjectStore for LocalStore {
         let chosen = multipart::choose(&stored, parts)?;
         let mut body = Vec::new();
         for part in &chosen {
-            body.extend_from_slice(&self.read_blob(&part.blob, 0, part.size)?);
+            let blob = BlobName::part(upload, part.number, &part.etag);
+            body.extend_from_slice(&self.blobs.read(&blob, 0, part.size).map_err(internal)?);
         }
-        let blob = self.write_blob(&body)?;
         let meta = Meta {
             key: key.to_string(),
             version: random_id()?,
@@ -374,7 +366,8 @@ impl ObjectStore for LocalStore {
             checksums: Fields::new(),
             range: None,
         };
-        self.record(&db, &blob, &meta)?;
+        self.blobs.write(&blob_of(&meta), &body).map_err(internal)?;
+        self.record(&db, &meta)?;
         self.finish(&db, upload, COMPLETED)?;
         Ok(meta)
     }
@@ -384,7 +377,8 @@ impl LocalStore {
     /// Marks `upload` as `state` and drops its parts.
     fn finish(&self, db: &Connection, upload: &str, state: i64) -> Result<(), R2Error> {
         for part in parts_of(db, upload)? {
-            self.remove_blob(&part.blob);
+            self.blobs
+                .remove(&BlobName::part(upload, part.number, &part.etag));
         }
         db.execute("DELETE FROM parts WHERE upload = ?1", [upload])
             .map_err(internal)?;
@@ -419,6 +413,80 @@ fn add_upload_state(db: &Connection) -> Result<(), R2Error> {
     Ok(())
 }
 
+/// Gives the blobs of a bucket made before blobs were named by `BlobName` (random names the
+/// index recorded in its `blob` columns) their computed names, once, in one transaction. A
+/// recorded name only renames a file of the blob directory if it has the shape Sitegate gave
+/// it; any other is left alone (its object then reads as missing bytes). The `blob` columns
+/// are emptied: nothing reads them any more.
+fn hash_blob_names(db: &Connection, blobs: &Blobs) -> Result<(), R2Error> {
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(internal)?;
+    if version >= HASHED_NAMES {
+        return Ok(());
+    }
+    db.execute_batch("BEGIN IMMEDIATE").map_err(internal)?;
+    let renamed = rename_blobs(db, blobs).and_then(|()| {
+        db.execute_batch(&format!(
+            "UPDATE objects SET blob = ''; UPDATE parts SET blob = ''; PRAGMA user_version = {HASHED_NAMES};"
+        ))
+        .map_err(internal)
+    });
+    let end = if renamed.is_ok() {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    db.execute_batch(end).map_err(internal)?;
+    renamed
+}
+
+/// Renames each blob the index records to the name computed for it.
+fn rename_blobs(db: &Connection, blobs: &Blobs) -> Result<(), R2Error> {
+    let objects = recorded(db, "SELECT blob, key, version FROM objects", |row| {
+        let key: String = row.get(1)?;
+        let name = BlobName::object(&key, &row.get::<_, String>(2)?);
+        Ok((key, name))
+    })?;
+    let parts = recorded(db, "SELECT blob, upload, number, etag FROM parts", |row| {
+        let upload: String = row.get(1)?;
+        let name = BlobName::part(&upload, row.get(2)?, &row.get::<_, String>(3)?);
+        Ok((upload, name))
+    })?;
+    for (recorded, id, name) in objects.into_iter().chain(parts) {
+        match BlobName::legacy(&recorded) {
+            Some(old) if old == name => {}
+            Some(old) => match blobs.rename(&old, &name) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    tracing::warn!(%id, "r2 blob missing when renamed")
+                }
+                outcome => outcome.map_err(internal)?,
+            },
+            None => {
+                tracing::warn!(%id, blob = %recorded, "r2 index names a blob Sitegate never wrote; left alone")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `(recorded blob name, id, computed name)` of each row of `sql`, whose first column is the
+/// recorded name; `id_and_name` gives the rest.
+fn recorded(
+    db: &Connection,
+    sql: &str,
+    id_and_name: impl Fn(&Row<'_>) -> rusqlite::Result<(String, BlobName)>,
+) -> Result<Vec<(String, String, BlobName)>, R2Error> {
+    let mut query = db.prepare(sql).map_err(internal)?;
+    let rows = query
+        .query_map([], |row| {
+            let (id, name) = id_and_name(row)?;
+            Ok((row.get(0)?, id, name))
+        })
+        .map_err(internal)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(internal)
+}
+
 /// A multipart upload as stored.
 struct Upload {
     http: Fields,
@@ -446,15 +514,14 @@ fn find_upload(db: &Connection, key: &str, upload: &str) -> Result<Option<Upload
 /// The parts of `upload`, in part-number order.
 fn parts_of(db: &Connection, upload: &str) -> Result<Vec<Part>, R2Error> {
     let mut query = db
-        .prepare("SELECT number, blob, size, etag FROM parts WHERE upload = ?1 ORDER BY number")
+        .prepare("SELECT number, size, etag FROM parts WHERE upload = ?1 ORDER BY number")
         .map_err(internal)?;
     let rows = query
         .query_map([upload], |row| {
             Ok(Part {
                 number: row.get(0)?,
-                blob: row.get(1)?,
-                size: row.get::<_, i64>(2)?.max(0) as u64,
-                etag: row.get(3)?,
+                size: row.get::<_, i64>(1)?.max(0) as u64,
+                etag: row.get(2)?,
             })
         })
         .map_err(internal)?;

@@ -8,7 +8,6 @@ use super::store::{hex, R2Error, MIN_PART_SIZE};
 /// A stored part of an upload; its etag is the md5 of its bytes, in hex.
 pub(crate) struct Part {
     pub(crate) number: u32,
-    pub(crate) blob: String,
     pub(crate) size: u64,
     pub(crate) etag: String,
 }
