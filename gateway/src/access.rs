@@ -122,6 +122,10 @@ pub fn check(
             };
             Ok(Verdict::Login(signin.login_url(site, &target)))
         }
+        Decision::BadPath(_) => {
+            ctx.outcome = "bad_path";
+            Ok(Verdict::Page(respond::BAD_REQUEST))
+        }
         Decision::Deny(reason) => {
             ctx.outcome = "denied";
             ctx.deny_reason = Some(reason.to_string());

@@ -58,6 +58,8 @@ pub(crate) struct SiteFile {
     pub backend: BackendFile,
     #[serde(default)]
     pub rules: Vec<RuleFile>,
+    /// How path rules compare letters: `insensitive` (the default) or `sensitive`.
+    pub path_rules_case: Option<String>,
     /// Where a worker backend's outbound `fetch` may go.
     pub outbound: Option<OutboundFile>,
 }

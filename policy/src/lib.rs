@@ -30,6 +30,8 @@ pub use model::{
     parse_preview_host, preview_host, AccessMode, AllowList, Backend, Group, MemberSource,
     Membership, Outbound, PathRule, Role, Site, Upstream, WorkerBackend, Workspace,
 };
-pub use path::{normalize_path, NormalizedPath, PathError, PathPattern};
+pub use path::{
+    check_unambiguous, normalize_path, NormalizedPath, PathCase, PathError, PathPattern,
+};
 pub use principal::{Principal, ServicePrincipal, UserPrincipal};
 pub use snapshot::{LoadContext, Policy};

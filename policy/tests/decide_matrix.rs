@@ -111,6 +111,17 @@ const ROWS: &[(&str, &str, &str)] = &[
         "A A A A A A IDP IDP A TS OW L EV IDP",
     ),
     ("pub", "/public/x", "A A A A A A A A A A A A A A"),
+    // Rules ignore case, and spellings backends read as another path are refused.
+    (
+        "pub",
+        "/ADMIN/x",
+        "A A WR WR WR WR IDP IDP A TS OW L EV IDP",
+    ),
+    (
+        "pub",
+        "/public/..;/admin/x",
+        "400 400 400 400 400 400 400 400 400 400 400 400 400 400",
+    ),
 ];
 
 fn code(d: &Decision) -> &'static str {
@@ -125,7 +136,9 @@ fn code(d: &Decision) -> &'static str {
             DenyReason::IdpNotAccepted => "IDP",
             DenyReason::TokenNotScopedToSite => "TS",
             DenyReason::EmailNotVerified => "EV",
+            DenyReason::TokenOnPreview => "PV",
         },
+        Decision::BadPath(_) => "400",
     }
 }
 

@@ -1,4 +1,5 @@
-//! Property tests over generated policies: workspace isolation and monotonicity.
+//! Property tests over generated policies: workspace isolation and monotonicity, and no
+//! spelling of a path that a lenient backend reads as under `/admin/` slips past its rule.
 
 use std::path::PathBuf;
 
@@ -338,5 +339,150 @@ proptest! {
         let before = allowed_all(&spec.load());
         let after = allowed_all(&fewer.load());
         prop_assert!(implies(&after, &before), "access gained after removal:\n{}", fewer.render());
+    }
+}
+
+/// Pieces of path segments: the rule's own segment in the spellings backends fold into it,
+/// its neighbours, and dot segments in the spellings they resolve from.
+const PIECES: &[&str] = &[
+    "admin",
+    "ADMIN",
+    "Admin",
+    "%61dmin",
+    "%41DMIN",
+    "%2561dmin",
+    "%252561dmin",
+    "admin;",
+    "admin;x=1",
+    "admin..;",
+    "admin.",
+    "admin..",
+    "admin%2e",
+    "admin%20",
+    "admin%20.",
+    "admin ",
+    "admin%3F",
+    "admin%3f",
+    "admin%23",
+    "admin%3B",
+    "public",
+    "x",
+    "..",
+    "..;",
+    ".",
+    "%2e%2e",
+    "%2e%2e;",
+    ".%2e",
+    "%252e%252e",
+    ";",
+    "",
+    "x.",
+    "x%20",
+];
+
+/// One percent-decoding pass, as a backend does it (bytes that do not decode stay).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).and_then(|&c| hex(c)),
+            b.get(i + 2).and_then(|&c| hex(c)),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// How a lenient backend reads a raw path: decoded twice (a proxy or framework that decodes
+/// again), cut at a decoded `?` or `#`, each segment without its `;` parameters (servlet
+/// containers, Spring) and trailing dots and spaces (Windows, IIS), in lower case (a
+/// case-insensitive file system), then dot segments resolved.
+fn lenient_reading(raw: &str) -> String {
+    let twice = percent_decode(&percent_decode(raw));
+    let path = twice.split(['?', '#']).next().unwrap_or_default();
+    let mut segs: Vec<String> = Vec::new();
+    for seg in path.split('/') {
+        let seg = seg.split(';').next().unwrap_or_default();
+        let seg = match seg {
+            "." | ".." => seg,
+            _ => seg.trim_end_matches(['.', ' ']),
+        };
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s.to_ascii_lowercase()),
+        }
+    }
+    format!("/{}", segs.join("/"))
+}
+
+fn rules_policy(mode: &str) -> Policy {
+    let text = format!(
+        "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[members]\n\"boss@acme.com\" = \"owner\"\n\"bob@acme.com\" = \"member\"\n\
+         [sites.s]\naccess = {mode:?}\nbackend = {{ worker = \"w\" }}\n\
+         [[sites.s.rules]]\npath = \"/admin/*\"\naccess = \"admins_only\"\n\
+         [[sites.s.rules]]\npath = \"/public/*\"\naccess = \"public\"\n"
+    );
+    let idps: Vec<String> = IDPS.iter().map(|s| s.to_string()).collect();
+    let src = [(PathBuf::from("acme.toml"), text)];
+    Policy::from_sources(&src, &LoadContext::new("x.test", &idps))
+        .unwrap_or_else(|d| panic!("policy must load:\n{d}"))
+}
+
+fn non_admin_strategy() -> impl Strategy<Value = Option<Principal>> {
+    let person = |email: &str, idp: &str| {
+        Some(Principal::User(UserPrincipal {
+            idp: idp.into(),
+            email: Some(email.into()),
+            email_verified: true,
+            ..UserPrincipal::default()
+        }))
+    };
+    proptest::sample::select(vec![
+        None,
+        person("bob@acme.com", "acme-okta"),
+        person("stranger@ext.example", "acme-okta"),
+        person("boss@acme.com", "customers"),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 2048,
+        max_global_rejects: 1 << 20,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn sec_29_no_spelling_a_lenient_backend_reads_as_admin_is_allowed_for_a_non_admin(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 1..5),
+        tail in proptest::sample::select(&["", "/", "/x", "/x/y"][..]),
+        mode in proptest::sample::select(&["public", "workspace_all"][..]),
+        who in non_admin_strategy(),
+    ) {
+        // The backend gets the normalized path (a raw path that does not normalize is a 400).
+        let raw = format!("/{}{tail}", pieces.join("/"));
+        let Ok(path) = normalize_path(&raw) else {
+            return Ok(());
+        };
+        let reading = lenient_reading(path.as_str());
+        prop_assume!(reading == "/admin" || reading.starts_with("/admin/"));
+        let p = rules_policy(mode);
+        let d = decide(p.site("acme/s").expect("site"), who.as_ref(), "GET", &path);
+        prop_assert!(!d.is_allowed(), "{raw} (sent as {path}, read as {reading}): {d:?}");
     }
 }

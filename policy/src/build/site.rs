@@ -12,7 +12,7 @@ use crate::file::{AllowFile, BackendFile, RuleFile, SiteFile};
 use crate::model::{
     AccessMode, AllowList, Backend, Outbound, PathRule, Site, Upstream, WorkerBackend, Workspace,
 };
-use crate::path::PathPattern;
+use crate::path::{PathCase, PathPattern};
 use crate::PolicyError;
 
 pub(crate) fn build_site(
@@ -59,7 +59,8 @@ pub(crate) fn build_site(
             None => {}
         }
     }
-    let rules = rules(ck, ws, &key, &s.rules);
+    let path_case = path_case(ck, &key, s.path_rules_case.as_deref());
+    let rules = rules(ck, ws, &key, &s.rules, path_case);
     let site = match (access, backend) {
         (Some(access), Some(backend)) if ck.diags.len() == errors_before => Some(Site {
             workspace: Arc::clone(ws),
@@ -67,6 +68,7 @@ pub(crate) fn build_site(
             hosts: hosts.iter().map(|(h, _)| h.clone()).collect(),
             access,
             rules,
+            path_case,
             backend,
             max_body_bytes: s.max_body_bytes,
             cpu_ms: s.cpu_ms,
@@ -286,11 +288,28 @@ pub(crate) fn upstream(raw: &str) -> Result<Upstream, String> {
     })
 }
 
+/// Parses `path_rules_case`; insensitive when absent (or wrong, after reporting it).
+fn path_case(ck: &mut Checker<'_>, site_key: &str, value: Option<&str>) -> PathCase {
+    let Some(value) = value else {
+        return PathCase::default();
+    };
+    PathCase::parse(value).unwrap_or_else(|| {
+        let e = PolicyError::UnknownValue {
+            what: "path_rules_case",
+            value: value.into(),
+            expected: PathCase::NAMES,
+        };
+        ck.err(&join_key(site_key, "path_rules_case"), e);
+        PathCase::default()
+    })
+}
+
 fn rules(
     ck: &mut Checker<'_>,
     ws: &Workspace,
     site_key: &str,
     files: &[RuleFile],
+    case: PathCase,
 ) -> Vec<PathRule> {
     let mut rules: Vec<(PathRule, crate::Diagnostic)> = Vec::new();
     for (i, r) in files.iter().enumerate() {
@@ -321,15 +340,21 @@ fn rules(
             continue;
         };
         let overlap = |other: &PathRule| {
-            other.pattern.as_str() == pattern.as_str()
+            case.same(other.pattern.as_str(), pattern.as_str())
                 && other.methods.is_empty() == methods.is_empty()
                 && (methods.is_empty() || other.methods.iter().any(|m| methods.contains(m)))
         };
         if let Some((_, at)) = rules.iter().find(|(other, _)| overlap(other)) {
-            let reason = format!(
+            let mut reason = format!(
                 "the rule at {} has the same path and methods, and comes first",
                 at.location()
             );
+            if !rules
+                .iter()
+                .any(|(other, _)| other.pattern.as_str() == pattern.as_str())
+            {
+                reason.push_str(" (this site's path rules ignore case; see path_rules_case)");
+            }
             ck.err(
                 &pkey,
                 PolicyError::UnmatchableRule {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::outbound::{host_pattern, network};
-use crate::{Backend, LoadContext, Outbound, Policy, Role};
+use crate::{Backend, LoadContext, Outbound, PathCase, Policy, Role};
 
 fn idps() -> Vec<String> {
     ["acme-okta", "customers", "dev", "globex-google"]
@@ -232,6 +232,48 @@ fn rules_are_kept_most_specific_first_with_method_rules_before_catch_alls() {
     assert_eq!(
         order,
         [("/api/v1/*", 0), ("/api/*", 1), ("/api/*", 0), ("/*", 0)]
+    );
+}
+
+const CASE_SITE: &str = "[workspace]\nid = \"acme\"\nidp = \"acme-okta\"\n[sites.s]\naccess = \"public\"\nbackend = { worker = \"w\" }\n";
+
+#[test]
+fn sec_29_path_rules_case_is_insensitive_by_default_and_parsed_strictly() {
+    let p = load("x.test", CASE_SITE);
+    assert_eq!(
+        p.site("acme/s").expect("site").path_case,
+        PathCase::Insensitive
+    );
+    let p = load(
+        "x.test",
+        &format!("{CASE_SITE}path_rules_case = \"sensitive\"\n"),
+    );
+    assert_eq!(
+        p.site("acme/s").expect("site").path_case,
+        PathCase::Sensitive
+    );
+    assert_eq!(
+        load_errors("x.test", &format!("{CASE_SITE}path_rules_case = \"Sensitive\"\n")),
+        ["rbac/acme.toml:7:19: sites.s.path_rules_case: unknown path_rules_case \"Sensitive\"; expected one of insensitive, sensitive"]
+    );
+}
+
+#[test]
+fn sec_29_rules_that_differ_only_in_case_collide_unless_case_sensitive() {
+    let rules = "[[sites.s.rules]]\npath = \"/admin/*\"\naccess = \"admins_only\"\n\
+                 [[sites.s.rules]]\npath = \"/Admin/*\"\naccess = \"public\"\n";
+    assert_eq!(
+        load_errors("x.test", &format!("{CASE_SITE}{rules}")),
+        ["rbac/acme.toml:11:8: sites.s.rules[1].path: path rule \"/Admin/*\" can never match: the rule at rbac/acme.toml:8:8 has the same path and methods, and comes first (this site's path rules ignore case; see path_rules_case)"]
+    );
+    let sensitive = format!("{CASE_SITE}path_rules_case = \"sensitive\"\n{rules}");
+    assert_eq!(
+        load("x.test", &sensitive)
+            .site("acme/s")
+            .expect("site")
+            .rules
+            .len(),
+        2
     );
 }
 

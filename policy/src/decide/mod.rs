@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::email::Email;
 use crate::model::{AccessMode, AllowList, Role, Site, Workspace};
-use crate::path::NormalizedPath;
+use crate::path::{check_unambiguous, NormalizedPath, PathError};
 use crate::principal::{Principal, ServicePrincipal, UserPrincipal};
 
 /// The outcome of one access decision. Not signed in and not allowed are different things.
@@ -19,6 +19,9 @@ pub enum Decision {
     RequireLogin,
     /// The principal is known and may not open this path.
     Deny(DenyReason),
+    /// The site has path rules and the path is spelled in a way that backends may read as
+    /// another path than the one judged ([`check_unambiguous`]): answer 400.
+    BadPath(PathError),
 }
 
 /// What allowed a request, and the user's workspace role if any (for identity headers).
@@ -66,6 +69,8 @@ pub enum DenyReason {
     TokenNotScopedToSite,
     /// The decision needed an email, and the IdP did not say it was verified.
     EmailNotVerified,
+    /// A service token on a preview, which opens only to signed-in people.
+    TokenOnPreview,
 }
 
 impl fmt::Display for DenyReason {
@@ -80,6 +85,9 @@ impl fmt::Display for DenyReason {
             }
             DenyReason::TokenNotScopedToSite => "this token is not valid for this site",
             DenyReason::EmailNotVerified => "your identity provider has not verified your email",
+            DenyReason::TokenOnPreview => {
+                "previews open only to signed-in people, never to a token"
+            }
         })
     }
 }
@@ -93,14 +101,20 @@ impl Decision {
 
 /// Decides whether `principal` may send `method` to `path` on `site`.
 ///
-/// Pure and allocation-free: the most specific applicable path rule (or the site's mode)
-/// picks the access mode, then the principal is judged against it. See docs/rbac.md.
+/// Pure and allocation-free: on a site with path rules, a path that backends may read
+/// differently is refused first; then the most specific applicable path rule (or the site's
+/// mode) picks the access mode, and the principal is judged against it. See docs/rbac.md.
 pub fn decide(
     site: &Site,
     principal: Option<&Principal>,
     method: &str,
     path: &NormalizedPath,
 ) -> Decision {
+    if !site.rules.is_empty() {
+        if let Err(e) = check_unambiguous(path) {
+            return Decision::BadPath(e);
+        }
+    }
     decide_mode(site, site.access_for(method, path), principal)
 }
 
@@ -125,7 +139,9 @@ pub fn decide_mode(site: &Site, access: &AccessMode, principal: Option<&Principa
 }
 
 fn service(site: &Site, s: &ServicePrincipal) -> Decision {
-    if s.workspace != site.workspace.id {
+    if site.preview.is_some() {
+        Decision::Deny(DenyReason::TokenOnPreview)
+    } else if s.workspace != site.workspace.id {
         Decision::Deny(DenyReason::OtherWorkspace)
     } else if !s.is_scoped_to(&site.workspace.id, &site.name) {
         Decision::Deny(DenyReason::TokenNotScopedToSite)

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use crate::{
-    decide, normalize_path, Decision, DenyReason, LoadContext, MemberSource, Policy, Principal,
-    Role, ServicePrincipal, UserPrincipal,
+    decide, normalize_path, Decision, DenyReason, LoadContext, MemberSource, NormalizedPath,
+    Policy, Principal, Role, ServicePrincipal, UserPrincipal,
 };
 
 const ACME: &str = r#"
@@ -59,8 +59,11 @@ fn user(idp: &str, email: &str, verified: bool) -> Principal {
 }
 
 fn on(p: &Policy, site: &str, who: &Principal) -> Decision {
-    let path = normalize_path("/").expect("path");
-    decide(p.site(site).expect("site"), Some(who), "GET", &path)
+    on_path(p, site, who, &normalize_path("/").expect("path"))
+}
+
+fn on_path(p: &Policy, site: &str, who: &Principal, path: &NormalizedPath) -> Decision {
+    decide(p.site(site).expect("site"), Some(who), "GET", path)
 }
 
 #[test]
@@ -173,6 +176,103 @@ fn sec_17_service_tokens_are_scoped_to_one_workspace_and_named_sites() {
     assert_eq!(
         on(&p, "acme/team", &tok("", &["team"])),
         Decision::Deny(DenyReason::OtherWorkspace)
+    );
+}
+
+#[test]
+fn sec_31_service_tokens_never_open_a_preview() {
+    let p = load_with(ACME, &[]);
+    let team = p.site("acme/team").expect("site");
+    let preview = team.preview("3fa09c1b", Some("carol@acme.com"));
+    let root = normalize_path("/").expect("path");
+    let token = Principal::Service(ServicePrincipal {
+        workspace: "acme".into(),
+        sites: vec!["team".into()],
+        token_id: "t".into(),
+    });
+    assert!(decide(team, Some(&token), "GET", &root).is_allowed());
+    assert_eq!(
+        decide(&preview, Some(&token), "GET", &root),
+        Decision::Deny(DenyReason::TokenOnPreview)
+    );
+    let alice = user("acme-okta", "alice@acme.com", true);
+    assert!(decide(&preview, Some(&alice), "GET", &root).is_allowed());
+    let carol = user("acme-okta", "carol@acme.com", true);
+    assert!(decide(&preview, Some(&carol), "GET", &root).is_allowed());
+}
+
+const RULES: &str = r#"
+[workspace]
+id = "acme"
+idp = "acme-okta"
+
+[members]
+"alice@acme.com" = "owner"
+"bob@acme.com" = "member"
+
+[sites.shop]
+access = "public"
+backend = { worker = "w" }
+
+[[sites.shop.rules]]
+path = "/admin/*"
+access = "admins_only"
+
+[[sites.shop.rules]]
+path = "/public/*"
+access = "public"
+
+[sites.strict]
+access = "public"
+path_rules_case = "sensitive"
+backend = { worker = "w" }
+
+[[sites.strict.rules]]
+path = "/admin/*"
+access = "admins_only"
+"#;
+
+#[test]
+fn sec_29_sites_with_path_rules_refuse_ambiguous_spellings_for_everyone() {
+    let p = load_with(RULES, &[]);
+    let shop = p.site("acme/shop").expect("site");
+    let alice = user("acme-okta", "alice@acme.com", true);
+    for raw in [
+        "/admin;/x",
+        "/public/..;/admin/x",
+        "/admin%3F/x",
+        "/%2561dmin/x",
+        "/admin./x",
+    ] {
+        let path = normalize_path(raw).expect("normalizes");
+        for who in [None, Some(&alice)] {
+            assert!(
+                matches!(decide(shop, who, "GET", &path), Decision::BadPath(_)),
+                "{raw}"
+            );
+        }
+    }
+    // A site without rules has nothing a spelling could slip past.
+    let www = load_with(ACME, &[]);
+    let www = www.site("acme/www").expect("site");
+    let path = normalize_path("/a;b").expect("normalizes");
+    assert!(decide(www, None, "GET", &path).is_allowed());
+}
+
+#[test]
+fn sec_29_rules_ignore_case_unless_the_site_asks_for_sensitive() {
+    let p = load_with(RULES, &[]);
+    let bob = user("acme-okta", "bob@acme.com", true);
+    let upper = normalize_path("/ADMIN/x").expect("path");
+    assert_eq!(
+        on_path(&p, "acme/shop", &bob, &upper),
+        Decision::Deny(DenyReason::WrongRole)
+    );
+    assert!(on_path(&p, "acme/strict", &bob, &upper).is_allowed());
+    let lower = normalize_path("/admin/x").expect("path");
+    assert_eq!(
+        on_path(&p, "acme/strict", &bob, &lower),
+        Decision::Deny(DenyReason::WrongRole)
     );
 }
 

@@ -7,7 +7,7 @@ mod workspace;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::path::{NormalizedPath, PathPattern};
+use crate::path::{NormalizedPath, PathCase, PathPattern};
 pub use preview::{parse_preview_host, preview_host};
 pub use workspace::{Group, MemberSource, Membership, Workspace};
 
@@ -138,14 +138,14 @@ pub struct PathRule {
 }
 
 impl PathRule {
-    /// True when this rule applies to the request.
-    pub fn applies(&self, method: &str, path: &NormalizedPath) -> bool {
+    /// True when this rule applies to the request, its path compared by `case`.
+    pub fn applies(&self, method: &str, path: &NormalizedPath, case: PathCase) -> bool {
         (self.methods.is_empty()
             || self
                 .methods
                 .iter()
                 .any(|m| m == method || (m == "GET" && method == "HEAD")))
-            && self.pattern.matches(path)
+            && self.pattern.matches(path, case)
     }
 }
 
@@ -218,6 +218,8 @@ pub struct Site {
     pub access: AccessMode,
     /// Path rules, most specific first.
     pub rules: Vec<PathRule>,
+    /// How the path rules compare letters (`path_rules_case`; insensitive by default).
+    pub path_case: PathCase,
     /// Where allowed requests go.
     pub backend: Backend,
     /// Largest request body accepted, if limited.
@@ -248,7 +250,9 @@ impl Site {
 
     /// The most specific rule that applies to the request, if any.
     pub fn rule_for(&self, method: &str, path: &NormalizedPath) -> Option<&PathRule> {
-        self.rules.iter().find(|r| r.applies(method, path))
+        self.rules
+            .iter()
+            .find(|r| r.applies(method, path, self.path_case))
     }
 
     /// True when people may sign in to this site through `idp`.

@@ -9,7 +9,7 @@ mod tests;
 
 use std::fmt;
 
-pub use pattern::PathPattern;
+pub use pattern::{PathCase, PathPattern};
 
 /// Longest raw path accepted, in bytes.
 pub const MAX_PATH_LEN: usize = 8192;
@@ -75,6 +75,53 @@ pub enum PathError {
     /// Longer than [`MAX_PATH_LEN`].
     #[error("path is too long")]
     TooLong,
+    /// `;` (raw or `%3B`): servlet containers and Spring read what follows as a path
+    /// parameter and drop it, so `/admin;x/` is `/admin/` to them.
+    #[error("path contains \";\"")]
+    Semicolon,
+    /// `%3F` or `%23`: a `?` or `#` to a backend that decodes the path once more.
+    #[error("path contains an encoded \"?\" or \"#\" (%3F, %23)")]
+    EncodedQueryOrFragment,
+    /// `%25` and two hex digits: `%2561` is `a` to a backend that decodes twice.
+    #[error("path contains a double percent-escape (%25 followed by hex)")]
+    DoubleEncoding,
+    /// A segment ending in `.` or a space: Windows, IIS and ASP.NET drop them, so
+    /// `/admin./` and `/admin%20/` are `/admin/` there.
+    #[error("path has a segment ending in a dot or a space")]
+    TrailingDotOrSpace,
+}
+
+/// Refuses the spellings of a normalized path that common backends read as another path
+/// than the one the rules judged (see docs/rbac.md, "Path rules"): `;` (raw or `%3B`), `%3F`,
+/// `%23`, `%25` followed by two hex digits, and segments ending in `.` or a space (raw or
+/// `%20`). Sites with path rules refuse these with 400; control characters, encoded slashes
+/// and the like are already refused by [`normalize_path`].
+pub fn check_unambiguous(path: &NormalizedPath) -> Result<(), PathError> {
+    let bytes = path.as_str().as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'%' => bytes.get(i + 1..i + 3),
+            _ => None,
+        };
+        match (b, escape) {
+            (b';', _) | (_, Some(b"3B")) => return Err(PathError::Semicolon),
+            (_, Some(b"3F" | b"23")) => return Err(PathError::EncodedQueryOrFragment),
+            (_, Some(b"25")) if starts_with_escape(&bytes[i + 3..]) => {
+                return Err(PathError::DoubleEncoding)
+            }
+            _ => {}
+        }
+    }
+    let trailing = |seg: &str| seg.ends_with(['.', ' ']) || seg.ends_with("%20");
+    if path.as_str().split('/').any(trailing) {
+        return Err(PathError::TrailingDotOrSpace);
+    }
+    Ok(())
+}
+
+/// True when `rest` (what follows a `%25`) starts with two hex digits.
+fn starts_with_escape(rest: &[u8]) -> bool {
+    matches!(rest, [hi, lo, ..] if hex(*hi).is_some() && hex(*lo).is_some())
 }
 
 fn hex(b: u8) -> Option<u8> {

@@ -2,7 +2,41 @@
 
 use std::cmp::Ordering;
 
-use super::{normalize_path, NormalizedPath};
+use super::{check_unambiguous, normalize_path, NormalizedPath};
+
+/// How a site's path rules compare their literal segments with request paths
+/// (`path_rules_case`). Insensitive by default, because case-insensitive backends (IIS,
+/// ASP.NET, file systems of Windows and macOS) read `/ADMIN/x` as `/admin/x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathCase {
+    /// ASCII letters match in either case: `/admin/*` also covers `/ADMIN/x`.
+    #[default]
+    Insensitive,
+    /// Segments match byte for byte, for backends that tell `/Admin` from `/admin`.
+    Sensitive,
+}
+
+impl PathCase {
+    /// The names accepted in files.
+    pub const NAMES: &'static [&'static str] = &["insensitive", "sensitive"];
+
+    /// Parses a name as written in a file.
+    pub fn parse(s: &str) -> Option<PathCase> {
+        match s {
+            "insensitive" => Some(PathCase::Insensitive),
+            "sensitive" => Some(PathCase::Sensitive),
+            _ => None,
+        }
+    }
+
+    /// True when `a` and `b` are the same under this comparison.
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            PathCase::Insensitive => a.eq_ignore_ascii_case(b),
+            PathCase::Sensitive => a == b,
+        }
+    }
+}
 
 /// One segment of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,8 +130,8 @@ impl PathPattern {
         &self.raw
     }
 
-    /// True when `path` is matched by this pattern.
-    pub fn matches(&self, path: &NormalizedPath) -> bool {
+    /// True when `path` is matched by this pattern, its literal segments compared by `case`.
+    pub fn matches(&self, path: &NormalizedPath, case: PathCase) -> bool {
         let p = path.as_str();
         let p = p.strip_prefix('/').unwrap_or(p);
         let p = p.strip_suffix('/').unwrap_or(p);
@@ -105,7 +139,7 @@ impl PathPattern {
         for seg in &self.segs {
             match (seg, parts.next()) {
                 (_, None) => return false,
-                (Seg::Lit(l), Some(s)) if l != s => return false,
+                (Seg::Lit(l), Some(s)) if !case.same(l, s) => return false,
                 _ => {}
             }
         }
@@ -129,11 +163,17 @@ impl PathPattern {
     }
 }
 
-/// Checks that a literal segment is already in normalized form and returns it.
+/// Checks that a literal segment is already in normalized form, and not one that sites with
+/// path rules refuse, and returns it.
 fn normalized_segment(seg: &str) -> Result<String, String> {
     let probe = format!("/{seg}");
     match normalize_path(&probe) {
-        Ok(n) if n.as_str() == probe => Ok(seg.to_string()),
+        Ok(n) if n.as_str() == probe => match check_unambiguous(&n) {
+            Ok(()) => Ok(seg.to_string()),
+            Err(e) => Err(format!(
+                "segment {seg:?} is refused in request paths on sites with path rules ({e})"
+            )),
+        },
         Ok(n) => Err(format!(
             "segment {seg:?} is not in normalized form; request paths are compared as {:?}",
             &n.as_str()[1..]

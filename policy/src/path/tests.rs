@@ -112,9 +112,75 @@ fn normalization_is_idempotent() {
     }
 }
 
-fn matches(pattern: &str, path: &str) -> bool {
+fn matches_as(case: PathCase, pattern: &str, path: &str) -> bool {
     let p = PathPattern::parse(pattern).expect("valid pattern");
-    p.matches(&normalize_path(path).expect("valid path"))
+    p.matches(&normalize_path(path).expect("valid path"), case)
+}
+
+fn matches(pattern: &str, path: &str) -> bool {
+    matches_as(PathCase::Insensitive, pattern, path)
+}
+
+/// What sites with path rules say about `raw`: its normalized form, or the refusal.
+fn strict(raw: &str) -> Result<String, PathError> {
+    let path = normalize_path(raw)?;
+    check_unambiguous(&path)?;
+    Ok(path.into_string())
+}
+
+#[test]
+fn sec_29_spellings_that_backends_read_as_another_path_are_refused() {
+    let cases = [
+        ("/admin;/x", PathError::Semicolon),
+        ("/admin..;/x", PathError::Semicolon),
+        ("/public/..;/admin/x", PathError::Semicolon),
+        ("/admin;jsessionid=1", PathError::Semicolon),
+        ("/admin%3b/x", PathError::Semicolon),
+        ("/admin%3F/x", PathError::EncodedQueryOrFragment),
+        ("/admin%3f/x", PathError::EncodedQueryOrFragment),
+        ("/admin%23/x", PathError::EncodedQueryOrFragment),
+        ("/%2561dmin/x", PathError::DoubleEncoding),
+        ("/%25%36%31dmin/x", PathError::DoubleEncoding),
+        ("/a/%252e%252e/admin", PathError::DoubleEncoding),
+        ("/admin./x", PathError::TrailingDotOrSpace),
+        ("/admin.../x", PathError::TrailingDotOrSpace),
+        ("/admin%2e/x", PathError::TrailingDotOrSpace),
+        ("/admin%20/x", PathError::TrailingDotOrSpace),
+        ("/admin. %20/x", PathError::TrailingDotOrSpace),
+        ("/x/admin.", PathError::TrailingDotOrSpace),
+    ];
+    for (raw, want) in cases {
+        assert_eq!(strict(raw), Err(want), "{raw}");
+    }
+    // Control characters stay refused by normalization itself.
+    assert_eq!(strict("/admin%00/x"), Err(PathError::ControlChar));
+}
+
+#[test]
+fn sec_29_ordinary_paths_pass_the_strict_check_unchanged() {
+    for (raw, want) in [
+        ("/", "/"),
+        ("/admin/x", "/admin/x"),
+        ("/.well-known/x", "/.well-known/x"),
+        ("/a/..b/c.txt", "/a/..b/c.txt"),
+        ("/a%20b/c", "/a%20b/c"),
+        ("/100%25", "/100%25"),
+        ("/100%25x", "/100%25x"),
+        ("/x/../admin/./y/", "/admin/y/"),
+    ] {
+        assert_eq!(strict(raw).as_deref(), Ok(want), "{raw}");
+    }
+}
+
+#[test]
+fn sec_29_rules_match_letters_in_either_case_unless_the_site_says_sensitive() {
+    for path in ["/ADMIN/x", "/Admin", "/aDmIn/", "/%41dmin/x"] {
+        assert!(matches("/admin/*", path), "{path}");
+        assert!(!matches_as(PathCase::Sensitive, "/admin/*", path), "{path}");
+    }
+    assert!(matches("/Api/*/Public/*", "/api/v1/PUBLIC/x"));
+    assert!(matches("/caf%C3%A9", "/CAF%c3%a9"));
+    assert!(matches_as(PathCase::Sensitive, "/admin/*", "/admin/x"));
 }
 
 #[test]
@@ -183,8 +249,21 @@ fn specificity_prefers_literals_left_to_right_then_exact_then_catch_all() {
 #[test]
 fn patterns_that_can_never_match_are_refused() {
     for bad in [
-        "admin", "/admin/", "/a//b", "/a/../b", "/a/./b", "/admin*", "/a?x", "/%61", "/a%2Fb",
+        "admin",
+        "/admin/",
+        "/a//b",
+        "/a/../b",
+        "/a/./b",
+        "/admin*",
+        "/a?x",
+        "/%61",
+        "/a%2Fb",
         "/café",
+        "/a;b",
+        "/a%3F",
+        "/a%2541",
+        "/admin.",
+        "/admin%20",
     ] {
         assert!(PathPattern::parse(bad).is_err(), "{bad}");
     }
