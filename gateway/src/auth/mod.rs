@@ -13,7 +13,7 @@ pub mod return_to;
 mod seal;
 pub mod session;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 use std::path::PathBuf;
 

@@ -16,6 +16,9 @@ use super::Request;
 use crate::auth::keys::KeyRing;
 use crate::auth::{b64, jws, random_token};
 
+#[cfg(test)]
+mod tests;
+
 /// Path prefix of the development IdP on the sign-in host.
 pub const PREFIX: &str = "/dev-idp";
 /// The client id the gateway uses with its own development IdP.
@@ -41,21 +44,32 @@ struct Grant {
     expires_at: u64,
 }
 
-/// The development IdP's state: its issuer URL, client secret and outstanding codes.
+/// The development IdP's state: its issuer URL, its one client's secret and registered
+/// redirect URI, and outstanding codes.
 pub struct DevIdp {
     issuer: String,
     client_secret: String,
+    redirect_uri: String,
     grants: DashMap<String, Grant>,
 }
 
 impl DevIdp {
-    /// A development IdP at `<signin_origin>/dev-idp` with a fresh client secret.
+    /// A development IdP at `<signin_origin>/dev-idp` with a fresh client secret, whose one
+    /// client ([`CLIENT_ID`]) is the gateway and may be sent back only to the sign-in host's
+    /// callback.
     pub fn new(signin_origin: &str, keys: &KeyRing) -> Result<DevIdp, crate::auth::AuthError> {
         Ok(DevIdp {
             issuer: format!("{signin_origin}{PREFIX}"),
             client_secret: random_token(keys.rng(), 32)?,
+            redirect_uri: super::callback_url(signin_origin),
             grants: DashMap::new(),
         })
+    }
+
+    /// True when `client_id` is this IdP's client and `redirect_uri` exactly the one it
+    /// registered, as an OpenID provider must check before sending a browser anywhere.
+    fn registered(&self, client_id: Option<&str>, redirect_uri: Option<&str>) -> bool {
+        client_id == Some(CLIENT_ID) && redirect_uri == Some(self.redirect_uri.as_str())
     }
 
     /// The issuer URL.
@@ -105,13 +119,14 @@ impl DevIdp {
     }
 
     fn authorize_page(&self, query: &Form, users: &[DevUser]) -> Reply {
+        if !self.registered(query.get("client_id"), query.get("redirect_uri")) {
+            return unregistered();
+        }
         let valid = query.get("response_type") == Some("code")
-            && query.get("client_id") == Some(CLIENT_ID)
             && query.get("code_challenge_method") == Some("S256")
-            && query.get("code_challenge").is_some_and(|c| c.len() >= 43)
-            && query.get("redirect_uri").is_some();
+            && query.get("code_challenge").is_some_and(|c| c.len() >= 43);
         if !valid {
-            return Reply::html(400, pages::dev_idp_error("The sign-in request is incomplete: it needs response_type=code, this IdP's client_id, a redirect_uri and a PKCE S256 code_challenge."));
+            return Reply::html(400, pages::dev_idp_error("The sign-in request is incomplete: it needs response_type=code and a PKCE S256 code_challenge."));
         }
         Reply::html(200, pages::dev_idp_authorize(query, users))
     }
@@ -124,6 +139,9 @@ impl DevIdp {
         ) else {
             return Reply::html(400, pages::dev_idp_error("The form is incomplete."));
         };
+        if !self.registered(form.get("client_id"), Some(redirect_uri)) {
+            return unregistered();
+        }
         let email = email.trim().to_string();
         if email.is_empty() || !email.contains('@') {
             return Reply::html(400, pages::dev_idp_error("Enter an email address."));
@@ -224,6 +242,16 @@ impl DevIdp {
 }
 
 use super::form;
+
+/// The page for a client or redirect URI this IdP did not register: no redirect.
+fn unregistered() -> Reply {
+    Reply::html(
+        400,
+        pages::dev_idp_error(
+            "The sign-in request names a client or redirect_uri this identity provider does not know; it sends you back only to Sitegate's own sign-in callback.",
+        ),
+    )
+}
 
 /// "Ada Lovelace" from "ada.lovelace@example.com".
 fn display_name(email: &str) -> String {

@@ -226,8 +226,7 @@ impl SignIn {
             (Some(client), "dev") => client.clone(),
             _ => oidc::http_client(self.extra_ca.as_deref(), None).ok()?,
         };
-        let provider =
-            Arc::new(Provider::new(idp, http, &format!("{}/callback", self.origin)).ok()?);
+        let provider = Arc::new(Provider::new(idp, http, &callback_url(&self.origin)).ok()?);
         if let Ok(mut map) = self.providers.write() {
             map.insert(name.to_string(), (fingerprint, provider.clone()));
         }
@@ -252,6 +251,11 @@ impl SignIn {
         }
         config.idps.iter().find(|i| i.name == name).cloned()
     }
+}
+
+/// The sign-in host's OpenID Connect callback, where every IdP sends the browser back.
+pub fn callback_url(signin_origin: &str) -> String {
+    format!("{signin_origin}/callback")
 }
 
 /// `https://host` with `:port` unless it is 443.
