@@ -34,14 +34,13 @@ struct Key {
 }
 
 impl Key {
-    fn of(name: &str, path: &Path) -> std::io::Result<Key> {
-        let meta = std::fs::metadata(path)?;
-        Ok(Key {
+    fn of(name: &str, path: &Path, meta: &std::fs::Metadata) -> Key {
+        Key {
             path: path.to_path_buf(),
             name: name.to_string(),
             len: meta.len(),
             modified: meta.modified().ok(),
-        })
+        }
     }
 }
 
@@ -101,15 +100,17 @@ fn compile<'js>(
     Ok((module, Bytecode::from(code)))
 }
 
-/// The module `name` from file `path`, from cached bytecode when the file is unchanged.
+/// The module `name` from `file` (opened at `path`), from cached bytecode when the file is
+/// unchanged.
 pub(crate) fn site_module<'js>(
     ctx: &Ctx<'js>,
     name: &str,
     path: &Path,
+    mut file: std::fs::File,
     loaded: &Loaded,
 ) -> Result<Module<'js, Declared>> {
     let refuse = |e: std::io::Error| Error::new_loading_message(name, e.to_string());
-    let key = Key::of(name, path).map_err(refuse)?;
+    let key = Key::of(name, path, &file.metadata().map_err(refuse)?);
     let cached = MODULES
         .lock()
         .ok()
@@ -117,7 +118,8 @@ pub(crate) fn site_module<'js>(
     if let Some(code) = cached {
         return load(ctx, &code, loaded);
     }
-    let source = std::fs::read(path).map_err(refuse)?;
+    let mut source = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut source).map_err(refuse)?;
     let (module, code) = compile(ctx, name, source, false)?;
     if let Ok(mut cache) = MODULES.lock() {
         cache.insert(key, code);
@@ -128,9 +130,10 @@ pub(crate) fn site_module<'js>(
 /// Whether the current version of file `path` (loaded as `name`) has cached bytecode.
 #[cfg(test)]
 pub(crate) fn is_cached(name: &str, path: &Path) -> bool {
-    let Ok(key) = Key::of(name, path) else {
+    let Ok(meta) = std::fs::metadata(path) else {
         return false;
     };
+    let key = Key::of(name, path, &meta);
     MODULES.lock().is_ok_and(|c| c.entries.contains_key(&key))
 }
 

@@ -1,7 +1,9 @@
 //! Module resolution and loading confined to one version directory: relative specifiers,
 //! resolved against the importing module, normalized, and refused if they would leave the
 //! directory (`..` past the root, absolute paths, NUL, symlinks pointing outside); besides
-//! those only the built-in modules (`node:buffer`, `cloudflare:workers`, ...).
+//! those only the built-in modules (`node:buffer`, `cloudflare:workers`, ...). Module files
+//! are opened beneath the directory (`cap-std`), so no name and no link can reach a file
+//! outside it, whatever the resolver let through.
 //!
 //! A refused import throws what workerd throws, a plain `Error` "No such module", and the
 //! refusal (with its reason, which the site does not see) is kept in `Refusals` so that a
@@ -14,6 +16,8 @@ use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
 use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Error, Exception, Module, Result};
@@ -134,9 +138,9 @@ impl Resolver for ConfinedResolver {
     }
 }
 
-/// Reads resolved modules from the version directory, refusing anything whose real path is
-/// outside it (a symlink out of the directory, for instance). Loading a site module is not
-/// charged to the call that imports it (see `Clock::uncharged`).
+/// Reads resolved modules beneath the version directory: a name or symlink leading outside it
+/// is refused by the open itself. Loading a site module is not charged to the call that
+/// imports it (see `Clock::uncharged`).
 pub struct ConfinedLoader {
     root: PathBuf,
     loaded: Loaded,
@@ -161,17 +165,22 @@ impl ConfinedLoader {
         if let Some(builtin) = crate::builtins::load(ctx, name, &self.loaded) {
             return builtin;
         }
-        let refuse = |why: &str| Error::new_loading_message(name, why);
-        let path = self
-            .root
-            .join(name)
-            .canonicalize()
-            .map_err(|e| refuse(&e.to_string()))?;
-        if !path.starts_with(&self.root) {
-            return Err(refuse("the file is outside the site's directory"));
-        }
+        let refuse = |e: std::io::Error| {
+            let why = match e.kind() {
+                std::io::ErrorKind::PermissionDenied => {
+                    "the file is outside the site's directory".to_string()
+                }
+                _ => e.to_string(),
+            };
+            Error::new_loading_message(name, why)
+        };
+        let file = Dir::open_ambient_dir(&self.root, ambient_authority())
+            .and_then(|root| root.open(name))
+            .map_err(refuse)?
+            .into_std();
+        let path = self.root.join(name);
         self.clock
-            .uncharged(|| crate::bytecode::site_module(ctx, name, &path, &self.loaded))
+            .uncharged(|| crate::bytecode::site_module(ctx, name, &path, file, &self.loaded))
     }
 }
 

@@ -15,10 +15,11 @@ use super::tree::{self, io_error, TreeError, TreeLimits, TreeSize};
 
 /// The project in `dir` as a `.tar.gz`, within `limits`.
 pub fn pack(dir: &Path, limits: TreeLimits) -> Result<Vec<u8>, TreeError> {
-    let (files, _) = tree::measure(dir, limits)?;
+    let root = tree::open_root(dir)?;
+    let (files, _) = tree::measure(&root, limits)?;
     let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::fast()));
     for (relative, _) in files {
-        let mut file = File::open(dir.join(&relative)).map_err(|e| io_error(&relative, e))?;
+        let mut file = tree::open(&root, &relative).map_err(|e| io_error(&relative, e))?;
         builder
             .append_file(&relative, &mut file)
             .map_err(|e| io_error(&relative, e))?;

@@ -2,7 +2,9 @@
 //! version under its content id; publishing it applies its D1 migrations first and makes it
 //! production only if they all succeed; rollback returns to the previous production version.
 //! Every action is written to the audit log. The CLI's offline mode and the admin API both
-//! go through [`Deployer`].
+//! go through [`Deployer`]. A project naming a path outside itself (an assets directory of
+//! `/etc`, a `main` or `configPath` climbing out with `..`, a symlink leaving it) is refused
+//! before anything is stored.
 
 pub mod archive;
 pub mod store;
@@ -78,6 +80,7 @@ impl Deployer {
         save_only: bool,
         actor: &Actor,
     ) -> Result<Deployed, DeployError> {
+        check(dir).map_err(|e| self.refused(site, actor, save_only, e))?;
         let staging = self.store.staging(site)?;
         let size = tree::copy(dir, staging.path(), self.settings.limits)
             .map_err(|e| self.refused(site, actor, save_only, e.into()))?;
@@ -102,9 +105,8 @@ impl Deployer {
         actor: &Actor,
     ) -> Result<Deployed, DeployError> {
         let action = if save_only { "save" } else { "deploy" };
-        let saved = self
-            .store
-            .save(site, staging, size, actor, source)
+        let saved = check(staging.path())
+            .and_then(|()| self.store.save(site, staging, size, actor, source))
             .and_then(|version| {
                 if save_only {
                     return Ok((version, Vec::new()));
@@ -249,6 +251,16 @@ pub async fn off_thread<T: Send + 'static, E: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .unwrap_or(Err(panicked))
+}
+
+/// Refuses the project in `dir` unless Sitegate can serve it with every path it names inside
+/// it; the error names files relative to `dir` (a staging directory means nothing to the
+/// author).
+fn check(dir: &Path) -> Result<(), DeployError> {
+    versions::check(dir).map(|_| ()).map_err(|message| {
+        let prefix = format!("{}/", dir.display());
+        DeployError::Rejected(message.replace(&prefix, ""))
+    })
 }
 
 fn outcome<T>(result: &Result<T, DeployError>) -> String {

@@ -269,3 +269,73 @@ fn an_upload_unpacks_to_the_same_version_and_nothing_outside_it() {
         "the project is larger than the limit of 1048576 bytes"
     );
 }
+
+#[test]
+fn a_project_naming_paths_outside_it_is_refused_before_anything_is_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    let deployer = super::Deployer::new(
+        &state,
+        crate::config::DeployConfig {
+            keep_versions: 5,
+            limits: LIMITS,
+        },
+    );
+    let dir = tmp.path().join("p");
+    project(&dir, "export default {}");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    std::os::unix::fs::symlink("/etc", dir.join("linked")).unwrap();
+    for (config, key, value) in [
+        (
+            r#"{"main": "src/index.js", "assets": {"directory": "/etc"}}"#,
+            "assets.directory",
+            "/etc",
+        ),
+        (
+            r#"{"main": "src/index.js", "assets": {"directory": "../../.."}}"#,
+            "assets.directory",
+            "../../..",
+        ),
+        (
+            r#"{"main": "src/index.js", "assets": {"directory": "linked"}}"#,
+            "assets.directory",
+            "linked",
+        ),
+        (r#"{"main": "../../x.js"}"#, "main", "../../x.js"),
+    ] {
+        std::fs::write(dir.join("wrangler.json"), config).unwrap();
+        let err = deployer
+            .deploy_dir("acme/app", &dir, true, &ann())
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("wrangler.json: ")
+                && message.contains(&format!("`{key}` = {value:?}")),
+            "{message}"
+        );
+    }
+    // An upload (no symlinks can come in one) is checked as it is staged.
+    std::fs::remove_file(dir.join("linked")).unwrap();
+    std::fs::write(
+        dir.join("wrangler.json"),
+        r#"{"main": "src/index.js", "assets": {"directory": "/etc"}}"#,
+    )
+    .unwrap();
+    let upload = super::archive::pack(&dir, LIMITS).unwrap();
+    let staging = deployer.store().staging("acme/app").unwrap();
+    let size = super::archive::unpack(&upload[..], staging.path(), LIMITS).unwrap();
+    let err = deployer
+        .deploy_staged("acme/app", staging, size, "upload", true, &ann())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wrangler.json: `assets.directory` = \"/etc\""),
+        "{err}"
+    );
+    assert!(deployer
+        .store()
+        .read("acme/app")
+        .unwrap()
+        .versions
+        .is_empty());
+}

@@ -1,12 +1,16 @@
 //! A project's files as a deploy takes them: copied into a staging directory (regular files
 //! and directories only — a symlink, device or socket is refused by name), within a size and
-//! file-count limit, and digested into the content id of a version.
+//! file-count limit, and digested into the content id of a version. The tree is walked and
+//! its files opened beneath its directory (`confined::Root`), so a file swapped for a link
+//! while the deploy runs still cannot be read from outside the project.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use ring::digest::{Context, SHA256};
+
+use crate::worker::project::confined::Root;
 
 /// Directories a deploy never takes: version control and local tool state.
 const SKIPPED: [&str; 3] = [".git", "node_modules", ".wrangler/state"];
@@ -66,14 +70,18 @@ pub fn skipped(relative: &Path) -> bool {
     SKIPPED.iter().any(|s| relative == Path::new(s))
 }
 
-/// The files under `dir` (relative paths, sorted, with their sizes), skipping what a deploy
+/// The files under `root` (relative paths, sorted, with their sizes), skipping what a deploy
 /// never takes and refusing anything but regular files and directories.
-pub fn files(dir: &Path) -> Result<Vec<(PathBuf, u64)>, TreeError> {
+pub fn files(root: &Root) -> Result<Vec<(PathBuf, u64)>, TreeError> {
     let mut files = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(relative) = stack.pop() {
-        let here = dir.join(&relative);
-        for entry in fs::read_dir(&here).map_err(|e| io_error(&here, e))? {
+        let here = root.dir().join(&relative);
+        let entries = root
+            .open_dir(&here)
+            .and_then(|d| d.entries())
+            .map_err(|e| io_error(&here, e))?;
+        for entry in entries {
             let entry = entry.map_err(|e| io_error(&here, e))?;
             let child = relative.join(entry.file_name());
             if skipped(&child) {
@@ -94,12 +102,12 @@ pub fn files(dir: &Path) -> Result<Vec<(PathBuf, u64)>, TreeError> {
     Ok(files)
 }
 
-/// Checks the files of `dir` against `limits`; returns their size.
+/// Checks the files of `root` against `limits`; returns their size.
 pub fn measure(
-    dir: &Path,
+    root: &Root,
     limits: TreeLimits,
 ) -> Result<(Vec<(PathBuf, u64)>, TreeSize), TreeError> {
-    let files = files(dir)?;
+    let files = files(root)?;
     let mut size = TreeSize::default();
     for (_, len) in &files {
         limits.admit(&mut size, *len)?;
@@ -109,20 +117,31 @@ pub fn measure(
 
 /// Copies the files under `src` into `dst` (which must not exist), fsyncing each file.
 pub fn copy(src: &Path, dst: &Path, limits: TreeLimits) -> Result<TreeSize, TreeError> {
-    let (files, size) = measure(src, limits)?;
+    let root = open_root(src)?;
+    let (files, size) = measure(&root, limits)?;
     fs::create_dir_all(dst).map_err(|e| io_error(dst, e))?;
     for (relative, _) in files {
         let to = dst.join(&relative);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(&relative, e))?;
         }
-        copy_file(&src.join(&relative), &to).map_err(|e| io_error(&relative, e))?;
+        copy_file(&root, &relative, &to).map_err(|e| io_error(&relative, e))?;
     }
     Ok(size)
 }
 
-fn copy_file(from: &Path, to: &Path) -> io::Result<()> {
-    let mut input = File::open(from)?;
+/// The project directory `dir`, opened for reading beneath it.
+pub fn open_root(dir: &Path) -> Result<Root, TreeError> {
+    Root::new(dir).map_err(|e| io_error(dir, e))
+}
+
+/// Opens the file `relative` of the tree beneath its root.
+pub fn open(root: &Root, relative: &Path) -> io::Result<File> {
+    root.open(&root.dir().join(relative)).map(|f| f.into_std())
+}
+
+fn copy_file(root: &Root, relative: &Path, to: &Path) -> io::Result<()> {
+    let mut input = open(root, relative)?;
     let mut output = File::create_new(to)?;
     io::copy(&mut input, &mut output)?;
     output.flush()?;
@@ -135,12 +154,13 @@ fn copy_file(from: &Path, to: &Path) -> io::Result<()> {
 pub fn digest(dir: &Path) -> Result<String, TreeError> {
     let mut context = Context::new(&SHA256);
     let mut buffer = vec![0u8; 64 * 1024];
-    for (relative, len) in files(dir)? {
+    let root = open_root(dir)?;
+    for (relative, len) in files(&root)? {
         let name = relative.to_string_lossy();
         context.update(&(name.len() as u64).to_le_bytes());
         context.update(name.as_bytes());
         context.update(&len.to_le_bytes());
-        let mut file = File::open(dir.join(&relative)).map_err(|e| io_error(&relative, e))?;
+        let mut file = open(&root, &relative).map_err(|e| io_error(&relative, e))?;
         loop {
             let n = file.read(&mut buffer).map_err(|e| io_error(&relative, e))?;
             if n == 0 {

@@ -1,18 +1,24 @@
 //! D1 migrations applied to a site's SQLite file the way wrangler (`d1_migrations`) and
 //! drizzle's migrator (`__drizzle_migrations`) do: each migration in its own transaction, in
 //! order, skipping those already recorded; the first failure stops the run and leaves the
-//! database as it was before that migration.
+//! database as it was before that migration. The files are read beneath the project's
+//! directory: a migration that is a symlink out of it is never read.
 
-use std::fs;
 use std::path::{Path, PathBuf};
+
+use cap_std::fs::Dir;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
+use super::project::confined::Root;
+
 /// A D1 database's migrations folder and its layout.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Migrations {
-    /// The folder holding the `.sql` files.
+    /// The project's directory, which the files are read beneath.
+    pub root: PathBuf,
+    /// The folder holding the `.sql` files, under `root`.
     pub dir: PathBuf,
     /// How they are laid out and recorded.
     pub kind: MigrationsKind,
@@ -80,13 +86,10 @@ pub fn apply(db: &Path, migrations: &Migrations) -> Result<Vec<String>, Migratio
             db: db.to_path_buf(),
             message,
         })?;
+    let folder = Folder::open(migrations).map_err(|e| e.or_db(db))?;
     let pending = match migrations.kind {
-        MigrationsKind::Wrangler => {
-            wrangler_pending(&conn, &migrations.dir).map_err(|e| e.or_db(db))?
-        }
-        MigrationsKind::Drizzle => {
-            drizzle_pending(&conn, &migrations.dir).map_err(|e| e.or_db(db))?
-        }
+        MigrationsKind::Wrangler => wrangler_pending(&conn, &folder).map_err(|e| e.or_db(db))?,
+        MigrationsKind::Drizzle => drizzle_pending(&conn, &folder).map_err(|e| e.or_db(db))?,
     };
     let mut applied = Vec::new();
     for migration in pending {
@@ -94,6 +97,45 @@ pub fn apply(db: &Path, migrations: &Migrations) -> Result<Vec<String>, Migratio
         applied.push(name_of(&migration.file));
     }
     Ok(applied)
+}
+
+/// The migrations folder, opened beneath the project's directory.
+struct Folder {
+    path: PathBuf,
+    dir: Dir,
+}
+
+impl Folder {
+    fn open(migrations: &Migrations) -> Result<Folder, Failure> {
+        let root = Root::new(&migrations.root).map_err(|e| read_error(&migrations.root, e))?;
+        let dir = root
+            .open_dir(&migrations.dir)
+            .map_err(|e| read_error(&migrations.dir, e))?;
+        Ok(Folder {
+            path: migrations.dir.clone(),
+            dir,
+        })
+    }
+
+    /// The names of the regular files in the folder (a symlink is not one).
+    fn files(&self) -> Result<Vec<String>, Failure> {
+        let entries = self.dir.entries().map_err(|e| read_error(&self.path, e))?;
+        Ok(entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect())
+    }
+
+    /// The text of `relative`, read beneath the folder, and its path for messages.
+    fn read(&self, relative: &str) -> Result<(PathBuf, String), Failure> {
+        let file = self.path.join(relative);
+        let text = self
+            .dir
+            .read_to_string(relative)
+            .map_err(|e| read_error(&file, e))?;
+        Ok((file, text))
+    }
 }
 
 /// A bookkeeping failure: either SQLite's or a file's.
@@ -163,7 +205,7 @@ fn run(conn: &mut Connection, migration: &Pending, db: &Path) -> Result<(), Migr
 }
 
 /// Wrangler's `.sql` files not yet in `d1_migrations`, by name.
-fn wrangler_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failure> {
+fn wrangler_pending(conn: &Connection, folder: &Folder) -> Result<Vec<Pending>, Failure> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS d1_migrations(
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -171,11 +213,9 @@ fn wrangler_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failu
             applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
         );",
     )?;
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map_err(|e| read_error(dir, e))?
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.path().is_file())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+    let mut names: Vec<String> = folder
+        .files()?
+        .into_iter()
         .filter(|name| name.ends_with(".sql"))
         .collect();
     names.sort();
@@ -191,8 +231,7 @@ fn wrangler_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failu
         if done.is_some() {
             continue;
         }
-        let file = dir.join(&name);
-        let sql = fs::read_to_string(&file).map_err(|e| read_error(&file, e))?;
+        let (file, sql) = folder.read(&name)?;
         pending.push(Pending {
             file,
             statements: vec![sql],
@@ -216,7 +255,7 @@ struct JournalEntry {
 
 /// The journal's migrations newer than the last one recorded in `__drizzle_migrations`, as
 /// drizzle's migrator picks them.
-fn drizzle_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failure> {
+fn drizzle_pending(conn: &Connection, folder: &Folder) -> Result<Vec<Pending>, Failure> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS \"__drizzle_migrations\" (
             id SERIAL PRIMARY KEY,
@@ -224,8 +263,7 @@ fn drizzle_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failur
             created_at numeric
         );",
     )?;
-    let journal_file = dir.join("meta").join("_journal.json");
-    let text = fs::read_to_string(&journal_file).map_err(|e| read_error(&journal_file, e))?;
+    let (journal_file, text) = folder.read("meta/_journal.json")?;
     let journal: Journal = serde_json::from_str(&text).map_err(|e| read_error(&journal_file, e))?;
     let last: Option<i64> = conn
         .query_row(
@@ -245,8 +283,7 @@ fn drizzle_pending(conn: &Connection, dir: &Path) -> Result<Vec<Pending>, Failur
                 format!("bad tag {:?}", entry.tag),
             ));
         }
-        let file = dir.join(format!("{}.sql", entry.tag));
-        let sql = fs::read_to_string(&file).map_err(|e| read_error(&file, e))?;
+        let (file, sql) = folder.read(&format!("{}.sql", entry.tag))?;
         let digest = ring::digest::digest(&ring::digest::SHA256, sql.as_bytes());
         let hash = crate::auth::hex(digest.as_ref());
         let statements = sql

@@ -4,11 +4,11 @@
 //! assets, D1 databases with their migrations, R2 buckets, vars and compatibility settings.
 
 mod codex;
+pub mod confined;
 #[cfg(test)]
 mod tests;
 mod wrangler;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use runtime::bindings::assets::{HtmlHandling, NotFoundHandling};
@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub use super::migrations::{Migrations, MigrationsKind};
 pub use super::static_routing::StaticRouting;
+use confined::{Escape, Root};
 
 /// A site's project, as detected in its directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,7 @@ pub struct D1Spec {
 /// Why a directory is not a usable project.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
-    /// A config file could not be read or parsed.
+    /// A config file could not be read or parsed, or a link to it leads outside the project.
     #[error("{file}: {message}")]
     Read {
         /// The file.
@@ -88,6 +89,18 @@ pub enum ProjectError {
         /// What is wrong.
         message: String,
     },
+    /// A path a setting names leads outside the project.
+    #[error("{file}: `{key}` = {value:?} is refused: {reason}")]
+    Outside {
+        /// The file.
+        file: PathBuf,
+        /// The key, dotted (`assets.directory`).
+        key: String,
+        /// The path as the file gives it.
+        value: String,
+        /// How it leaves the project.
+        reason: Escape,
+    },
 }
 
 impl ProjectError {
@@ -102,18 +115,54 @@ impl ProjectError {
 
 /// The project in `dir`: a Codex Sites build first, then a wrangler project, then a plain
 /// directory whose `index.js` or `worker.js` is the entry (neither: no entry).
+/// Every path the project names stays inside `dir` (see [`confined`]).
 pub fn detect(dir: &Path) -> Result<Project, ProjectError> {
-    if let Some(project) = codex::detect(dir)? {
+    let root = Root::new(dir).map_err(|e| ProjectError::Read {
+        file: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if let Some(project) = codex::detect(&root)? {
         return Ok(project);
     }
-    if let Some(project) = wrangler::detect(dir)? {
+    if let Some(project) = wrangler::detect(&root)? {
         return Ok(project);
     }
-    let entry = ["index.js", "worker.js", "index.mjs", "worker.mjs"]
-        .into_iter()
-        .find(|name| dir.join(name).is_file())
-        .map(str::to_string);
+    let mut entry = None;
+    for name in ["index.js", "worker.js", "index.mjs", "worker.mjs"] {
+        if fixed(&root, dir, name)?.is_file() {
+            entry = Some(name.to_string());
+            break;
+        }
+    }
     Ok(Project::empty(dir, entry))
+}
+
+/// `value`, the path `key` of `file` names relative to the folder `base`, as a path inside
+/// the project.
+fn inside(
+    root: &Root,
+    file: &Path,
+    key: &str,
+    base: &Path,
+    value: &str,
+) -> Result<PathBuf, ProjectError> {
+    root.join(base, value)
+        .map_err(|reason| ProjectError::Outside {
+            file: file.to_path_buf(),
+            key: key.to_string(),
+            value: value.to_string(),
+            reason,
+        })
+}
+
+/// The file or folder every project of a kind has at `relative` to `base` (`wrangler.json`),
+/// unless a symlink on the way leads outside the project.
+fn fixed(root: &Root, base: &Path, relative: &str) -> Result<PathBuf, ProjectError> {
+    root.join(base, relative)
+        .map_err(|reason| ProjectError::Read {
+            file: base.join(relative),
+            message: reason.to_string(),
+        })
 }
 
 impl Project {
@@ -132,18 +181,24 @@ impl Project {
     }
 }
 
+/// The text of `file` (inside the project), read beneath its root, or `None` if it does not
+/// exist.
+fn read_text(root: &Root, file: &Path) -> Result<Option<String>, ProjectError> {
+    match root.read_to_string(file) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ProjectError::Read {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        }),
+    }
+}
+
 /// `file` read as JSON with comments and trailing commas allowed (JSONC), or `None` if it
 /// does not exist.
-fn read_jsonc(file: &Path) -> Result<Option<Value>, ProjectError> {
-    let text = match fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ProjectError::Read {
-                file: file.to_path_buf(),
-                message: e.to_string(),
-            })
-        }
+fn read_jsonc(root: &Root, file: &Path) -> Result<Option<Value>, ProjectError> {
+    let Some(text) = read_text(root, file)? else {
+        return Ok(None);
     };
     json5::from_str(&text)
         .map(Some)

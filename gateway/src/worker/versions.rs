@@ -245,7 +245,7 @@ impl SiteContext<'_> {
             .assets
             .as_ref()
             .map(|spec| {
-                Assets::new(&spec.dir, spec.html_handling, spec.not_found_handling)
+                Assets::new(dir, &spec.dir, spec.html_handling, spec.not_found_handling)
                     .map(|a| (spec.binding.clone(), Arc::new(a.ignoring(&spec.ignore))))
             })
             .transpose()?;
@@ -356,15 +356,22 @@ fn pending_migrations(project: &Project, data: &Path) -> Vec<(PathBuf, Migration
         .collect()
 }
 
+/// The project in `dir` if it can be served: every path it names inside `dir`, its binding
+/// names valid, and a worker or assets to serve.
+pub fn check(dir: &Path) -> Result<Project, String> {
+    let project = detect(dir)?;
+    if project.entry.is_none() && project.assets.is_none() {
+        return Err(NOTHING_TO_SERVE.into());
+    }
+    Ok(project)
+}
+
 /// Checks that the project in `dir` can be served as a version of site `site_id` and applies
 /// its pending D1 migrations, before a deploy makes it production. Returns the migrations
 /// applied; on error (naming the file and statement of a failed migration) the database is
 /// as it was before that migration.
 pub fn prepare(site_id: &str, dir: &Path, state_dir: &Path) -> Result<Vec<String>, String> {
-    let project = detect(dir)?;
-    if project.entry.is_none() && project.assets.is_none() {
-        return Err(NOTHING_TO_SERVE.into());
-    }
+    let project = check(dir)?;
     let mut applied = Vec::new();
     for (db, migrations) in pending_migrations(&project, &site_data(state_dir, site_id)) {
         applied.extend(migrations::apply(&db, &migrations).map_err(|e| e.to_string())?);

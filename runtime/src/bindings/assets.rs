@@ -1,6 +1,8 @@
 //! A site version's static assets, served as Cloudflare Workers serves them: strong ETags
 //! and `If-None-Match`, `_headers` rules, `.assetsignore`, `html_handling` redirects and
-//! `not_found_handling`; and the `env.ASSETS` binding (`fetch(request | url)`).
+//! `not_found_handling`; and the `env.ASSETS` binding (`fetch(request | url)`). The
+//! directory is opened beneath the version's directory and every file, `_headers` and
+//! `.assetsignore` included, is read beneath it (`cap-std`), whatever links it holds.
 
 mod headers_file;
 mod manifest;
@@ -16,6 +18,8 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use rquickjs::{Ctx, Function, Object, Result, Value};
 
@@ -90,6 +94,8 @@ pub struct Assets {
     pub extra_ignore: Vec<String>,
     rules: HeaderRules,
     ignore: Ignore,
+    /// The directory, opened: files are read beneath it.
+    handle: Arc<Dir>,
     /// The files, listed on first use.
     manifest: Arc<OnceLock<Manifest>>,
 }
@@ -139,25 +145,31 @@ pub struct AssetResponse {
 const DEFAULT_CACHE_CONTROL: &str = "public, max-age=0, must-revalidate";
 
 impl Assets {
-    /// The assets in `dir`, reading its `_headers` and `.assetsignore`.
+    /// The assets in `dir`, a folder under `root` (the version's directory) opened beneath
+    /// it, reading its `_headers` and `.assetsignore`. A `dir` leading outside `root` (`..`,
+    /// an absolute path, a symlink) is refused.
     pub fn new(
+        root: &Path,
         dir: &Path,
         html_handling: HtmlHandling,
         not_found_handling: NotFoundHandling,
     ) -> std::result::Result<Assets, String> {
-        let dir = fs::canonicalize(dir)
-            .map_err(|e| format!("assets directory {}: {e}", dir.display()))?;
-        if !dir.is_dir() {
-            return Err(format!(
-                "assets directory {} is not a directory",
-                dir.display()
-            ));
-        }
-        let rules = match fs::read_to_string(dir.join("_headers")) {
+        let refused =
+            |e: &dyn std::fmt::Display| format!("assets directory {}: {e}", dir.display());
+        let relative = dir
+            .strip_prefix(root)
+            .map_err(|_| refused(&"not inside the site's directory"))?;
+        let top = Dir::open_ambient_dir(root, ambient_authority()).map_err(|e| refused(&e))?;
+        let handle = match relative.as_os_str().is_empty() {
+            true => top,
+            false => top.open_dir(relative).map_err(|e| refused(&e))?,
+        };
+        let dir = fs::canonicalize(dir).map_err(|e| refused(&e))?;
+        let rules = match handle.read_to_string("_headers") {
             Ok(text) => HeaderRules::parse(&text),
             Err(_) => HeaderRules::default(),
         };
-        let ignore = match fs::read_to_string(dir.join(".assetsignore")) {
+        let ignore = match handle.read_to_string(".assetsignore") {
             Ok(text) => Ignore::parse(&text),
             Err(_) => Ignore::default(),
         };
@@ -168,6 +180,7 @@ impl Assets {
             extra_ignore: Vec::new(),
             rules,
             ignore,
+            handle: Arc::new(handle),
             manifest: Arc::default(),
         })
     }
@@ -202,7 +215,7 @@ impl Assets {
     /// directory and is not ignored.
     fn file(&self, rel: &str) -> Option<Arc<AssetFile>> {
         let manifest = self.manifest.get_or_init(|| {
-            Manifest::build(&self.dir, |rel| {
+            Manifest::build(&self.handle, |rel| {
                 rel == "_headers" || rel == ".assetsignore" || self.ignore.ignores(rel)
             })
         });

@@ -137,3 +137,63 @@ fn a_worker_error_after_a_caught_refusal_stays_the_workers_own() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A site directory beside a folder outside it holding `secret.js`, with `links` (name in
+/// the site, target) made as symlinks before `index.js` is loaded.
+fn load_with_links(
+    index: &str,
+    links: &[(&str, &str)],
+) -> (tempfile::TempDir, Isolate, Result<(), RuntimeError>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, outside) = (tmp.path().join("site"), tmp.path().join("other"));
+    std::fs::create_dir_all(site.join("lib")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.js"), "export default 'CANARY';").unwrap();
+    std::fs::write(site.join("lib/real.js"), "export default 'inside';").unwrap();
+    std::fs::write(site.join("index.js"), index).unwrap();
+    for (name, target) in links {
+        let target = target.replace("$OUT", outside.to_str().unwrap());
+        std::os::unix::fs::symlink(target, site.join(name)).unwrap();
+    }
+    let js = Isolate::new(&site, Limits::default()).unwrap();
+    let loaded = js.load_entry("index.js");
+    (tmp, js, loaded)
+}
+
+#[test]
+fn a_module_linked_out_of_the_root_is_never_read() {
+    let (_tmp, _js, loaded) = load_with_links(
+        "import s from './leak.js'; export default { fetch() { return s; } };",
+        &[("leak.js", "$OUT/secret.js")],
+    );
+    match loaded {
+        Err(RuntimeError::Module {
+            specifier, reason, ..
+        }) => {
+            assert_eq!(specifier, "leak.js");
+            assert!(reason.contains("outside"), "{reason}");
+        }
+        other => panic!("a file link out of the root loaded: {other:?}"),
+    }
+    // A folder linked out of the root, which the resolver cannot see: the open refuses it.
+    let (_tmp, js, loaded) = load_with_links(
+        "globalThis.got = await import('./out/secret.js').then(m => m.default, e => e.message); \
+         export default { fetch() {} };",
+        &[("out", "../other")],
+    );
+    loaded.unwrap();
+    assert_eq!(
+        js.eval::<String>("got").unwrap(),
+        r#"No such module "out/secret.js"."#
+    );
+}
+
+#[test]
+fn a_link_to_a_module_inside_the_root_loads() {
+    let (_tmp, js, loaded) = load_with_links(
+        "import v from './alias.js'; globalThis.v = v; export default { fetch() {} };",
+        &[("alias.js", "lib/real.js")],
+    );
+    loaded.unwrap();
+    assert_eq!(js.eval::<String>("v").unwrap(), "inside");
+}

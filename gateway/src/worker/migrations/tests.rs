@@ -28,6 +28,7 @@ fn wrangler_applies_in_order_once() {
     write(&dir, "0001_init.sql", "CREATE TABLE t (v TEXT);");
     let db = tmp.path().join("db.sqlite");
     let m = Migrations {
+        root: tmp.path().to_path_buf(),
         dir: dir.clone(),
         kind: MigrationsKind::Wrangler,
     };
@@ -57,6 +58,7 @@ fn failing_migration_is_rolled_back_and_named() {
     );
     let db = tmp.path().join("db.sqlite");
     let m = Migrations {
+        root: tmp.path().to_path_buf(),
         dir,
         kind: MigrationsKind::Wrangler,
     };
@@ -89,6 +91,7 @@ fn drizzle_follows_the_journal() {
     write(&dir, "0001_second.sql", "INSERT INTO a VALUES (1);");
     let db = tmp.path().join("db.sqlite");
     let m = Migrations {
+        root: tmp.path().to_path_buf(),
         dir: dir.clone(),
         kind: MigrationsKind::Drizzle,
     };
@@ -123,9 +126,65 @@ fn drizzle_missing_file_is_named() {
         r#"{"entries":[{"idx":0,"when":1,"tag":"0000_gone","breakpoints":true}]}"#,
     );
     let m = Migrations {
+        root: tmp.path().to_path_buf(),
         dir,
         kind: MigrationsKind::Drizzle,
     };
     let err = apply(&tmp.path().join("db.sqlite"), &m).expect_err("fails");
     assert!(err.to_string().contains("0000_gone.sql"), "{err}");
+}
+
+#[test]
+fn migration_files_linked_out_of_the_project_are_never_read() {
+    let outside = tempfile::tempdir().expect("tmp");
+    write(
+        outside.path(),
+        "secret.sql",
+        "CREATE TABLE leaked (v TEXT);",
+    );
+    write(outside.path(), "meta/_journal.json", r#"{"entries":[]}"#);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("migrations");
+    write(&dir, "0001_init.sql", "CREATE TABLE t (v TEXT);");
+    std::os::unix::fs::symlink(outside.path().join("secret.sql"), dir.join("0002_x.sql"))
+        .expect("symlink");
+    let db = tmp.path().join("db.sqlite");
+    let m = Migrations {
+        root: tmp.path().to_path_buf(),
+        dir: dir.clone(),
+        kind: MigrationsKind::Wrangler,
+    };
+    assert_eq!(apply(&db, &m).expect("apply"), ["0001_init.sql"]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'leaked'"
+        ),
+        0
+    );
+
+    // drizzle's journal and its files are read beneath the folder too.
+    let drizzle = tmp.path().join("drizzle");
+    fs::create_dir_all(&drizzle).expect("mkdir");
+    std::os::unix::fs::symlink(outside.path().join("meta"), drizzle.join("meta")).expect("symlink");
+    let m = Migrations {
+        root: tmp.path().to_path_buf(),
+        dir: drizzle,
+        kind: MigrationsKind::Drizzle,
+    };
+    let err = apply(&db, &m).expect_err("refused");
+    assert!(
+        matches!(&err, MigrationError::Read { file, .. } if file.ends_with("meta/_journal.json")),
+        "{err}"
+    );
+
+    // The folder itself linked out of the project is not opened.
+    let linked = tmp.path().join("linked");
+    std::os::unix::fs::symlink(outside.path(), &linked).expect("symlink");
+    let m = Migrations {
+        root: tmp.path().to_path_buf(),
+        dir: linked,
+        kind: MigrationsKind::Wrangler,
+    };
+    assert!(apply(&tmp.path().join("db2.sqlite"), &m).is_err());
 }

@@ -8,6 +8,8 @@ use runtime::Var;
 
 use super::{detect, MigrationsKind, ProjectError, StaticRouting};
 
+mod props;
+
 fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -131,7 +133,7 @@ fn vite_plugin_output_is_found_through_the_deploy_redirect() {
     assert_eq!(p.root, server);
     assert_eq!(p.entry.as_deref(), Some("index.js"));
     let assets = p.assets.expect("assets");
-    assert_eq!(assets.dir, server.join("../client"));
+    assert_eq!(assets.dir, tmp.path().join("dist/client"));
     assert_eq!(
         assets.routing,
         StaticRouting::Rules {
@@ -140,13 +142,15 @@ fn vite_plugin_output_is_found_through_the_deploy_redirect() {
         }
     );
     let m = p.d1[0].migrations.as_ref().expect("migrations");
-    assert_eq!(m.dir, server.join("../../drizzle"));
+    assert_eq!(m.dir, tmp.path().join("drizzle"));
     assert_eq!(p.r2, ["UPLOADS"]);
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
-    // The build folder alone is a wrangler project too.
-    assert_eq!(
-        detect(&server).expect("project").entry.as_deref(),
-        Some("index.js")
+    // The build folder alone is a project whose assets lie outside it.
+    let err = detect(&server).expect_err("refused");
+    assert!(
+        matches!(&err, ProjectError::Outside { key, value, .. }
+            if key == "assets.directory" && value == "../client"),
+        "{err}"
     );
 }
 
@@ -322,4 +326,201 @@ fn codex_legacy_appgarden_file() {
     let p = detect(tmp.path()).expect("project");
     assert_eq!(p.d1[0].binding, "DB");
     assert!(p.d1[0].migrations.is_none());
+}
+
+/// A project folder beside another site's, which holds a worker, assets and a config.
+fn beside_another_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let other = tmp.path().join("other");
+    write(
+        &other,
+        "wrangler.json",
+        r#"{"main": "x.js", "assets": {"directory": "public"}}"#,
+    );
+    write(&other, "x.js", "export default {}");
+    write(&other, "public/secret.txt", "CANARY");
+    write(&other, "migrations/0001.sql", "CREATE TABLE leaked (x);");
+    let project = tmp.path().join("site");
+    write(&project, "index.js", "export default {}");
+    write(&project, "public/a.txt", "a");
+    (tmp, project)
+}
+
+/// `detect` refused the project with an `Outside` error naming `key` and `value` (and the
+/// file `file` ends with).
+fn assert_outside(dir: &Path, file: &str, key: &str, value: &str) {
+    let err = detect(dir).expect_err("refused");
+    match &err {
+        ProjectError::Outside {
+            file: f,
+            key: k,
+            value: v,
+            ..
+        } => {
+            assert!(f.ends_with(file), "{err}");
+            assert_eq!((k.as_str(), v.as_str()), (key, value), "{err}");
+        }
+        other => panic!("{value:?}: not refused as outside: {other}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains(key) && message.contains(value),
+        "{message}"
+    );
+}
+
+#[test]
+fn assets_directories_outside_the_project_are_refused() {
+    let (tmp, project) = beside_another_site();
+    let other_public = tmp.path().join("other/public").display().to_string();
+    for value in ["/etc", "../../..", "../other/public", other_public.as_str()] {
+        write(
+            &project,
+            "wrangler.json",
+            &format!(r#"{{"main": "index.js", "assets": {{"directory": {value:?}}}}}"#),
+        );
+        assert_outside(&project, "wrangler.json", "assets.directory", value);
+    }
+    std::os::unix::fs::symlink("../other/public", project.join("linked")).expect("symlink");
+    write(
+        &project,
+        "wrangler.json",
+        r#"{"main": "index.js", "assets": {"directory": "linked"}}"#,
+    );
+    assert_outside(&project, "wrangler.json", "assets.directory", "linked");
+    write(
+        &project,
+        "wrangler.json",
+        r#"{"main": "index.js", "assets": {"directory": "./public/../public"}}"#,
+    );
+    let p = detect(&project).expect("inside");
+    assert_eq!(p.assets.expect("assets").dir, project.join("public"));
+}
+
+#[test]
+fn main_outside_the_project_is_refused() {
+    let (tmp, project) = beside_another_site();
+    let abs = tmp.path().join("other/x.js").display().to_string();
+    for value in ["../other/x.js", abs.as_str(), "src/../../other/x.js"] {
+        write(
+            &project,
+            "wrangler.json",
+            &format!(r#"{{"main": {value:?}}}"#),
+        );
+        assert_outside(&project, "wrangler.json", "main", value);
+    }
+    std::os::unix::fs::symlink("../other/x.js", project.join("x.js")).expect("symlink");
+    write(&project, "wrangler.json", r#"{"main": "x.js"}"#);
+    assert_outside(&project, "wrangler.json", "main", "x.js");
+}
+
+#[test]
+fn main_beside_the_config_folder_loads_from_the_project() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        ".wrangler/deploy/config.json",
+        r#"{"configPath": "../../dist/server/wrangler.json"}"#,
+    );
+    write(
+        tmp.path(),
+        "dist/server/wrangler.json",
+        r#"{"main": "../shared/w.js"}"#,
+    );
+    write(tmp.path(), "dist/shared/w.js", "export default {}");
+    let p = detect(tmp.path()).expect("project");
+    assert_eq!(p.root, tmp.path());
+    assert_eq!(p.entry.as_deref(), Some("dist/shared/w.js"));
+}
+
+#[test]
+fn a_deploy_redirect_out_of_the_project_is_refused() {
+    let (tmp, project) = beside_another_site();
+    let abs = tmp.path().join("other/wrangler.json").display().to_string();
+    for value in ["../../../other/wrangler.json", abs.as_str()] {
+        write(
+            &project,
+            ".wrangler/deploy/config.json",
+            &format!(r#"{{"configPath": {value:?}}}"#),
+        );
+        assert_outside(&project, "config.json", "configPath", value);
+    }
+    std::os::unix::fs::symlink("../../../other", project.join(".wrangler/deploy/to"))
+        .expect("symlink");
+    write(
+        &project,
+        ".wrangler/deploy/config.json",
+        r#"{"configPath": "to/wrangler.json"}"#,
+    );
+    assert_outside(&project, "config.json", "configPath", "to/wrangler.json");
+}
+
+#[test]
+fn migrations_dirs_outside_the_project_are_refused() {
+    let (_tmp, project) = beside_another_site();
+    for value in ["../other/migrations", "/tmp"] {
+        write(
+            &project,
+            "wrangler.json",
+            &format!(
+                r#"{{"main": "index.js", "d1_databases": [{{"binding": "DB", "migrations_dir": {value:?}}}]}}"#
+            ),
+        );
+        assert_outside(
+            &project,
+            "wrangler.json",
+            "d1_databases[0].migrations_dir",
+            value,
+        );
+    }
+}
+
+#[test]
+fn codex_paths_outside_the_project_are_refused() {
+    let (_tmp, project) = beside_another_site();
+    for value in ["../../other/public", "/etc"] {
+        write(
+            &project,
+            "dist/.openai/hosting.json",
+            &format!(r#"{{"static": {{"directory": {value:?}}}}}"#),
+        );
+        assert_outside(&project, "hosting.json", "static.directory", value);
+    }
+    fs::remove_dir_all(project.join("dist")).expect("rm");
+    // The build folder, or the build's server folder, linked to another site.
+    std::os::unix::fs::symlink("../other", project.join("dist")).expect("symlink");
+    write(
+        &project.join("../other"),
+        ".openai/hosting.json",
+        r#"{"d1": "DB"}"#,
+    );
+    let err = detect(&project).expect_err("refused");
+    assert!(
+        matches!(&err, ProjectError::Read { file, .. } if file.ends_with("dist/.openai/hosting.json")),
+        "{err}"
+    );
+    fs::remove_file(project.join("dist")).expect("rm");
+    write(&project, "dist/.openai/hosting.json", r#"{}"#);
+    std::os::unix::fs::symlink("../../other", project.join("dist/server")).expect("symlink");
+    let err = detect(&project).expect_err("refused");
+    assert!(err.to_string().contains("dist/server"), "{err}");
+}
+
+#[test]
+fn config_files_linked_out_of_the_project_are_not_read() {
+    for name in [
+        "wrangler.json",
+        "dist/_appgen_meta/appgarden.json",
+        ".wrangler/deploy/config.json",
+    ] {
+        let (_tmp, project) = beside_another_site();
+        let file = project.join(name);
+        fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(project.join("../other/wrangler.json"), &file).expect("symlink");
+        let err = detect(&project).expect_err("refused");
+        assert!(
+            matches!(&err, ProjectError::Read { file: f, .. } if f.ends_with(name)),
+            "{name}: {err}"
+        );
+    }
 }

@@ -2,15 +2,14 @@
 //! sources, or the config a build tool generated and named in `.wrangler/deploy/config.json`;
 //! paths in them are relative to the config file's folder.
 
-use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use runtime::Var;
 use serde_json::Value;
 
 use super::{
-    handling, read_jsonc, string, strings, unknown_keys, AssetsSpec, D1Spec, Migrations,
-    MigrationsKind, Project, ProjectError, StaticRouting,
+    fixed, handling, inside, read_jsonc, read_text, string, strings, unknown_keys, AssetsSpec,
+    D1Spec, Migrations, MigrationsKind, Project, ProjectError, Root, StaticRouting,
 };
 
 /// Top-level keys Sitegate reads.
@@ -63,57 +62,49 @@ const DEPLOY_ONLY: &[&str] = &[
 /// redirect), relative to the project.
 const REDIRECT: &str = ".wrangler/deploy/config.json";
 
-/// The wrangler project in `dir`, if it has a wrangler config: the one `REDIRECT` points to
+/// The wrangler project at `root`, if it has a wrangler config: the one `REDIRECT` points to
 /// (as `@cloudflare/vite-plugin` writes it, `dist/<worker>/wrangler.json`), else the user's.
-pub(super) fn detect(dir: &Path) -> Result<Option<Project>, ProjectError> {
-    if let Some(file) = redirected(dir)? {
-        let config = read_config(&file)?.ok_or_else(|| ProjectError::Read {
+pub(super) fn detect(root: &Root) -> Result<Option<Project>, ProjectError> {
+    if let Some(file) = redirected(root)? {
+        let config = read_config(root, &file)?.ok_or_else(|| ProjectError::Read {
             file: file.clone(),
             message: format!("named by {REDIRECT}, and missing"),
         })?;
-        return read(&file, &config).map(Some);
+        return read(root, &file, &config).map(Some);
     }
     for name in ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] {
-        let file = dir.join(name);
-        if let Some(config) = read_config(&file)? {
-            return read(&file, &config).map(Some);
+        let file = fixed(root, root.dir(), name)?;
+        if let Some(config) = read_config(root, &file)? {
+            return read(root, &file, &config).map(Some);
         }
     }
     Ok(None)
 }
 
-/// The config `dir`'s deploy redirect names (`configPath`, relative to the redirect file).
-fn redirected(dir: &Path) -> Result<Option<PathBuf>, ProjectError> {
-    let file = dir.join(REDIRECT);
-    let Some(redirect) = read_jsonc(&file)? else {
+/// The config the project's deploy redirect names (`configPath`, relative to the redirect
+/// file, inside the project).
+fn redirected(root: &Root) -> Result<Option<PathBuf>, ProjectError> {
+    let file = fixed(root, root.dir(), REDIRECT)?;
+    let Some(redirect) = read_jsonc(root, &file)? else {
         return Ok(None);
     };
     let path = string(&file, &redirect, "configPath")?
         .ok_or_else(|| ProjectError::invalid(&file, "configPath", "is missing"))?;
-    let mut target = file.parent().unwrap_or(dir).to_path_buf();
-    for part in Path::new(&path).components() {
-        match part {
-            Component::ParentDir => {
-                target.pop();
-            }
-            Component::CurDir => {}
-            other => target.push(other),
-        }
-    }
-    Ok(Some(target))
+    let base = file.parent().unwrap_or(root.dir());
+    inside(root, &file, "configPath", base, &path).map(Some)
 }
 
 /// `file` read as TOML or JSONC by its extension, or `None` if it does not exist.
-fn read_config(file: &Path) -> Result<Option<Value>, ProjectError> {
+fn read_config(root: &Root, file: &Path) -> Result<Option<Value>, ProjectError> {
     if file.extension().is_some_and(|e| e == "toml") {
-        read_toml(file)
+        read_toml(root, file)
     } else {
-        read_jsonc(file)
+        read_jsonc(root, file)
     }
 }
 
-fn read_toml(file: &Path) -> Result<Option<Value>, ProjectError> {
-    let Ok(text) = fs::read_to_string(file) else {
+fn read_toml(root: &Root, file: &Path) -> Result<Option<Value>, ProjectError> {
+    let Some(text) = read_text(root, file)? else {
         return Ok(None);
     };
     toml::from_str::<Value>(&text)
@@ -125,8 +116,8 @@ fn read_toml(file: &Path) -> Result<Option<Value>, ProjectError> {
 }
 
 /// The project `config` (read from `file`) describes.
-pub(super) fn read(file: &Path, config: &Value) -> Result<Project, ProjectError> {
-    let dir = file.parent().unwrap_or(Path::new("."));
+pub(super) fn read(root: &Root, file: &Path, config: &Value) -> Result<Project, ProjectError> {
+    let dir = file.parent().unwrap_or(root.dir());
     if !config.is_object() {
         return Err(ProjectError::invalid(file, "", "must be an object"));
     }
@@ -134,22 +125,37 @@ pub(super) fn read(file: &Path, config: &Value) -> Result<Project, ProjectError>
     let known: Vec<&str> = READ.iter().chain(DEPLOY_ONLY).copied().collect();
     unknown_keys(file, config, "", &known, &mut project.warnings);
     if let Some(main) = string(file, config, "main")? {
-        let main = main.trim_start_matches("./").to_string();
-        if !dir.join(&main).is_file() {
+        let path = inside(root, file, "main", dir, &main)?;
+        if !path.is_file() {
             return Err(ProjectError::invalid(
                 file,
                 "main",
                 format!("{main} does not exist"),
             ));
         }
-        project.entry = Some(main);
+        // Modules load from the config's folder, or the project's if the entry is not in it.
+        let (modules, entry) = match path.strip_prefix(dir) {
+            Ok(entry) => (dir, entry),
+            Err(_) => (root.dir(), path.strip_prefix(root.dir()).unwrap_or(&path)),
+        };
+        let entry = entry
+            .to_str()
+            .ok_or_else(|| ProjectError::invalid(file, "main", format!("{main:?} is not UTF-8")))?;
+        project.root = modules.to_path_buf();
+        project.entry = Some(entry.to_string());
     }
     project.compatibility_date = string(file, config, "compatibility_date")?;
     project.compatibility_flags = strings(file, config, "compatibility_flags")?;
     if let Some(assets) = config.get("assets") {
-        project.assets = Some(assets_spec(file, dir, assets, &mut project.warnings)?);
+        project.assets = Some(assets_spec(root, file, dir, assets, &mut project.warnings)?);
     }
-    project.d1 = d1(file, dir, config.get("d1_databases"), &mut project.warnings)?;
+    project.d1 = d1(
+        root,
+        file,
+        dir,
+        config.get("d1_databases"),
+        &mut project.warnings,
+    )?;
     project.r2 = named(
         file,
         config.get("r2_buckets"),
@@ -169,6 +175,7 @@ pub(super) fn read(file: &Path, config: &Value) -> Result<Project, ProjectError>
 }
 
 fn assets_spec(
+    root: &Root,
     file: &Path,
     dir: &Path,
     assets: &Value,
@@ -189,7 +196,7 @@ fn assets_spec(
     );
     let directory = string(file, assets, "directory")?
         .ok_or_else(|| ProjectError::invalid(file, "assets.directory", "is missing"))?;
-    let assets_dir = dir.join(&directory);
+    let assets_dir = inside(root, file, "assets.directory", dir, &directory)?;
     if !assets_dir.is_dir() {
         return Err(ProjectError::invalid(
             file,
@@ -234,6 +241,7 @@ fn assets_spec(
 /// `[[d1_databases]]`: bindings with their migrations folders (`migrations_dir`, default
 /// `migrations`; wrangler layout).
 fn d1(
+    root: &Root,
     file: &Path,
     dir: &Path,
     list: Option<&Value>,
@@ -253,10 +261,12 @@ fn d1(
         let mut read = known.to_vec();
         read.extend(["binding", "migrations_dir"]);
         unknown_keys(file, item, &format!("d1_databases[{i}]."), &read, warnings);
-        let migrations_dir = dir.join(
-            string(file, item, "migrations_dir")?.unwrap_or_else(|| "migrations".to_string()),
-        );
+        let key = format!("d1_databases[{i}].migrations_dir");
+        let value =
+            string(file, item, "migrations_dir")?.unwrap_or_else(|| "migrations".to_string());
+        let migrations_dir = inside(root, file, &key, dir, &value)?;
         let migrations = migrations_dir.is_dir().then_some(Migrations {
+            root: root.dir().to_path_buf(),
             dir: migrations_dir,
             kind: MigrationsKind::Wrangler,
         });

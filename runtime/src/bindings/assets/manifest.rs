@@ -1,15 +1,16 @@
 //! The files of an asset directory, listed once (on first use) instead of on every request:
 //! each with its ETag (SHA-256 of its bytes) and Content-Type, and its bytes kept in memory
 //! when small (up to a budget per version), so serving a common asset does no file I/O and
-//! no hashing. Only regular files inside the directory are listed: a symlink pointing
-//! outside it is left out.
+//! no hashing. The directory is walked and its files opened beneath it (`cap-std`), so a
+//! symlink pointing outside it is left out, and a file swapped for one after the listing
+//! is not read.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cap_std::fs::Dir;
 
 /// Files at most this large are kept in memory.
 const CACHED_FILE_MAX: u64 = 256 * 1024;
@@ -21,8 +22,10 @@ const MAX_FILES: usize = 100_000;
 /// One file of the directory.
 #[derive(Debug)]
 pub(super) struct AssetFile {
-    /// Its path (canonical, inside the directory).
-    pub path: PathBuf,
+    /// The directory, which the file is read beneath.
+    dir: Arc<Dir>,
+    /// Its path relative to the directory.
+    path: PathBuf,
     /// The strong, quoted ETag.
     pub etag: String,
     /// The Content-Type by its extension.
@@ -32,11 +35,11 @@ pub(super) struct AssetFile {
 }
 
 impl AssetFile {
-    /// The file's bytes: from memory, or read now.
+    /// The file's bytes: from memory, or read now (beneath the directory).
     pub fn body(&self) -> Option<Bytes> {
         match &self.cached {
             Some(bytes) => Some(bytes.clone()),
-            None => fs::read(&self.path).ok().map(Bytes::from),
+            None => self.dir.read(&self.path).ok().map(Bytes::from),
         }
     }
 }
@@ -48,42 +51,44 @@ pub(super) struct Manifest {
 }
 
 impl Manifest {
-    /// Lists the regular files under `dir` (canonical) but those `hidden` says to leave out
-    /// (by relative URL path), so a lookup is all a request needs.
-    pub fn build(dir: &Path, hidden: impl Fn(&str) -> bool) -> Manifest {
+    /// Lists the regular files under `dir` but those `hidden` says to leave out (by relative
+    /// URL path), so a lookup is all a request needs. A symlink is followed only to a file
+    /// inside `dir`.
+    pub fn build(dir: &Arc<Dir>, hidden: impl Fn(&str) -> bool) -> Manifest {
         let mut files = HashMap::new();
         let mut budget = CACHE_BUDGET;
-        let mut stack = vec![dir.to_path_buf()];
+        let mut stack = vec![PathBuf::new()];
         while let Some(here) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&here) else {
+            let entries = match here.as_os_str().is_empty() {
+                true => dir.entries(),
+                false => dir.read_dir(&here),
+            };
+            let Ok(entries) = entries else {
                 continue;
             };
             for entry in entries.flatten() {
-                let Ok(real) = fs::canonicalize(entry.path()) else {
+                let relative = here.join(entry.file_name());
+                let Ok(kind) = entry.file_type() else {
                     continue;
                 };
-                if !real.starts_with(dir) || files.len() >= MAX_FILES {
+                if kind.is_dir() {
+                    stack.push(relative);
                     continue;
                 }
-                let Ok(meta) = fs::metadata(&real) else {
-                    continue;
-                };
-                if meta.is_dir() {
-                    if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                        stack.push(entry.path());
-                    }
+                if files.len() >= MAX_FILES {
                     continue;
                 }
-                let Ok(relative) = entry.path().strip_prefix(dir).map(Path::to_path_buf) else {
+                // Followed beneath `dir`: a link leading out of it is an error.
+                let Ok(meta) = dir.metadata(&relative) else {
                     continue;
                 };
                 let Some(url) = relative.to_str().map(str::to_string) else {
                     continue;
                 };
-                if hidden(&url) {
+                if !meta.is_file() || hidden(&url) {
                     continue;
                 }
-                let Ok(bytes) = fs::read(&real) else {
+                let Ok(bytes) = dir.read(&relative) else {
                     continue;
                 };
                 let keep = meta.len() <= CACHED_FILE_MAX && meta.len() <= budget;
@@ -91,17 +96,17 @@ impl Manifest {
                     budget -= meta.len();
                 }
                 let file = AssetFile {
+                    dir: dir.clone(),
                     etag: super::etag(&bytes),
-                    content_type: super::content_type(&real),
+                    content_type: super::content_type(Path::new(&url)),
                     cached: keep.then(|| Bytes::from(bytes)),
-                    path: real,
+                    path: relative,
                 };
                 files.insert(url, Arc::new(file));
             }
         }
         Manifest { files }
     }
-
     /// The file at relative URL path `rel`.
     pub fn get(&self, rel: &str) -> Option<&Arc<AssetFile>> {
         self.files.get(rel)

@@ -17,7 +17,7 @@ fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn assets(dir: &tempfile::TempDir, html: HtmlHandling, nf: NotFoundHandling) -> Assets {
-    Assets::new(dir.path(), html, nf).expect("assets")
+    Assets::new(dir.path(), dir.path(), html, nf).expect("assets")
 }
 
 fn get(a: &Assets, path: &str) -> Option<super::AssetResponse> {
@@ -241,6 +241,7 @@ async fn env_assets_fetch_answers_from_the_worker() {
         ("public/hello.txt", "hello"),
     ]);
     let assets = Assets::new(
+        dir.path(),
         &dir.path().join("public"),
         HtmlHandling::default(),
         NotFoundHandling::default(),
@@ -285,4 +286,63 @@ async fn env_assets_fetch_answers_from_the_worker() {
             assert!(response.headers.contains_key("etag"));
         }
     }
+}
+
+#[test]
+fn headers_and_assetsignore_linked_out_are_not_read() {
+    let outside = site(&[("rules", "/*\n  X-Leak: CANARY\n"), ("ignore", "ok.txt\n")]);
+    let dir = site(&[("ok.txt", "o")]);
+    for (name, target) in [("_headers", "rules"), (".assetsignore", "ignore")] {
+        std::os::unix::fs::symlink(outside.path().join(target), dir.path().join(name))
+            .expect("symlink");
+    }
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    let r = get(&a, "/ok.txt").expect("not hidden by the outside .assetsignore");
+    assert!(r.headers.get("x-leak").is_none(), "{:?}", r.headers);
+}
+
+#[test]
+fn an_assets_directory_leaving_the_root_is_refused() {
+    let outside = site(&[("secret.txt", "CANARY")]);
+    let root = site(&[("public/ok.txt", "o")]);
+    std::os::unix::fs::symlink(outside.path(), root.path().join("linked")).expect("symlink");
+    let new = |dir: &std::path::Path| {
+        Assets::new(
+            root.path(),
+            dir,
+            HtmlHandling::default(),
+            NotFoundHandling::default(),
+        )
+    };
+    assert!(new(&root.path().join("public")).is_ok());
+    for dir in [
+        root.path().join("linked"),
+        root.path()
+            .join("../")
+            .join(outside.path().file_name().expect("name")),
+        outside.path().to_path_buf(),
+    ] {
+        assert!(new(&dir).is_err(), "{} was opened", dir.display());
+    }
+}
+
+#[test]
+fn a_file_swapped_for_a_link_after_the_listing_is_not_read() {
+    let big = "x".repeat(300 * 1024);
+    let outside = site(&[("secret.bin", &"C".repeat(300 * 1024))]);
+    let dir = site(&[("big.bin", &big)]);
+    let a = assets(&dir, HtmlHandling::default(), NotFoundHandling::default());
+    assert_eq!(get(&a, "/big.bin").expect("listed").body.len(), big.len());
+    fs::remove_file(dir.path().join("big.bin")).expect("rm");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.bin"),
+        dir.path().join("big.bin"),
+    )
+    .expect("symlink");
+    let r = get(&a, "/big.bin");
+    assert!(
+        r.as_ref().is_none_or(|r| !r.body.contains(&b'C')),
+        "read through the link: {:?}",
+        r.map(|r| r.status)
+    );
 }
