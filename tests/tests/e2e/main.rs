@@ -21,6 +21,7 @@ mod reload;
 mod routing;
 mod shutdown;
 mod signin;
+mod sql_reach;
 mod support;
 mod tls;
 mod tokens;
