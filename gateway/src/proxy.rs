@@ -170,7 +170,7 @@ impl ProxyHttp for Gateway {
             .await;
         }
         ctx.bearer = headers::take_bearer(session.req_header_mut());
-        headers::strip_identity(session.req_header_mut());
+        headers::strip_identity(session.req_header_mut())?;
         if !ctx.tls && snapshot.config.listen.http_mode == HttpMode::Redirect {
             ctx.outcome = "https_redirect";
             return redirect_to_https(session, ctx, snapshot.config.listen.public_https_port).await;

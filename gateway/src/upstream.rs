@@ -81,15 +81,6 @@ const HOP_BY_HOP: [&str; 7] = [
     "upgrade",
     "proxy-authorization",
 ];
-/// Forwarding headers that only a trusted proxy may set.
-const FORWARDING: [&str; 5] = [
-    "x-forwarded-for",
-    "x-forwarded-proto",
-    "x-forwarded-host",
-    "forwarded",
-    "x-real-ip",
-];
-
 /// Rewrites the request for the upstream: `shape_forwarded` (keeping a WebSocket upgrade),
 /// and `Host` set to the upstream's authority.
 pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forwarding) -> Result<()> {
@@ -99,9 +90,11 @@ pub fn shape_request(req: &mut RequestHeader, upstream: &Upstream, fwd: &Forward
     Ok(())
 }
 
-/// Removes hop-by-hop headers (but a WebSocket upgrade's when `websocket`) and sets
+/// Removes hop-by-hop headers (but a WebSocket upgrade's when `websocket`) and the forwarding
+/// and override headers the client may not send (`headers::strip_claims`), and sets
 /// `X-Forwarded-For/-Proto/-Host` (client-sent values only kept from trusted proxies) and
-/// `X-Request-Id`.
+/// `X-Request-Id`. This is also what a worker is given; for an upstream, pingora then strips
+/// hop-by-hop headers again.
 pub fn shape_forwarded(req: &mut RequestHeader, fwd: &Forwarding, websocket: bool) -> Result<()> {
     let listed: Vec<String> = req
         .headers
@@ -131,11 +124,7 @@ pub fn shape_forwarded(req: &mut RequestHeader, fwd: &Forwarding, websocket: boo
         .peer_trusted
         .then(|| header_value(req, "x-forwarded-host"))
         .flatten();
-    if !fwd.peer_trusted {
-        for name in FORWARDING {
-            req.remove_header(name);
-        }
-    }
+    crate::headers::strip_claims(req, fwd.peer_trusted);
     if let Some(ip) = fwd.client_ip {
         let value = match prior_for {
             Some(prior) => format!("{prior}, {ip}"),
