@@ -16,7 +16,7 @@ use policy::{Backend, Site};
 use crate::access::Verdict;
 use crate::config::HttpMode;
 use crate::respond::Page;
-use crate::routing;
+use crate::routing::{self, Target};
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
@@ -171,18 +171,22 @@ impl ProxyHttp for Gateway {
         }
         ctx.bearer = headers::take_bearer(session.req_header_mut());
         headers::strip_identity(session.req_header_mut())?;
+        let (host, sni) = (ctx.host.as_deref(), routing::sni(session));
+        let target = match routing::route(&snapshot, host, sni, self.signin.host()) {
+            Ok(target) => target,
+            Err(refusal) => return answer(session, ctx, refusal.outcome, refusal.page).await,
+        };
         if !ctx.tls && snapshot.config.listen.http_mode == HttpMode::Redirect {
             ctx.outcome = "https_redirect";
             return redirect_to_https(session, ctx, snapshot.config.listen.public_https_port).await;
         }
-        if ctx.host.as_deref() == Some(self.signin.host()) {
-            ctx.outcome = "signin_host";
-            let reply = signin_glue::host(session, ctx, &self.signin, &snapshot).await?;
-            return respond::reply(session, reply, &ctx.request_id).await;
-        }
-        let site = match routing::route(&snapshot, ctx.host.as_deref(), routing::sni(session)) {
-            Ok(site) => site,
-            Err(refusal) => return answer(session, ctx, refusal.outcome, refusal.page).await,
+        let site = match target {
+            Target::Site(site) => site,
+            Target::SignIn => {
+                ctx.outcome = "signin_host";
+                let reply = signin_glue::host(session, ctx, &self.signin, &snapshot).await?;
+                return respond::reply(session, reply, &ctx.request_id).await;
+            }
         };
         ctx.body_limit = site.max_body_bytes.unwrap_or(limits.max_body_bytes);
         ctx.site = Some(site.clone());

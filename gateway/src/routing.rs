@@ -80,30 +80,54 @@ pub fn normalize_host(raw: &str) -> Option<String> {
     valid.then(|| host.to_ascii_lowercase())
 }
 
-/// Routes a request: the Host decides the site (unknown: 404; none: 400); an SNI that names
-/// another configured site is a misdirected request (421), never served with one site's TLS
-/// identity and another's content.
+/// What a request is for, once routed.
+pub enum Target {
+    /// The sign-in host.
+    SignIn,
+    /// A site, or a saved preview of one.
+    Site(Arc<Site>),
+}
+
+/// Routes a request: the Host decides what it is for (unknown: 404; none: 400). A TLS SNI that
+/// differs from the Host is a misdirected request (421) when either names the sign-in host, or
+/// the SNI names another site than the Host does: one name's TLS identity never carries another
+/// name's content or cookies.
 pub fn route(
     snapshot: &Snapshot,
     host: Option<&str>,
     sni: Option<&str>,
-) -> Result<Arc<Site>, Refusal> {
-    let policy = &snapshot.policy;
+    signin_host: &str,
+) -> Result<Target, Refusal> {
     let host = host.ok_or(NO_HOST)?;
-    let Some(site) = policy.site_for_host(host) else {
-        return preview(snapshot, host).ok_or(UNKNOWN_HOST);
+    let target = if host == signin_host {
+        Target::SignIn
+    } else if let Some(site) = snapshot.policy.site_for_host(host) {
+        Target::Site(site.clone())
+    } else {
+        Target::Site(preview(snapshot, host).ok_or(UNKNOWN_HOST)?)
     };
-    if let Some(sni) = sni {
-        let sni = sni.strip_suffix('.').unwrap_or(sni).to_ascii_lowercase();
-        if sni != host {
-            if let Some(other) = policy.site_for_host(&sni) {
-                if !Arc::ptr_eq(other, site) {
-                    return Err(MISDIRECTED);
-                }
-            }
-        }
+    let Some(sni) = sni.map(|s| s.strip_suffix('.').unwrap_or(s).to_ascii_lowercase()) else {
+        return Ok(target);
+    };
+    if sni == host {
+        return Ok(target);
     }
-    Ok(site.clone())
+    let other_site = match named_site(snapshot, &sni) {
+        Some(other) => !named_site(snapshot, host).is_some_and(|own| Arc::ptr_eq(&own, &other)),
+        None => false,
+    };
+    match host == signin_host || sni == signin_host || other_site {
+        true => Err(MISDIRECTED),
+        false => Ok(target),
+    }
+}
+
+/// The configured site a hostname names: its own, or the one a preview host `<version>--<site
+/// host>` is of.
+fn named_site(snapshot: &Snapshot, host: &str) -> Option<Arc<Site>> {
+    let policy = &snapshot.policy;
+    let host = policy::parse_preview_host(host).map_or(host, |(_, site_host)| site_host);
+    policy.site_for_host(host).cloned()
 }
 
 /// The preview site a host like `<version>--<site host>` names, if that version is saved.
