@@ -17,6 +17,7 @@ use crate::access::Verdict;
 use crate::config::HttpMode;
 use crate::respond::Page;
 use crate::routing::{self, Target};
+use crate::server::head_deadline;
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
@@ -85,7 +86,8 @@ pub struct RequestCtx {
 
 impl RequestCtx {
     /// Fills in what every request needs first: the snapshot (taken once), the client and
-    /// whether it is a trusted proxy, the request id, host and scheme; applies the timeouts.
+    /// whether it is a trusted proxy, the request id, host and scheme; applies the timeouts
+    /// (the head's is over: it has been read).
     fn begin(&mut self, session: &mut Session, snapshot: &Arc<Snapshot>) {
         self.started = Instant::now();
         self.client_ip = session
@@ -102,6 +104,7 @@ impl RequestCtx {
         let limits = &snapshot.config.limits;
         session.set_read_timeout(Some(limits.body_read_timeout));
         session.set_keepalive(Some(limits.idle_timeout.as_secs().max(1)));
+        head_deadline::head_read(session);
     }
 }
 
@@ -322,6 +325,7 @@ impl ProxyHttp for Gateway {
     }
 
     async fn logging(&self, session: &mut Session, e: Option<&Error>, ctx: &mut RequestCtx) {
+        head_deadline::next_request(session);
         let entry = access_log::Entry::new(session, e, ctx);
         metrics::record(&entry);
         entry.emit();

@@ -1,6 +1,8 @@
 //! Assembles the pingora server: the site listeners (HTTPS, and HTTP that redirects), the admin
 //! listener, the demo backend, and the reloader; then runs until a shutdown signal.
 
+pub mod head_deadline;
+
 use std::sync::Arc;
 
 use pingora_core::server::configuration::ServerConf;
@@ -44,15 +46,16 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let dev_ca_pem = store.dev_ca().map(|ca| ca.ca_pem().to_string());
     let signin = Arc::new(SignIn::new(config, dev_ca_pem.as_deref())?);
     let tokens = TokenIndex::new(&config.state_dir);
-    let mut sites = pingora_proxy::http_proxy_service_with_name(
-        &server.configuration,
-        Gateway::new(
-            store.clone(),
-            signin.clone(),
-            tokens.clone(),
-            Arc::new(Workers::start(&config.workers)?),
-        ),
-        "sites",
+    let gateway = Gateway::new(
+        store.clone(),
+        signin.clone(),
+        tokens.clone(),
+        Arc::new(Workers::start(&config.workers)?),
+    );
+    let proxy = pingora_proxy::http_proxy(&server.configuration, gateway);
+    let mut sites = Service::new(
+        "sites".to_string(),
+        head_deadline::App::new(proxy, store.clone()),
     );
     sites.add_tls_with_settings(
         &config.listen.https.to_string(),

@@ -125,6 +125,8 @@ pub struct LimitsFile {
     pub max_request_header_bytes: Option<u64>,
     /// Largest request body accepted (413 above it); sites may lower or raise it.
     pub max_body_bytes: Option<u64>,
+    /// Longest time to read a request head before the connection is closed.
+    pub header_read_timeout: Option<String>,
     /// Longest wait for a piece of the request body before the client is cut off (408).
     pub body_read_timeout: Option<String>,
     /// Longest idle time of a kept-alive client connection between requests.

@@ -118,6 +118,9 @@ pub struct Limits {
     pub max_request_header_bytes: usize,
     /// Largest request body by default (413 above it).
     pub max_body_bytes: u64,
+    /// Longest time to read a request head, from its first byte (or from the connection's
+    /// start, for the first request); then the connection is closed.
+    pub header_read_timeout: Duration,
     /// Longest wait for a piece of the request body (408).
     pub body_read_timeout: Duration,
     /// Longest idle time between requests on a kept-alive connection.
@@ -522,6 +525,11 @@ impl Checker<'_> {
         Limits {
             max_request_header_bytes: header as usize,
             max_body_bytes: file.max_body_bytes.unwrap_or(100 * 1024 * 1024),
+            header_read_timeout: self.duration(
+                "limits.header_read_timeout",
+                file.header_read_timeout.as_deref(),
+                15,
+            ),
             body_read_timeout: self.duration(
                 "limits.body_read_timeout",
                 file.body_read_timeout.as_deref(),
