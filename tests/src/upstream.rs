@@ -1,9 +1,10 @@
 //! A real HTTP/1.1 upstream for the tests (hyper): echoes requests as JSON, streams uploads and
 //! downloads of any size without holding them, answers slowly or with a redirect on demand, and
-//! echoes WebSocket messages on a second port.
+//! echoes WebSocket messages on a second port. It remembers the target of every HTTP request.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,6 +19,7 @@ pub struct Upstream {
     pub addr: SocketAddr,
     /// The WebSocket echo address.
     pub ws_addr: SocketAddr,
+    received: Arc<Mutex<Vec<String>>>,
 }
 
 impl Upstream {
@@ -27,12 +29,21 @@ impl Upstream {
             .await
             .expect("bind upstream");
         let addr = listener.local_addr().expect("addr");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                let log = log.clone();
                 tokio::spawn(async move {
                     let io = hyper_util::rt::TokioIo::new(stream);
+                    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                        if let Ok(mut log) = log.lock() {
+                            log.push(req.uri().to_string());
+                        }
+                        handle(req)
+                    });
                     let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(io, hyper::service::service_fn(handle))
+                        .serve_connection(io, service)
                         .with_upgrades()
                         .await;
                 });
@@ -56,7 +67,16 @@ impl Upstream {
                 });
             }
         });
-        Upstream { addr, ws_addr }
+        Upstream {
+            addr,
+            ws_addr,
+            received,
+        }
+    }
+
+    /// The request target (path and query) of every HTTP request received so far, in order.
+    pub fn received(&self) -> Vec<String> {
+        self.received.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// Starts an HTTPS-only upstream on a free port with the given certificate files; returns

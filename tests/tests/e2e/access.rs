@@ -1,8 +1,9 @@
-//! Access modes and path rules through the running gateway (no identity yet: anonymous
-//! visitors), and SECURITY-CHECKLIST line 14: the path is normalized once, the rules see the
-//! same path the backend gets, and encodings cannot move a request out of a rule.
+//! Access modes and path rules through the running gateway (mostly anonymous visitors), and
+//! SECURITY-CHECKLIST line 14: the path is normalized once, the rules see the same path the
+//! backend gets, and encodings cannot move a request out of a rule; nor can spellings that
+//! lenient backends read as the rule's path (sec_29).
 
-use e2e::{GatewayBuilder, Upstream};
+use e2e::{Browser, GatewayBuilder, Upstream};
 
 use crate::support::host;
 
@@ -15,6 +16,7 @@ idp = "dev"
 
 [members]
 "owner@acme.test" = "owner"
+"bob@acme.test" = "member"
 
 [sites.intranet]
 access = "workspace_all"
@@ -31,6 +33,10 @@ backend = {{ upstream = "{up}" }}
 [[sites.shop.rules]]
 path = "/admin/*"
 access = "admins_only"
+
+[[sites.shop.rules]]
+path = "/public/*"
+access = "public"
 "#,
         up = upstream.url()
     )
@@ -182,4 +188,66 @@ async fn sec_16_no_header_user_agent_address_or_path_is_a_silent_bypass() {
             "{path} with {headers:?} must still need sign-in"
         );
     }
+}
+
+/// `GET path` on `host` exactly as written, with `cookie` if given; the status line.
+async fn raw_status(gw: &e2e::Gateway, host: &str, path: &str, cookie: Option<&str>) -> String {
+    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie}Connection: close\r\n\r\n");
+    let (_, reply) =
+        e2e::raw_https_request(&gw.ca_pem(), gw.https_port(), Some(host), host, &request)
+            .await
+            .expect("raw request");
+    reply.lines().next().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn sec_29_no_spelling_of_an_admin_path_reaches_the_backend_past_its_rule() {
+    let upstream = Upstream::start().await;
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .start();
+    let shop = host("shop");
+    let member = Browser::new(&gw.ca_pem(), gw.https_port());
+    member.sign_in(&shop, "/admin/x", "bob@acme.test").await;
+    let cookie = member.cookies_for(&member.url(&shop, "/"));
+    let before = upstream.received();
+    // Each spelling is `/admin/x` to some common backend (servlet containers, Spring, IIS,
+    // ASP.NET, case-insensitive file systems). (spelling, anonymous, as a plain member)
+    for (path, anonymous, as_member) in [
+        ("/ADMIN/x", "302", "403"),
+        ("/Admin/x", "302", "403"),
+        ("/admin;/x", "400", "400"),
+        ("/admin..;/x", "400", "400"),
+        ("/admin;jsessionid=1/x", "400", "400"),
+        ("/admin./x", "400", "400"),
+        ("/admin%20/x", "400", "400"),
+        ("/admin%3F/x", "400", "400"),
+        ("/admin%23/x", "400", "400"),
+        ("/%2561dmin/x", "400", "400"),
+        ("/public/..;/admin/x", "400", "400"),
+        ("/public/%2e%2e;/admin/x", "400", "400"),
+    ] {
+        let got = raw_status(&gw, &shop, path, None).await;
+        assert!(
+            got.starts_with(&format!("HTTP/1.1 {anonymous}")),
+            "{path} anonymously: {got}"
+        );
+        let got = raw_status(&gw, &shop, path, Some(&cookie)).await;
+        assert!(
+            got.starts_with(&format!("HTTP/1.1 {as_member}")),
+            "{path} as a member: {got}"
+        );
+    }
+    assert_eq!(
+        upstream.received(),
+        before,
+        "the upstream received none of them"
+    );
+    // What is allowed arrives, as the normalized path the rules judged.
+    let got = raw_status(&gw, &shop, "/public/./x//y", None).await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    assert_eq!(upstream.received()[before.len()..], ["/public/x/y"]);
 }

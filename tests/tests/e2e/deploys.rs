@@ -337,6 +337,53 @@ async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
 }
 
 #[tokio::test]
+async fn sec_31_a_service_token_never_opens_a_preview() {
+    let gw = gateway();
+    let projects = tempfile::tempdir().unwrap();
+    deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
+    let v2 = deploy(
+        &gw,
+        &version_project(projects.path(), "v2", &[INIT]),
+        &["--save"],
+    );
+    let preview = format!("{v2}--{}", host("app"));
+    let token = ok(
+        &gw,
+        &[
+            "token",
+            "create",
+            "--workspace",
+            "acme",
+            "--sites",
+            "app",
+            "--expires",
+            "1h",
+        ],
+    )
+    .trim()
+    .to_string();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    serves(&browser, serde_json::json!({"version": "v1", "notes": 2})).await;
+    let call = |site: String, header: &'static str| {
+        let req = browser
+            .http
+            .get(browser.url(&site, "/"))
+            .header(header, format!("Bearer {token}"));
+        async move { req.send().await.unwrap() }
+    };
+    let live = call(host("app"), "authorization").await;
+    assert_eq!(live.status(), 200, "the token is valid for the site");
+    // The token must not open the saved version, in either header that carries tokens.
+    for header in ["authorization", "oai-sites-authorization"] {
+        let resp = call(preview.clone(), header).await;
+        let status = resp.status().as_u16();
+        let body = resp.text().await.unwrap();
+        assert!(status == 401 || status == 403, "{header}: {status} {body}");
+        assert!(!body.contains("v2"), "{header}: the preview leaked: {body}");
+    }
+}
+
+#[tokio::test]
 async fn the_example_project_of_the_readme_deploys_and_serves() {
     let gw = gateway();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());

@@ -1,5 +1,6 @@
 //! SECURITY-CHECKLIST lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
-//! are refused, the IdP client follows no redirects, and unverified email grants nothing.
+//! are refused, the IdP client follows no redirects, and unverified email grants nothing; and
+//! the development IdP sends browsers only to its registered redirect URI.
 
 use e2e::fake_idp::{FakeIdp, CLIENT_SECRET};
 use e2e::{Browser, Gateway, GatewayBuilder, Upstream};
@@ -277,4 +278,73 @@ backend = {{ upstream = \"{}\" }}\n",
         200,
         "an external IdP's user on the allow list"
     );
+}
+
+/// `url` with its query parameter `name` set to `value`, or removed for `None`.
+fn with_param(url: &str, name: &str, value: Option<&str>) -> String {
+    let mut url = reqwest::Url::parse(url).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut query = url.query_pairs_mut();
+    query.clear().extend_pairs(pairs);
+    if let Some(value) = value {
+        query.append_pair(name, value);
+    }
+    drop(query);
+    url.to_string()
+}
+
+#[tokio::test]
+async fn sec_33_the_dev_idp_redirects_only_to_registered_redirect_uris() {
+    let upstream = Upstream::start().await;
+    let gw = crate::support::acme(&upstream).start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    // The gateway's own sign-in goes through, so its callback is the registered URI.
+    let hops = browser.sign_in(&host("team"), "/", "owner@acme.test").await;
+    let registered = query_param(&hops.authorize, "redirect_uri");
+    assert_eq!(
+        registered,
+        format!("https://auth.test.localhost:{}/callback", gw.https_port())
+    );
+    let endpoint = hops.authorize.split('?').next().unwrap().to_string();
+    for redirect in [
+        Some("https://evil.com/cb"),
+        Some(&format!("{registered}/../evil")),
+        Some(&format!("{registered}?next=https://evil.com/")),
+        Some(&registered.replace("https://", "http://")),
+        Some(&format!(
+            "https://{}.evil.com/callback",
+            "auth.test.localhost"
+        )),
+        Some(""),
+        None,
+    ] {
+        let authorize = with_param(&hops.authorize, "redirect_uri", redirect);
+        let (status, location) = browser.get(&authorize).await;
+        assert_eq!((status, location), (400, None), "GET {redirect:?}");
+        let form = format!(
+            "{}&email=owner%40acme.test",
+            authorize.split_once('?').unwrap().1
+        );
+        let resp = browser
+            .http
+            .post(&endpoint)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "POST {redirect:?}");
+        assert!(
+            resp.headers().get("location").is_none(),
+            "POST {redirect:?}"
+        );
+        let page = resp.text().await.unwrap();
+        assert!(!page.contains("code="), "no code is handed out: {page}");
+    }
+    let other_client = with_param(&hops.authorize, "client_id", Some("evil"));
+    assert_eq!(browser.get(&other_client).await, (400, None));
 }
