@@ -11,6 +11,7 @@ mod crash;
 mod deploy_api;
 mod deploys;
 mod drizzle;
+mod edge;
 mod idp_security;
 mod isolation;
 mod limits;
