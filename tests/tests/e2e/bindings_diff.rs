@@ -81,6 +81,14 @@ const KNOWN: &[Known] = &[
         reason: TRANSACTION,
     },
     Known {
+        scenario: "d1_only_its_own_database",
+        at: "/vacuumInto",
+        sitegate: Some(
+            r#"{"error": {"class": "Error", "name": "Error", "message": "D1_ERROR: not authorized: SQLITE_AUTH", "cause": {"name": "Error", "message": "not authorized: SQLITE_AUTH"}}}"#,
+        ),
+        reason: "workerd runs every query inside the Durable Object's transaction, where VACUUM cannot run; Sitegate runs queries on their own and refuses VACUUM INTO (a new file) with D1's not authorized",
+    },
+    Known {
         scenario: "d1_bind_type_errors",
         at: "/date",
         sitegate: Some(
