@@ -298,7 +298,7 @@ fn with_param(url: &str, name: &str, value: Option<&str>) -> String {
 }
 
 #[tokio::test]
-async fn sec_33_the_dev_idp_redirects_only_to_registered_redirect_uris() {
+async fn sec_32_the_dev_idp_redirects_only_to_registered_redirect_uris() {
     let upstream = Upstream::start().await;
     let gw = crate::support::acme(&upstream).start();
     let browser = Browser::new(&gw.ca_pem(), gw.https_port());

@@ -37,7 +37,7 @@ fn params(client_id: &str, redirect_uri: Option<&str>) -> String {
 }
 
 #[test]
-fn sec_33_authorize_redirects_only_to_the_registered_redirect_uri() {
+fn sec_32_authorize_redirects_only_to_the_registered_redirect_uri() {
     let (_dir, keys) = ring();
     let idp = DevIdp::new(ORIGIN, &keys).expect("dev idp");
     let users = [];
