@@ -16,6 +16,7 @@ mod idp_security;
 mod isolation;
 mod limits;
 mod outbound;
+mod project_paths;
 mod projects;
 mod proxying;
 mod reload;
