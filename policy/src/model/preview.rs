@@ -1,6 +1,7 @@
 //! Previews: a saved, unpublished version of a site opened at `<version>--<label>.<parent>`
 //! for each of the site's hosts `<label>.<parent>`, by the workspace's owners and admins and
-//! the person who saved it only — whatever the site's own access mode and path rules say.
+//! the person who saved it only, signed in — whatever the site's own access mode and path
+//! rules say, and never with a service token (`decide` refuses those on a preview).
 
 use super::{AccessMode, AllowList, Role, Site};
 
