@@ -305,12 +305,13 @@ async fn sec_25_main_and_imports_leaving_the_project_are_refused() {
     }
 
     // An import is resolved inside the version when it runs: a dynamic one is refused to the
-    // worker, a static one makes the version unloadable.
+    // worker, a static one makes the version unloadable (the version lies six levels below the
+    // gateway's directory, so the second specifier would reach the other site's file).
     let good = fresh(&projects, "good");
     deployed(&gw, &browser, &good, "/", "GOOD").await;
     for specifier in [
         "../../other/site/x.js",
-        "../../../../rbac/sites/other/x.js",
+        "../../../../../../rbac/sites/other/x.js",
         "/etc/passwd",
     ] {
         let path = format!("/import?s={specifier}");
