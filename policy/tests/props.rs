@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use policy::{
-    decide, normalize_path, LoadContext, Policy, Principal, ServicePrincipal, UserPrincipal,
+    decide, normalize_path, LoadContext, PathCase, Policy, Principal, ServicePrincipal,
+    UserPrincipal,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -287,7 +288,10 @@ proptest! {
         let site = p.site("acme/s").expect("site");
         for path in PATHS {
             let np = normalize_path(path).expect("path");
-            let public = matches!(site.access_for("GET", &np), policy::AccessMode::Public);
+            let public = matches!(
+                site.access_for("GET", &np, site.path_case),
+                policy::AccessMode::Public
+            );
             let d = decide(site, who.as_ref(), "GET", &np);
             prop_assert!(public || !d.is_allowed(), "{path}: {d:?}");
         }
@@ -466,6 +470,30 @@ proptest! {
         max_global_rejects: 1 << 20,
         ..ProptestConfig::default()
     })]
+
+    #[test]
+    fn sec_29_ignoring_case_never_gives_a_path_more_than_its_exact_spelling_gets(
+        spec in spec_strategy(),
+        who in principal_strategy(),
+        path in proptest::sample::select(PATHS),
+        upper in proptest::collection::vec(any::<bool>(), 16),
+    ) {
+        let p = spec.load();
+        let site = p.site("acme/s").expect("site");
+        let mut exact = policy::Site::clone(site);
+        exact.path_case = PathCase::Sensitive;
+        let mixed: String = path
+            .chars()
+            .zip(upper.iter().cycle())
+            .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+            .collect();
+        let np = normalize_path(&mixed).expect("path");
+        let d = decide(site, who.as_ref(), "GET", &np);
+        prop_assert!(
+            !d.is_allowed() || decide(&exact, who.as_ref(), "GET", &np).is_allowed(),
+            "{mixed}: {d:?}"
+        );
+    }
 
     #[test]
     fn sec_29_no_spelling_a_lenient_backend_reads_as_admin_is_allowed_for_a_non_admin(

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::email::Email;
 use crate::model::{AccessMode, AllowList, Role, Site, Workspace};
-use crate::path::{check_unambiguous, NormalizedPath, PathError};
+use crate::path::{check_unambiguous, NormalizedPath, PathCase, PathError};
 use crate::principal::{Principal, ServicePrincipal, UserPrincipal};
 
 /// The outcome of one access decision. Not signed in and not allowed are different things.
@@ -103,7 +103,11 @@ impl Decision {
 ///
 /// Pure and allocation-free: on a site with path rules, a path that backends may read
 /// differently is refused first; then the most specific applicable path rule (or the site's
-/// mode) picks the access mode, and the principal is judged against it. See docs/rbac.md.
+/// mode) picks the access mode, and the principal is judged against it. When the site's
+/// rules ignore case and the rule matched ignoring case is another than the one the exact
+/// spelling matches, the request must pass both: `/ADMIN/x` gets `/admin/*`'s mode, yet
+/// `/PUBLIC/x` never gets more than a case-sensitive backend's `/PUBLIC/x` would. See
+/// docs/rbac.md.
 pub fn decide(
     site: &Site,
     principal: Option<&Principal>,
@@ -115,7 +119,13 @@ pub fn decide(
             return Decision::BadPath(e);
         }
     }
-    decide_mode(site, site.access_for(method, path), principal)
+    let exact = site.access_for(method, path, PathCase::Sensitive);
+    let judged = decide_mode(site, exact, principal);
+    let folded = site.access_for(method, path, site.path_case);
+    if std::ptr::eq(exact, folded) || !judged.is_allowed() {
+        return judged;
+    }
+    decide_mode(site, folded, principal)
 }
 
 /// Judges a principal against one access mode of `site` (path rules already applied).

@@ -222,6 +222,14 @@ access = "admins_only"
 path = "/public/*"
 access = "public"
 
+[sites.team]
+access = "workspace_all"
+backend = { worker = "w" }
+
+[[sites.team.rules]]
+path = "/public/*"
+access = "public"
+
 [sites.strict]
 access = "public"
 path_rules_case = "sensitive"
@@ -269,6 +277,14 @@ fn sec_29_rules_ignore_case_unless_the_site_asks_for_sensitive() {
         Decision::Deny(DenyReason::WrongRole)
     );
     assert!(on_path(&p, "acme/strict", &bob, &upper).is_allowed());
+    // A path matching a more open rule only when case is ignored gets no more than its
+    // exact spelling: to a case-sensitive backend it is another resource.
+    let team = p.site("acme/team").expect("site");
+    let shouted = normalize_path("/PUBLIC/x").expect("path");
+    assert_eq!(decide(team, None, "GET", &shouted), Decision::RequireLogin);
+    assert!(decide(team, Some(&bob), "GET", &shouted).is_allowed());
+    let public = normalize_path("/public/x").expect("path");
+    assert!(decide(team, None, "GET", &public).is_allowed());
     let lower = normalize_path("/admin/x").expect("path");
     assert_eq!(
         on_path(&p, "acme/strict", &bob, &lower),

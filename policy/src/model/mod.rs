@@ -242,17 +242,21 @@ impl Site {
         &self.id
     }
 
-    /// The access mode for one request: the most specific applicable rule's, else the site's.
-    pub fn access_for(&self, method: &str, path: &NormalizedPath) -> &AccessMode {
-        self.rule_for(method, path)
+    /// The access mode for one request, its path compared by `case`: the most specific
+    /// applicable rule's, else the site's.
+    pub fn access_for(&self, method: &str, path: &NormalizedPath, case: PathCase) -> &AccessMode {
+        self.rule_for(method, path, case)
             .map_or(&self.access, |r| &r.access)
     }
 
-    /// The most specific rule that applies to the request, if any.
-    pub fn rule_for(&self, method: &str, path: &NormalizedPath) -> Option<&PathRule> {
-        self.rules
-            .iter()
-            .find(|r| r.applies(method, path, self.path_case))
+    /// The most specific rule that applies to the request, its path compared by `case`.
+    pub fn rule_for(
+        &self,
+        method: &str,
+        path: &NormalizedPath,
+        case: PathCase,
+    ) -> Option<&PathRule> {
+        self.rules.iter().find(|r| r.applies(method, path, case))
     }
 
     /// True when people may sign in to this site through `idp`.
