@@ -549,7 +549,7 @@ impl Isolate {
         let mut ran = 0u32;
         while ctx.execute_pending_job() {
             ran = ran.wrapping_add(1);
-            if ran % JOBS_PER_CLOCK_READ == 0 && self.clock.over() {
+            if ran.is_multiple_of(JOBS_PER_CLOCK_READ) && self.clock.over() {
                 return;
             }
         }

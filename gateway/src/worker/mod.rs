@@ -108,6 +108,24 @@ fn page_for(error: &RuntimeError) -> Page {
     }
 }
 
+/// The head of a response the site's project made, a static asset's (`_headers` rules are the
+/// project's) or the worker's: its headers, less the `Set-Cookie` values that name the
+/// gateway's cookies or a wider `Domain` than the site's host (docs/security.md line 5), and
+/// the request id.
+fn site_header(ctx: &RequestCtx, status: u16, fields: &http::HeaderMap) -> Result<ResponseHeader> {
+    let mut header = ResponseHeader::build(status, Some(fields.len() + 3))?;
+    for (name, value) in fields.iter() {
+        header.append_header(name.clone(), value.clone())?;
+    }
+    let host = ctx.host.as_deref().unwrap_or_default();
+    let dropped = headers::filter_set_cookies(&mut header, host)?;
+    if dropped > 0 {
+        tracing::warn!(request_id = %ctx.request_id, dropped, "refused a site's Set-Cookie naming the gateway's cookies or a wider Domain");
+    }
+    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
+    Ok(header)
+}
+
 /// Writes a static asset's response.
 async fn write_asset(
     session: &mut Session,
@@ -115,15 +133,11 @@ async fn write_asset(
     asset: AssetResponse,
 ) -> Result<bool> {
     ctx.outcome = "asset";
-    let mut header = ResponseHeader::build(asset.status, Some(asset.headers.len() + 2))?;
-    for (name, value) in asset.headers.iter() {
-        header.append_header(name.clone(), value.clone())?;
-    }
+    let mut header = site_header(ctx, asset.status.as_u16(), &asset.headers)?;
     if !matches!(asset.status.as_u16(), 204 | 304) && header.headers.get("content-length").is_none()
     {
         header.insert_header("content-length", asset.body.len().to_string())?;
     }
-    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
     let head_only = session.req_header().method == http::Method::HEAD || asset.body.is_empty();
     session
         .write_response_header(Box::new(header), head_only)
@@ -166,19 +180,10 @@ async fn write(
     bindings: &runtime::Bindings,
 ) -> Result<bool> {
     ctx.outcome = "worker";
-    let mut header = ResponseHeader::build(response.status, Some(response.headers.len() + 3))?;
-    for (name, value) in response.headers.iter() {
-        header.append_header(name.clone(), value.clone())?;
-    }
-    let host = ctx.host.as_deref().unwrap_or_default();
-    let dropped = headers::filter_set_cookies(&mut header, host)?;
-    if dropped > 0 {
-        tracing::warn!(request_id = %ctx.request_id, dropped, "refused worker Set-Cookie naming the gateway's cookies or a wider Domain");
-    }
+    let mut header = site_header(ctx, response.status, &response.headers)?;
     if let Some(cookie) = ctx.refreshed_cookie.take() {
         header.append_header("set-cookie", cookie)?;
     }
-    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
     let head_only = session.req_header().method == http::Method::HEAD;
     match response.body {
         WorkerBody::Full(body) => {

@@ -213,3 +213,38 @@ async fn sec_16_a_private_sites_static_assets_are_not_served_before_sign_in() {
         );
     }
 }
+
+#[tokio::test]
+async fn sec_05_a_projects_headers_file_cannot_set_the_gateways_cookies_or_toss_cookies() {
+    // `_headers` is the project's: its Set-Cookie rules are filtered as a worker's are.
+    let builder = worker_project_sites(&[("app", "public")]);
+    let dir = project_dir(&builder, "app");
+    project(&dir);
+    write(
+        &dir,
+        "public/_headers",
+        "/*\n  Set-Cookie: __Host-sitegate=planted; Path=/; Secure\n  Set-Cookie: __Host-sitegate-sso=planted; Path=/; Secure\n  Set-Cookie: wide=1; Domain=acme.test.localhost; Path=/\n  Set-Cookie: fine=1; Path=/\n",
+    );
+    let gw = builder.start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let reply = browser
+        .http
+        .get(browser.url(&host("app"), "/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200, "{}", gw.log());
+    let set: Vec<String> = reply
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(set.iter().any(|c| c.starts_with("fine=1")), "{set:?}");
+    assert!(
+        !set.iter()
+            .any(|c| c.to_ascii_lowercase().starts_with("__host-sitegate")),
+        "{set:?}"
+    );
+    assert!(!set.iter().any(|c| c.starts_with("wide=")), "{set:?}");
+}
