@@ -232,6 +232,9 @@ struct SiteContext<'a> {
 impl SiteContext<'_> {
     fn version(&self, source: &Source) -> Result<SiteVersion, String> {
         let (site, dir) = (self.site, source.dir());
+        if let Source::Directory(dir) = source {
+            apart_from_state(dir, self.state_dir)?;
+        }
         let project = detect(dir)?;
         for warning in &project.warnings {
             tracing::warn!(site = site.id(), "{warning}");
@@ -333,6 +336,26 @@ fn detect(dir: &Path) -> Result<Project, String> {
 
 fn is_identifier(name: &str) -> bool {
     runtime::bindings::is_identifier(name) && name.len() <= 128
+}
+
+/// Refuses a folder-served site whose directory holds the state directory (the gateway's keys
+/// and every site's data) or lies inside it: no site root may contain them (docs/security.md,
+/// "Who is trusted"). Deployed versions live in the state directory's own `deploys/` tree.
+fn apart_from_state(dir: &Path, state_dir: &Path) -> Result<(), String> {
+    let real = |path: &Path| {
+        path.canonicalize()
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let (dir, state) = (real(dir), real(state_dir));
+    if state.starts_with(&dir) || dir.starts_with(&state) {
+        return Err(format!(
+            "the site's directory {} holds or lies inside the state directory {}: serve the site from a folder of its own",
+            dir.display(),
+            state.display()
+        ));
+    }
+    Ok(())
 }
 
 const NOTHING_TO_SERVE: &str = "the project has neither a worker entry nor static assets";

@@ -447,3 +447,41 @@ async fn sec_25_a_version_directory_tampered_after_deploy_is_refused_at_load() {
     .await;
     nothing_leaks(&browser, "app").await;
 }
+
+#[tokio::test]
+async fn sec_25_a_folder_served_site_holding_or_inside_the_state_directory_is_refused() {
+    // The config folder holds the state folder: served whole, its assets would be the
+    // gateway's keys and every site's data.
+    let rbac = "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n[members]\n\"ann@acme.test\" = \"admin\"\n\n\
+         [sites.whole]\naccess = \"public\"\nbackend = { worker = \"..\" }\n\n\
+         [sites.inside]\naccess = \"public\"\nbackend = { worker = \"../state\" }\n";
+    let builder = GatewayBuilder::new()
+        .extra("[dev_idp]\nenabled = true")
+        .rbac("acme", rbac);
+    let assets_everything = r#"{"assets": {"directory": "."}}"#;
+    write(builder.dir(), "wrangler.json", assets_everything);
+    write(
+        &builder.dir().join("state"),
+        "wrangler.json",
+        assets_everything,
+    );
+    let gw = builder.start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    assert!(
+        gw.dir().join("state/dev-ca/ca.key").exists(),
+        "{}",
+        gw.log()
+    );
+    for (site, path) in [
+        ("whole", "/state/dev-ca/ca.key"),
+        ("whole", "/state/secrets.key"),
+        ("whole", "/wrangler.json"),
+        ("inside", "/dev-ca/ca.key"),
+        ("inside", "/wrangler.json"),
+    ] {
+        let (status, body) = get(&browser, site, path).await;
+        assert_eq!(status, 503, "{site}{path}: {body}");
+        assert!(!body.contains("assets"), "{site}{path}: {body}");
+    }
+    assert!(gw.log().contains("state directory"), "{}", gw.log());
+}
