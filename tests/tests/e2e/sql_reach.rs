@@ -27,6 +27,10 @@ export default {
       await env.BUCKET.put("mine", "b's object");
       return Response.json({ ok: true });
     }
+    if (path === "/tables") {
+      const { results } = await env.DB.prepare("SELECT name FROM sqlite_master ORDER BY name").all();
+      return Response.json(results.map((r) => r.name));
+    }
     if (path === "/read") {
       const { results } = await env.DB.prepare("SELECT v FROM secret").all();
       return Response.json(results.map((r) => r.v));
@@ -182,4 +186,60 @@ async fn sec_24_site_sql_reaches_no_file_but_its_own_database() {
         .await
         .unwrap();
     assert_eq!(b.json::<Value>().await.unwrap(), json!(["only-b"]));
+}
+
+#[tokio::test]
+async fn sec_24_a_migration_reaches_no_file_but_its_own_database() {
+    // Migrations are project files too: they run on the same confined connection.
+    let builder = worker_project_sites(&[("a", "public"), ("b", "public")]);
+    let a = project_dir(&builder, "a");
+    project(&a);
+    project(&project_dir(&builder, "b"));
+    let gw = builder.start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let get = async |site: &str, path: &str| {
+        let reply = browser
+            .http
+            .post(browser.url(&host(site), path))
+            .send()
+            .await
+            .unwrap();
+        (reply.status().as_u16(), reply.text().await.unwrap())
+    };
+    assert_eq!(get("b", "/seed").await.0, 200);
+    let other = gw.dir().join("state/sites/acme/b/d1/DB.sqlite3");
+    let created = gw.dir().join("created-by-a-migration.sqlite3");
+    assert!(other.exists());
+
+    std::fs::create_dir_all(a.join("migrations")).unwrap();
+    std::fs::write(
+        a.join("migrations/0001_reach.sql"),
+        format!(
+            "ATTACH DATABASE '{}' AS o;\nCREATE TABLE o.planted (v TEXT);\nATTACH DATABASE '{}' AS n;\nCREATE TABLE n.t (v TEXT);\n",
+            other.display(),
+            created.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        a.join("wrangler.json"),
+        r#"{"main": "index.js", "d1_databases": [{"binding": "DB", "migrations_dir": "migrations"}], "r2_buckets": [{"binding": "BUCKET"}]}"#,
+    )
+    .unwrap();
+    gw.signal(libc::SIGHUP);
+    crate::support::eventually("the migration is tried", async || {
+        gw.log().contains("0001_reach.sql")
+    })
+    .await;
+    let log = gw.log();
+    assert!(log.contains("not authorized"), "{log}");
+    assert!(
+        !created.exists(),
+        "a migration created a file outside its database"
+    );
+    assert_eq!(
+        get("b", "/tables").await,
+        (200, r#"["secret"]"#.to_string()),
+        "a migration wrote into another site's database"
+    );
 }
