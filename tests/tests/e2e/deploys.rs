@@ -269,8 +269,9 @@ async fn a_deploy_whose_migration_fails_keeps_the_live_version_and_its_data() {
     assert_eq!(listed.iter().filter(|l| l[1] == "live").count(), 1);
 }
 
-#[tokio::test]
-async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
+/// A gateway whose site `app` serves v1 and has v2 saved: the gateway, v2's id and its preview
+/// host.
+fn with_a_saved_version() -> (Gateway, String, String) {
     let gw = gateway();
     let projects = tempfile::tempdir().unwrap();
     deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
@@ -280,6 +281,12 @@ async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
         &["--save"],
     );
     let preview = format!("{v2}--{}", host("app"));
+    (gw, v2, preview)
+}
+
+#[tokio::test]
+async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
+    let (gw, v2, preview) = with_a_saved_version();
 
     let anonymous = Browser::new(&gw.ca_pem(), gw.https_port());
     serves(&anonymous, serde_json::json!({"version": "v1", "notes": 2})).await;
@@ -338,15 +345,7 @@ async fn sec_02_a_saved_version_is_open_at_its_preview_host_to_admins_only() {
 
 #[tokio::test]
 async fn sec_31_a_service_token_never_opens_a_preview() {
-    let gw = gateway();
-    let projects = tempfile::tempdir().unwrap();
-    deploy(&gw, &version_project(projects.path(), "v1", &[INIT]), &[]);
-    let v2 = deploy(
-        &gw,
-        &version_project(projects.path(), "v2", &[INIT]),
-        &["--save"],
-    );
-    let preview = format!("{v2}--{}", host("app"));
+    let (gw, _, preview) = with_a_saved_version();
     let token = ok(
         &gw,
         &[

@@ -1,4 +1,4 @@
-//! Sign-in through the development IdP end to end, and the SECURITY-CHECKLIST lines of the
+//! Sign-in through the development IdP end to end, and the docs/security.md lines of the
 //! "Identity headers and cookies", "Sign-in flow" and "Authorization" sections that need the
 //! running gateway. Each test is named after its line.
 
@@ -269,19 +269,7 @@ async fn sec_05_backends_cannot_set_the_gateways_cookies_or_toss_cookies_to_sibl
         .send()
         .await
         .unwrap();
-    let set: Vec<String> = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
-    assert!(set.iter().any(|c| c.starts_with("fine=1")), "{set:?}");
-    assert!(
-        !set.iter()
-            .any(|c| c.to_ascii_lowercase().starts_with("__host-sitegate")),
-        "{set:?}"
-    );
-    assert!(!set.iter().any(|c| c.starts_with("wide=")), "{set:?}");
+    crate::support::assert_only_the_sites_own_cookies_were_set(resp.headers());
     assert_eq!(
         echo(&browser, "app", "/").await.0,
         200,

@@ -125,3 +125,20 @@ pub fn put_secret(config: &std::path::Path, site: &str, name: &str, value: &str)
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Checks the `Set-Cookie` values of a response whose backend tried to set `fine=1`, the
+/// gateway's own cookies and a `wide` cookie for the parent domain: only `fine` got through.
+pub fn assert_only_the_sites_own_cookies_were_set(headers: &reqwest::header::HeaderMap) {
+    let set: Vec<String> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(set.iter().any(|c| c.starts_with("fine=1")), "{set:?}");
+    assert!(
+        !set.iter()
+            .any(|c| c.to_ascii_lowercase().starts_with("__host-sitegate")),
+        "{set:?}"
+    );
+    assert!(!set.iter().any(|c| c.starts_with("wide=")), "{set:?}");
+}
