@@ -1,6 +1,6 @@
 //! The access check for a routed request: normalize the path once, find out who is asking
 //! (site session cookie), ask `policy::decide`, and shape what the backend receives: the
-//! normalized path (SECURITY-CHECKLIST line 14), fresh identity headers, no gateway cookies.
+//! normalized path (docs/security.md line 14), fresh identity headers, no gateway cookies.
 
 use pingora_error::{Error, ErrorType, Result};
 use pingora_proxy::Session;

@@ -1,7 +1,7 @@
 //! Header surgery on pingora's request and response headers, through pingora's own API (which
 //! keeps its case map in step): identity headers the client sent, forwarding and override
 //! headers it may not set, the gateway's cookies on the way in, and backend `Set-Cookie` values
-//! on the way out (SECURITY-CHECKLIST lines 3–5).
+//! on the way out (docs/security.md lines 3–5).
 
 use http::header::{HeaderName, CONNECTION, COOKIE, SET_COOKIE};
 use pingora_error::Result;

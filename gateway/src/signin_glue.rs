@@ -97,7 +97,7 @@ async fn read_form(session: &mut Session) -> Result<Form> {
     Ok(Form::parse(&data))
 }
 
-/// The answer to a client over its sign-in rate limit (SECURITY-CHECKLIST line 22).
+/// The answer to a client over its sign-in rate limit (docs/security.md line 22).
 fn too_many(ctx: &RequestCtx) -> Reply {
     let message = "Too many sign-in requests from your network. Wait a minute and try again.";
     let page = crate::signin::pages::error("Too many attempts", message, &ctx.request_id, None);

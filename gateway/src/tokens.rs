@@ -1,5 +1,5 @@
 //! Tokens: `sgt_<id>_<secret>` bearer credentials. An access token opens some sites of one
-//! workspace (SECURITY-CHECKLIST line 17); a deploy token lets the CLI deploy to the sites of
+//! workspace (docs/security.md line 17); a deploy token lets the CLI deploy to the sites of
 //! one workspace (all, or some) through the admin API, optionally acting as one person whose
 //! role must allow deploying; an admin token may act on every workspace. A token of one kind
 //! never works as another. Stored hashed in `<state_dir>/tokens.json`, listed

@@ -1,6 +1,6 @@
 //! The admin listener (HTTPS): `/healthz`, `/metrics` and the admin API that the CLI deploys
 //! through. It has its own address, so no site hostname can reach these endpoints
-//! (SECURITY-CHECKLIST lines 16 and 23).
+//! (docs/security.md lines 16 and 23).
 
 mod api;
 mod caller;

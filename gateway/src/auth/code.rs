@@ -1,4 +1,4 @@
-//! One-time codes for the sign-in host → site hop (SECURITY-CHECKLIST 12), and a replay
+//! One-time codes for the sign-in host → site hop (docs/security.md line 12), and a replay
 //! guard for other single-use values (OIDC `state`, checklist 9). Codes are 32 random
 //! bytes; the store keeps only their HMAC, so a memory dump or a timing side channel on
 //! the map lookup reveals no usable code.

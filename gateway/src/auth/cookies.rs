@@ -1,5 +1,5 @@
 //! Cookies between browser, gateway and backend: the gateway's own cookies never reach a
-//! backend (SECURITY-CHECKLIST 4), and a backend cannot set, overwrite or delete them nor
+//! backend (docs/security.md line 4), and a backend cannot set, overwrite or delete them nor
 //! toss a cookie into sibling sites with a wider `Domain` (checklist 5). Set-Cookie values
 //! are read the way browsers read them (RFC 6265 §5.2), not the way they should be written.
 

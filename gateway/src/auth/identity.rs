@@ -1,4 +1,4 @@
-//! Identity headers: stripping every incoming one, in every spelling (SECURITY-CHECKLIST 3),
+//! Identity headers: stripping every incoming one, in every spelling (docs/security.md line 3),
 //! and building the ones the gateway hands a backend — pairwise `sitegate-user-id`,
 //! email, percent-encoded name, role, groups, and the Codex Sites names for those sites.
 

@@ -1,4 +1,4 @@
-//! Per-client token buckets for the sign-in endpoints (SECURITY-CHECKLIST 22). IPv6
+//! Per-client token buckets for the sign-in endpoints (docs/security.md line 22). IPv6
 //! clients are counted by their /64, which one subscriber usually holds whole, so address
 //! hopping within it does not reset the limit.
 

@@ -1,4 +1,4 @@
-//! `return_to` validation (SECURITY-CHECKLIST 1): a redirect target after sign-in or
+//! `return_to` validation (docs/security.md line 1): a redirect target after sign-in or
 //! sign-out must be a same-origin relative path. Anything a browser could read as another
 //! origin (`//host`, `/\host`, schemes), anything with control characters or whitespace,
 //! and the gateway's own reserved paths are refused, before and after percent-decoding.

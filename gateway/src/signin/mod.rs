@@ -178,7 +178,7 @@ impl SignIn {
         &self.assertions
     }
 
-    /// Whether `ip` may make another sign-in request now (SECURITY-CHECKLIST line 22).
+    /// Whether `ip` may make another sign-in request now (docs/security.md line 22).
     pub fn allow_client(&self, ip: Option<IpAddr>) -> bool {
         ip.is_none_or(|ip| self.limiter.check(ip, std::time::Instant::now()).is_ok())
     }

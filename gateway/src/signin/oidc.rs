@@ -259,7 +259,7 @@ impl Provider {
     }
 }
 
-/// The HTTP client for talking to IdPs: no redirects (SECURITY-CHECKLIST line 11), timeouts,
+/// The HTTP client for talking to IdPs: no redirects (docs/security.md line 11), timeouts,
 /// and optionally an extra trusted CA and a fixed address for one hostname (the development
 /// IdP, served by this same process).
 pub fn http_client(

@@ -1,6 +1,6 @@
 //! Strict email and DNS name parsing, and allocation-free case-insensitive lookups.
 //!
-//! SECURITY-CHECKLIST line 13: only plain ASCII `local@domain` addresses count; quoted
+//! docs/security.md line 13: only plain ASCII `local@domain` addresses count; quoted
 //! local parts, several `@`, comments and non-ASCII look-alikes never match anything.
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Unit tests for strict email and DNS name parsing (SECURITY-CHECKLIST line 13).
+//! Unit tests for strict email and DNS name parsing (docs/security.md line 13).
 
 use super::*;
 

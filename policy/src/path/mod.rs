@@ -1,4 +1,4 @@
-//! Request path normalization (SECURITY-CHECKLIST line 14) and path-rule patterns.
+//! Request path normalization (docs/security.md line 14) and path-rule patterns.
 //!
 //! A path is normalized once; the same [`NormalizedPath`] is judged by the rules and sent
 //! to the backend, so no spelling of a path can move a request into or out of a rule.

@@ -1,4 +1,4 @@
-//! Unit tests for path normalization and rule patterns (SECURITY-CHECKLIST line 14).
+//! Unit tests for path normalization and rule patterns (docs/security.md line 14).
 
 use super::*;
 

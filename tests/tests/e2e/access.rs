@@ -1,5 +1,5 @@
 //! Access modes and path rules through the running gateway (mostly anonymous visitors), and
-//! SECURITY-CHECKLIST line 14: the path is normalized once, the rules see the same path the
+//! docs/security.md line 14: the path is normalized once, the rules see the same path the
 //! backend gets, and encodings cannot move a request out of a rule; nor can spellings that
 //! lenient backends read as the rule's path (sec_29).
 

@@ -1,4 +1,4 @@
-//! SECURITY-CHECKLIST lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
+//! docs/security.md lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
 //! are refused, the IdP client follows no redirects, and unverified email grants nothing; and
 //! the development IdP sends browsers only to its registered redirect URI.
 

@@ -1,4 +1,4 @@
-//! Sites never reach each other's data (SECURITY-CHECKLIST line 19): two worker sites with the
+//! Sites never reach each other's data (docs/security.md line 19): two worker sites with the
 //! same binding names get their own D1 database, R2 bucket and secrets; an R2 key made of
 //! `../` stays a key in its own bucket; and a project whose binding name climbs out of its
 //! data directory is refused instead of opening another site's database.

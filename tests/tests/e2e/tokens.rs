@@ -1,4 +1,4 @@
-//! Service tokens through the CLI and the running gateway (SECURITY-CHECKLIST line 17).
+//! Service tokens through the CLI and the running gateway (docs/security.md line 17).
 
 use e2e::{GatewayBuilder, Upstream};
 

@@ -1,6 +1,6 @@
 use super::*;
 
-/// Every example of SECURITY-CHECKLIST line 1, and the usual variations.
+/// Every example of docs/security.md line 1, and the usual variations.
 const REFUSED: &[&str] = &[
     // Another host.
     "//evil",
