@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod commands;
 mod config;
+mod confined;
 mod console;
 mod demo;
 mod deploy;

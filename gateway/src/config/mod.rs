@@ -62,7 +62,16 @@ pub struct DeployConfig {
     /// Versions kept per site.
     pub keep_versions: usize,
     /// What one version may hold.
-    pub limits: crate::deploy::TreeLimits,
+    pub limits: TreeLimits,
+}
+
+/// How much one deployed version may hold (`deploy::tree` counts a tree against it).
+#[derive(Debug, Clone, Copy)]
+pub struct TreeLimits {
+    /// Bytes of all files together.
+    pub max_bytes: u64,
+    /// Number of files.
+    pub max_files: usize,
 }
 
 /// The worker runtime's size and the default limits of a site version.
@@ -460,7 +469,7 @@ impl Checker<'_> {
         DeployConfig {
             keep_versions: self.count("deploy.keep_versions", file.keep_versions, 20, 1..=10_000)
                 as usize,
-            limits: crate::deploy::TreeLimits {
+            limits: TreeLimits {
                 max_bytes: self.count("deploy.max_size_mb", file.max_size_mb, 100, 1..=1 << 20)
                     << 20,
                 max_files: self.count("deploy.max_files", file.max_files, 20_000, 1..=1_000_000)

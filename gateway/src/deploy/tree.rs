@@ -10,19 +10,12 @@ use std::path::{Path, PathBuf};
 
 use ring::digest::{Context, SHA256};
 
-use crate::worker::project::confined::Root;
+use crate::confined::Root;
 
 /// Directories a deploy never takes: version control and local tool state.
 const SKIPPED: [&str; 3] = [".git", "node_modules", ".wrangler/state"];
 
-/// How much one version may hold.
-#[derive(Debug, Clone, Copy)]
-pub struct TreeLimits {
-    /// Bytes of all files together.
-    pub max_bytes: u64,
-    /// Number of files.
-    pub max_files: usize,
-}
+pub use crate::config::TreeLimits;
 
 /// What a tree holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use cap_std::fs::Dir;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
-use super::project::confined::Root;
+use crate::confined::Root;
 
 /// A D1 database's migrations folder and its layout.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,7 +4,6 @@
 //! assets, D1 databases with their migrations, R2 buckets, vars and compatibility settings.
 
 mod codex;
-pub mod confined;
 #[cfg(test)]
 mod tests;
 mod wrangler;
@@ -17,7 +16,7 @@ use serde_json::Value;
 
 pub use super::migrations::{Migrations, MigrationsKind};
 pub use super::static_routing::StaticRouting;
-use confined::{Escape, Root};
+use crate::confined::{Escape, Root};
 
 /// A site's project, as detected in its directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +114,7 @@ impl ProjectError {
 
 /// The project in `dir`: a Codex Sites build first, then a wrangler project, then a plain
 /// directory whose `index.js` or `worker.js` is the entry (neither: no entry).
-/// Every path the project names stays inside `dir` (see [`confined`]).
+/// Every path the project names stays inside `dir` (see [`crate::confined`]).
 pub fn detect(dir: &Path) -> Result<Project, ProjectError> {
     let root = Root::new(dir).map_err(|e| ProjectError::Read {
         file: dir.to_path_buf(),
