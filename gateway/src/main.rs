@@ -14,6 +14,7 @@ mod confined;
 mod console;
 mod demo;
 mod deploy;
+mod deployer;
 mod error;
 mod errors;
 mod fsutil;

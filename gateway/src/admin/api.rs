@@ -9,7 +9,8 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 
 use super::caller::{Caller, Refusal};
-use crate::deploy::{archive, DeployError, Deployer};
+use crate::deploy::{archive, DeployError};
+use crate::deployer::Deployer;
 use crate::secrets::SecretStore;
 use crate::snapshot::Store;
 
@@ -169,7 +170,7 @@ async fn blocking(
     work: impl FnOnce() -> Result<(u16, Value), Refusal> + Send + 'static,
 ) -> Result<(u16, Value), Refusal> {
     let panicked = (500, "the admin action failed unexpectedly".to_string());
-    crate::deploy::off_thread(work, panicked).await
+    crate::deployer::off_thread(work, panicked).await
 }
 
 fn deploy_error(error: DeployError) -> Refusal {

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use super::target::Target;
 use crate::cli::TargetArg;
-use crate::deploy::{Deployed, SiteDeploys};
+use crate::deploy::SiteDeploys;
+use crate::deployer::Deployed;
 
 /// `sitegate deploy <dir> --site <site> [--save]`.
 pub fn deploy(target: &TargetArg, site: &str, dir: &Path, save: bool) -> anyhow::Result<()> {

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::remote::Remote;
 use crate::audit::Actor;
 use crate::cli::TargetArg;
-use crate::deploy::{archive, Deployed, Deployer, SiteDeploys};
+use crate::deploy::{archive, SiteDeploys};
+use crate::deployer::{Deployed, Deployer};
 use crate::secrets::{SecretInfo, SecretStore};
 
 /// An offline state directory or a remote gateway.

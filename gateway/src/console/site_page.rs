@@ -361,7 +361,7 @@ pub async fn act(
         "promote" => {
             let id = field("version");
             let (deployer, site_id, actor) = (deployer.clone(), site_id.clone(), actor.clone());
-            crate::deploy::off_thread(
+            crate::deployer::off_thread(
                 move || {
                     deployer
                         .promote(&site_id, &id, &actor)
@@ -374,7 +374,7 @@ pub async fn act(
         }
         "rollback" => {
             let (deployer, site_id, actor) = (deployer.clone(), site_id.clone(), actor.clone());
-            crate::deploy::off_thread(
+            crate::deployer::off_thread(
                 move || {
                     deployer
                         .rollback(&site_id, &actor)

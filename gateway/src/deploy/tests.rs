@@ -274,7 +274,7 @@ fn an_upload_unpacks_to_the_same_version_and_nothing_outside_it() {
 fn a_project_naming_paths_outside_it_is_refused_before_anything_is_stored() {
     let tmp = tempfile::tempdir().unwrap();
     let state = tmp.path().join("state");
-    let deployer = super::Deployer::new(
+    let deployer = crate::deployer::Deployer::new(
         &state,
         crate::config::DeployConfig {
             keep_versions: 5,
