@@ -18,6 +18,7 @@ mod deployer;
 mod error;
 mod errors;
 mod fsutil;
+mod head_deadline;
 mod headers;
 mod logging;
 mod metrics;

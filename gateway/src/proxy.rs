@@ -15,9 +15,9 @@ use policy::{Backend, Site};
 
 use crate::access::Verdict;
 use crate::config::HttpMode;
+use crate::head_deadline;
 use crate::respond::Page;
 use crate::routing::{self, Target};
-use crate::server::head_deadline;
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;

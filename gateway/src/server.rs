@@ -1,8 +1,6 @@
 //! Assembles the pingora server: the site listeners (HTTPS, and HTTP that redirects), the admin
 //! listener, the demo backend, and the reloader; then runs until a shutdown signal.
 
-pub mod head_deadline;
-
 use std::sync::Arc;
 
 use pingora_core::server::configuration::ServerConf;
@@ -55,7 +53,7 @@ pub fn run(store: Arc<Store>) -> Result<(), GatewayError> {
     let proxy = pingora_proxy::http_proxy(&server.configuration, gateway);
     let mut sites = Service::new(
         "sites".to_string(),
-        head_deadline::App::new(proxy, store.clone()),
+        crate::head_deadline::App::new(proxy, store.clone()),
     );
     sites.add_tls_with_settings(
         &config.listen.https.to_string(),
