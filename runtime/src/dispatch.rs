@@ -7,13 +7,14 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use rquickjs::class::Trace;
 use rquickjs::{Array, Ctx, Exception, JsLifetime, Result, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bytes::bytes_of;
 use crate::host::Host;
+use crate::js_http::header_map;
 use crate::RuntimeError;
 
 /// Chunks of a streamed body that may wait for the client.
@@ -236,36 +237,4 @@ impl Reply {
         };
         self.state.borrow_mut().fail(failure);
     }
-}
-
-/// `[[name, value], ...]` as a header map; names and values the HTTP layer cannot carry are a
-/// `TypeError`. Values are byte strings: each character is one byte.
-pub(crate) fn header_map<'js>(ctx: &Ctx<'js>, pairs: &Array<'js>) -> Result<HeaderMap> {
-    let mut map = HeaderMap::with_capacity(pairs.len());
-    for pair in pairs.iter::<Array>() {
-        let pair = pair?;
-        let name: String = pair.get(0)?;
-        let value: String = pair.get(1)?;
-        let bytes: Vec<u8> = if value.chars().all(|c| (c as u32) < 256) {
-            value.chars().map(|c| c as u8).collect()
-        } else {
-            value.into_bytes()
-        };
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(&bytes),
-        ) else {
-            return Err(Exception::throw_type(
-                ctx,
-                &format!("Invalid header: {name}"),
-            ));
-        };
-        map.append(name, value);
-    }
-    Ok(map)
-}
-
-/// A header value as a byte string.
-pub(crate) fn latin1(value: &HeaderValue) -> String {
-    value.as_bytes().iter().map(|&b| b as char).collect()
 }

@@ -22,6 +22,7 @@ use crate::bytecode::Loaded;
 use crate::cpu::Clock;
 use crate::dispatch::{Answer, Reply, WorkerRequest};
 use crate::host::{Host, Post, Settle};
+use crate::js_http::header_pairs;
 use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
 use crate::report::describe;
 use crate::{Bindings, OutboundPolicy, RuntimeError};
@@ -296,13 +297,7 @@ impl Isolate {
                 Some(handler) => handler.restore(&ctx)?,
                 None => return Err(rquickjs::Exception::throw_internal(&ctx, "no entry loaded")),
             };
-            let headers = rquickjs::Array::new(ctx.clone())?;
-            for (i, (name, value)) in request.headers.iter().enumerate() {
-                let pair = rquickjs::Array::new(ctx.clone())?;
-                pair.set(0, name.as_str())?;
-                pair.set(1, crate::dispatch::latin1(value))?;
-                headers.set(i, pair)?;
-            }
+            let headers = header_pairs(&ctx, &request.headers)?;
             let body = if request.body.is_empty() {
                 Value::new_null(ctx.clone())
             } else {

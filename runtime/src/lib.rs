@@ -20,6 +20,7 @@ pub mod intl;
 mod io;
 mod isolate;
 mod js;
+mod js_http;
 mod modules;
 mod pool;
 mod report;

@@ -20,8 +20,8 @@ use rquickjs::{Array, Ctx, Exception, Function, JsLifetime, Object, Result, Type
 use tokio::sync::Mutex;
 
 use crate::bytes::bytes_of;
-use crate::dispatch::{header_map, latin1};
 use crate::host::Host;
+use crate::js_http::{header_map, header_pairs};
 use client::{client_for, ResolvesPrivate};
 use policy::OutboundPolicy;
 
@@ -125,13 +125,7 @@ fn send<'js>(
     };
     let promise = host.spawn_op(ctx, exchange, |ctx, response: reqwest::Response| {
         let status = response.status();
-        let pairs = Array::new(ctx.clone())?;
-        for (i, (name, value)) in response.headers().iter().enumerate() {
-            let pair = Array::new(ctx.clone())?;
-            pair.set(0, name.as_str())?;
-            pair.set(1, latin1(value))?;
-            pairs.set(i, pair)?;
-        }
+        let pairs = header_pairs(ctx, response.headers())?;
         let bodies = ctx
             .userdata::<OpenBodies>()
             .ok_or_else(|| rquickjs::Error::new_from_js("fetch", "userdata"))?;
