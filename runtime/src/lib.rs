@@ -22,6 +22,7 @@ mod io;
 mod isolate;
 mod js;
 mod js_http;
+mod js_sources;
 mod modules;
 mod pool;
 mod report;
