@@ -1,8 +1,8 @@
 //! The parts of the Web platform written in JavaScript (the prelude files of `js_sources`). Each
 //! file is one function expression `(function (internal) { ... })`, evaluated on every new
-//! isolate in the order listed and
-//! called with the `internal` object that native code filled in first; what a file defines
-//! for sites it sets on `globalThis`, what it shares with later files it sets on `internal`.
+//! isolate in the order listed and called with the `internal` object that native code filled
+//! in first; what a file defines for sites it sets on `globalThis`, what it shares with later
+//! files it sets on `internal`.
 //! Nothing named `internal` is reachable from site code. `internal.env` is the bindings
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).

@@ -13,8 +13,6 @@ pub mod encoding;
 pub mod headers;
 #[allow(missing_docs)]
 pub mod url;
-#[allow(missing_docs)]
-pub mod url_search_params;
 
 pub(crate) mod strings;
 #[cfg(test)]
