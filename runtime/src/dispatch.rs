@@ -10,7 +10,7 @@ use rquickjs::class::Trace;
 use rquickjs::{Array, Ctx, Exception, JsLifetime, Result, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bytes::bytes_of;
+use crate::buffer_source::bytes_of;
 use crate::exchange::{Answer, ReplyState, WorkerBody, WorkerResponse};
 use crate::host::Host;
 use crate::js_http::header_map;

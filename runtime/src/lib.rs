@@ -7,9 +7,9 @@
 #![warn(missing_docs)]
 
 pub mod bindings;
+mod buffer_source;
 mod builtins;
 mod bytecode;
-mod bytes;
 mod console;
 mod cpu;
 mod dispatch;

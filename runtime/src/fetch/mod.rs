@@ -19,7 +19,7 @@ use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, JsLifetime, Object, Result, TypedArray, Value};
 use tokio::sync::Mutex;
 
-use crate::bytes::bytes_of;
+use crate::buffer_source::bytes_of;
 use crate::host::Host;
 use crate::js_http::{header_map, header_pairs};
 use client::{ResolvesPrivate, SiteOutbound};
