@@ -27,6 +27,8 @@ mod modules;
 mod pool;
 mod report;
 mod secret;
+#[cfg(test)]
+mod testutil;
 mod timer_queue;
 mod timers;
 pub mod web;

@@ -14,8 +14,6 @@ pub mod headers;
 pub mod url;
 
 pub(crate) mod strings;
-#[cfg(test)]
-mod test_support;
 
 use rquickjs::{Ctx, Object, Result};
 
