@@ -1,5 +1,5 @@
-//! What the runtime's unit tests share: a fresh isolate on an empty directory (bare, or with
-//! a site's bindings), the prelude's `internal` object made reachable from a test script, and
+//! What the runtime's unit tests share: a fresh isolate on an empty directory (bare, with a
+//! site's files or with its bindings), the prelude's `internal` object made reachable from a test script, and
 //! scripts run to the string they give.
 
 use std::path::Path;
@@ -13,6 +13,18 @@ use crate::{Bindings, Isolate, Limits, SiteSetup};
 pub(crate) fn isolate(limits: Limits) -> (TempDir, Isolate) {
     let dir = tempfile::tempdir().unwrap();
     let isolate = Isolate::new(dir.path(), limits).unwrap();
+    (dir, isolate)
+}
+
+/// A fresh isolate on a directory holding `files` (path, text; folders made as needed).
+pub(crate) fn site(files: &[(&str, &str)]) -> (TempDir, Isolate) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let isolate = Isolate::new(dir.path(), Limits::default()).unwrap();
     (dir, isolate)
 }
 
