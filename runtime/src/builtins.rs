@@ -17,37 +17,22 @@ use rquickjs::object::{Accessor, Property};
 use rquickjs::{Ctx, Error, Function, Module, Object, Result};
 
 use crate::bytecode::{self, Bytecode, Loaded};
+use crate::js_sources::{sources, JsSource, Role};
 
 /// The module through which built-ins reach `internal`.
 const INTERNAL: &str = "sitegate:internal";
 
-/// Each built-in's canonical name and source.
-const MODULES: &[(&str, &str)] = &[
-    (
-        "cloudflare:workers",
-        include_str!("js/cloudflare_workers.js"),
-    ),
-    ("node:async_hooks", include_str!("js/node/async_hooks.js")),
-    ("node:buffer", include_str!("js/node/buffer.js")),
-    ("node:crypto", include_str!("js/node/crypto.js")),
-    ("node:events", include_str!("js/node/events.js")),
-    ("node:fs", include_str!("js/node/fs.js")),
-    ("node:fs/promises", include_str!("js/node/fs_promises.js")),
-    ("node:module", include_str!("js/node/module.js")),
-    ("node:path", include_str!("js/node/path.js")),
-    ("node:path/posix", include_str!("js/node/path_posix.js")),
-    ("node:process", include_str!("js/node/process.js")),
-    ("node:util", include_str!("js/node/util.js")),
-    ("node:util/types", include_str!("js/node/util_types.js")),
-];
+/// The built-in modules, in `js_sources` order.
+fn modules() -> impl Iterator<Item = &'static JsSource> {
+    sources(Role::Builtin)
+}
 
 /// The canonical name of the built-in `specifier` names (`buffer` and `node:buffer` are the
 /// same module), or `None` if it names none.
 pub(crate) fn canonical(specifier: &str) -> Option<&'static str> {
     let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
-    MODULES
-        .iter()
-        .map(|(name, _)| *name)
+    modules()
+        .map(|module| module.name)
         .find(|name| *name == specifier || name.strip_prefix("node:").is_some_and(|n| n == bare))
 }
 
@@ -61,15 +46,14 @@ pub(crate) fn is_reserved(name: &str) -> bool {
     name == INTERNAL || canonical(name) == Some(name)
 }
 
-/// The built-ins compiled to bytecode, once per process, in `MODULES` order.
+/// The built-ins compiled to bytecode, once per process, in `modules()` order.
 fn compiled() -> Result<&'static [Bytecode]> {
     static COMPILED: OnceLock<Vec<Bytecode>> = OnceLock::new();
     if let Some(compiled) = COMPILED.get() {
         return Ok(compiled);
     }
-    let modules: Vec<(String, String)> = MODULES
-        .iter()
-        .map(|(name, source)| (name.to_string(), source.to_string()))
+    let modules: Vec<(String, String)> = modules()
+        .map(|module| (module.name.to_string(), module.text.to_string()))
         .collect();
     let compiled = bytecode::compile_apart(&modules)?;
     Ok(COMPILED.get_or_init(|| compiled))
@@ -88,7 +72,7 @@ pub(crate) fn load<'js>(
             INTERNAL,
         ));
     }
-    let index = MODULES.iter().position(|(n, _)| *n == name)?;
+    let index = modules().position(|module| module.name == name)?;
     Some(compiled().and_then(|all| {
         let code = all
             .get(index)
@@ -118,7 +102,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()>
     codec::install(ctx, internal)?;
     async_context::install(ctx, internal)?;
     let builtins = Object::new(ctx.clone())?;
-    let names: Vec<&str> = MODULES.iter().map(|(name, _)| *name).collect();
+    let names: Vec<&str> = modules().map(|module| module.name).collect();
     builtins.set("names", names)?;
     builtins.set(
         "importNow",

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use rquickjs::{Ctx, Function, Object, Result};
 
 use crate::host::Host;
+use crate::secret::redact;
 
 /// Defines `internal.log(level, text)` (levels: 0 debug, 1 info, 2 warn, 3 error).
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Host>) -> Result<()> {
@@ -13,8 +14,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>, host: &Rc<Hos
     let log = Function::new(ctx.clone(), move |level: i32, text: String| {
         let label = host.label.borrow();
         let site = label.as_str();
-        let bindings = host.bindings.borrow();
-        let text = bindings.redact(&text);
+        let text = redact(&host.secrets.borrow(), &text);
         match level {
             0 => tracing::debug!(target: "sitegate::worker", site, "{text}"),
             1 => tracing::info!(target: "sitegate::worker", site, "{text}"),

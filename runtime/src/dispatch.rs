@@ -1,84 +1,23 @@
-//! A request to a worker and its answer as they cross between the gateway and a JS thread:
-//! `WorkerRequest` in, `WorkerResponse` out (its body whole, or streamed over a bounded
-//! channel so a slow client slows the worker down instead of filling memory). `Reply` is the
-//! native object the JavaScript side (`js/dispatch.js`) answers through.
+//! `Reply`, the native object the JavaScript side (`js/dispatch.js`) answers a request
+//! through: the whole response at once, or its head and then its body chunk by chunk over a
+//! bounded channel, so a slow client slows the worker down instead of filling memory.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue};
 use rquickjs::class::Trace;
 use rquickjs::{Array, Ctx, Exception, JsLifetime, Result, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bytes::bytes_of;
+use crate::buffer_source::bytes_of;
+use crate::exchange::{Answer, ReplyState, WorkerBody, WorkerResponse};
 use crate::host::Host;
+use crate::js_http::header_map;
 use crate::RuntimeError;
 
 /// Chunks of a streamed body that may wait for the client.
 const STREAM_BUFFER_CHUNKS: usize = 16;
-
-/// A request for a worker, as the gateway received and checked it.
-#[derive(Debug)]
-pub struct WorkerRequest {
-    /// The method.
-    pub method: http::Method,
-    /// The public URL (`https://<site host>/<path>?<query>`).
-    pub url: String,
-    /// The headers (identity headers already set by the gateway).
-    pub headers: HeaderMap,
-    /// The whole body (empty for none).
-    pub body: Bytes,
-}
-
-/// A worker's response.
-#[derive(Debug)]
-pub struct WorkerResponse {
-    /// The status code.
-    pub status: u16,
-    /// The headers, `Set-Cookie` entries kept apart.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: WorkerBody,
-}
-
-/// A response body.
-#[derive(Debug)]
-pub enum WorkerBody {
-    /// Known in full (possibly empty).
-    Full(Bytes),
-    /// Produced as the worker goes; an `Err` item means the worker failed mid-stream.
-    Stream(mpsc::Receiver<std::result::Result<Bytes, String>>),
-}
-
-/// The outcome of a dispatch.
-pub type Answer = std::result::Result<WorkerResponse, RuntimeError>;
-
-/// Where a request's answer stands.
-pub(crate) enum ReplyState {
-    /// Nothing sent yet.
-    Waiting(oneshot::Sender<Answer>),
-    /// Headers sent; body chunks go here.
-    Streaming(mpsc::Sender<std::result::Result<Bytes, String>>),
-    /// Answered.
-    Done,
-}
-
-impl ReplyState {
-    /// Fails the request: an error answer if nothing was sent, else a broken stream.
-    pub(crate) fn fail(&mut self, error: RuntimeError) {
-        match std::mem::replace(self, ReplyState::Done) {
-            ReplyState::Waiting(answer) => {
-                let _ = answer.send(Err(error));
-            }
-            ReplyState::Streaming(chunks) => {
-                let _ = chunks.try_send(Err(error.to_string()));
-            }
-            ReplyState::Done => {}
-        }
-    }
-}
 
 /// The JavaScript side's handle on one request's answer.
 #[derive(Trace, JsLifetime)]
@@ -236,36 +175,4 @@ impl Reply {
         };
         self.state.borrow_mut().fail(failure);
     }
-}
-
-/// `[[name, value], ...]` as a header map; names and values the HTTP layer cannot carry are a
-/// `TypeError`. Values are byte strings: each character is one byte.
-pub(crate) fn header_map<'js>(ctx: &Ctx<'js>, pairs: &Array<'js>) -> Result<HeaderMap> {
-    let mut map = HeaderMap::with_capacity(pairs.len());
-    for pair in pairs.iter::<Array>() {
-        let pair = pair?;
-        let name: String = pair.get(0)?;
-        let value: String = pair.get(1)?;
-        let bytes: Vec<u8> = if value.chars().all(|c| (c as u32) < 256) {
-            value.chars().map(|c| c as u8).collect()
-        } else {
-            value.into_bytes()
-        };
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(&bytes),
-        ) else {
-            return Err(Exception::throw_type(
-                ctx,
-                &format!("Invalid header: {name}"),
-            ));
-        };
-        map.append(name, value);
-    }
-    Ok(map)
-}
-
-/// A header value as a byte string.
-pub(crate) fn latin1(value: &HeaderValue) -> String {
-    value.as_bytes().iter().map(|&b| b as char).collect()
 }

@@ -13,8 +13,10 @@ use std::time::{Duration, Instant};
 
 use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 
-use crate::dispatch::ReplyState;
-use crate::timers::Timers;
+use crate::exchange::ReplyState;
+use crate::fetch::client::SiteOutbound;
+use crate::secret::Secret;
+use crate::timer_queue::Timers;
 
 /// The JavaScript side of settling an operation.
 type SettleFn = Box<dyn for<'js> FnOnce(&Ctx<'js>, &Host) -> Result<()> + Send>;
@@ -49,8 +51,8 @@ pub(crate) struct Host {
     post: Post,
     /// What the log calls this isolate (its site).
     pub(crate) label: RefCell<String>,
-    /// The site's bindings, whose secrets are kept out of its console output.
-    pub(crate) bindings: RefCell<Arc<crate::Bindings>>,
+    /// The site's secrets (name, value), kept out of its console output.
+    pub(crate) secrets: RefCell<Vec<(String, Secret)>>,
     /// The requests being answered, by request number.
     pub(crate) inflight: RefCell<HashMap<u64, Rc<RefCell<ReplyState>>>>,
     /// The request whose turn is running.
@@ -62,7 +64,7 @@ pub(crate) struct Host {
     /// The heap limit, for requests failed by running out of it.
     pub(crate) memory_limit: Cell<usize>,
     /// Where the site's `fetch` may go, and the client that goes there.
-    pub(crate) outbound: RefCell<Rc<crate::fetch::SiteOutbound>>,
+    pub(crate) outbound: RefCell<Rc<SiteOutbound>>,
     /// Set when a request failed because the heap ran out (the engine threw `null`, which
     /// reached a `Reply` instead of the call): the isolate is then spent.
     pub(crate) out_of_memory: Cell<bool>,
@@ -74,7 +76,7 @@ impl Host {
     pub(crate) fn new(post: Post, label: &str, memory_limit: usize) -> Host {
         Host {
             label: RefCell::new(label.to_string()),
-            bindings: RefCell::default(),
+            secrets: RefCell::default(),
             timers: RefCell::default(),
             ops: RefCell::default(),
             last_op: Cell::new(0),

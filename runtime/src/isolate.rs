@@ -20,8 +20,11 @@ use tokio::sync::oneshot;
 
 use crate::bytecode::Loaded;
 use crate::cpu::Clock;
-use crate::dispatch::{Answer, Reply, WorkerRequest};
+use crate::dispatch::Reply;
+use crate::exchange::{Answer, WorkerRequest};
+use crate::fetch::client::SiteOutbound;
 use crate::host::{Host, Post, Settle};
+use crate::js_http::header_pairs;
 use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
 use crate::report::describe;
 use crate::{Bindings, OutboundPolicy, RuntimeError};
@@ -238,9 +241,9 @@ impl Isolate {
         );
         self.limits = limits;
         *self.host.label.borrow_mut() = label.to_string();
-        *self.host.bindings.borrow_mut() = site.bindings.clone();
+        *self.host.secrets.borrow_mut() = site.bindings.secrets.clone();
         self.host.memory_limit.set(limits.memory_bytes);
-        *self.host.outbound.borrow_mut() = Rc::new(crate::fetch::SiteOutbound::new(site.outbound));
+        *self.host.outbound.borrow_mut() = Rc::new(SiteOutbound::new(site.outbound));
         self.call_for(Turn::Startup, |ctx| {
             let env: Object = crate::js::internal(&ctx)?.get("env")?;
             crate::bindings::fill_env(&ctx, &env, &self.host, &site.bindings)
@@ -296,13 +299,7 @@ impl Isolate {
                 Some(handler) => handler.restore(&ctx)?,
                 None => return Err(rquickjs::Exception::throw_internal(&ctx, "no entry loaded")),
             };
-            let headers = rquickjs::Array::new(ctx.clone())?;
-            for (i, (name, value)) in request.headers.iter().enumerate() {
-                let pair = rquickjs::Array::new(ctx.clone())?;
-                pair.set(0, name.as_str())?;
-                pair.set(1, crate::dispatch::latin1(value))?;
-                headers.set(i, pair)?;
-            }
+            let headers = header_pairs(&ctx, &request.headers)?;
             let body = if request.body.is_empty() {
                 Value::new_null(ctx.clone())
             } else {

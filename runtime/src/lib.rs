@@ -7,28 +7,35 @@
 #![warn(missing_docs)]
 
 pub mod bindings;
+mod buffer_source;
 mod builtins;
 mod bytecode;
-mod bytes;
 mod console;
 mod cpu;
 mod dispatch;
 mod error;
+mod exchange;
 mod fetch;
 mod host;
 pub mod intl;
 mod io;
 mod isolate;
 mod js;
+mod js_http;
+mod js_sources;
 mod modules;
 mod pool;
 mod report;
+mod secret;
+#[cfg(test)]
+mod testutil;
+mod timer_queue;
 mod timers;
 pub mod web;
 
 pub use bindings::{Bindings, Secret, Var};
-pub use dispatch::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use error::RuntimeError;
+pub use exchange::{Answer, WorkerBody, WorkerRequest, WorkerResponse};
 pub use fetch::policy::OutboundPolicy;
 pub use isolate::{Isolate, Limits, SiteSetup};
 pub use pool::{Pool, PoolOptions, VersionKey};

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
-use crate::dispatch::{Answer, WorkerRequest};
+use crate::exchange::{Answer, WorkerRequest};
 use crate::host::{Post, Settle};
 use crate::{Bindings, Isolate, Limits, OutboundPolicy, RuntimeError, SiteSetup};
 

@@ -24,6 +24,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use rquickjs::{Ctx, Function, Object, Result, Value};
 
 use crate::host::Host;
+use crate::js_http::header_pairs;
 use headers_file::HeaderRules;
 use manifest::{AssetFile, Manifest};
 use pattern::Ignore;
@@ -413,15 +414,8 @@ fn to_js<'js>(ctx: &Ctx<'js>, answer: Option<AssetResponse>) -> Result<Object<'j
         )?;
         return Ok(out);
     };
-    let headers = rquickjs::Array::new(ctx.clone())?;
-    for (i, (name, value)) in answer.headers.iter().enumerate() {
-        let pair = rquickjs::Array::new(ctx.clone())?;
-        pair.set(0, name.as_str())?;
-        pair.set(1, String::from_utf8_lossy(value.as_bytes()).into_owned())?;
-        headers.set(i, pair)?;
-    }
     out.set("status", answer.status.as_u16())?;
-    out.set("headers", headers)?;
+    out.set("headers", header_pairs(ctx, &answer.headers)?)?;
     out.set(
         "body",
         rquickjs::TypedArray::<u8>::new(ctx.clone(), answer.body.to_vec())?,

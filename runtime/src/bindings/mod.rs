@@ -8,7 +8,6 @@ mod r2;
 #[cfg(test)]
 mod tests;
 
-use std::fmt;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -16,6 +15,7 @@ use std::sync::Arc;
 use rquickjs::{Ctx, Object, Result};
 
 use crate::host::Host;
+pub use crate::secret::Secret;
 pub use assets::Assets;
 
 /// Everything a site version's `env` holds, by binding name.
@@ -48,23 +48,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Secret values shorter than this are not looked for in log text (they would match
-/// ordinary words).
-const REDACT_MIN_LEN: usize = 6;
-
 impl Bindings {
     /// `text` with every secret value in it replaced by `[secret NAME]`: for what the site's
     /// own code writes to the log (console output, the messages of errors it throws).
     pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let mut out = std::borrow::Cow::Borrowed(text);
-        for (name, Secret(value)) in &self.secrets {
-            if value.len() >= REDACT_MIN_LEN && out.contains(value.as_str()) {
-                out = std::borrow::Cow::Owned(
-                    out.replace(value.as_str(), &format!("[secret {name}]")),
-                );
-            }
-        }
-        out
+        crate::secret::redact(&self.secrets, text)
     }
 }
 
@@ -75,16 +63,6 @@ pub enum Var {
     Text(String),
     /// `env.NAME` is this JSON text, parsed.
     Json(String),
-}
-
-/// A secret's value; `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(pub String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
 }
 
 /// Fills `env` (the object the fetch handler, `cloudflare:workers` and `process.env` see) with

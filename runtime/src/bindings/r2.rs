@@ -18,7 +18,7 @@ use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, Result, TypedArray, Value};
 use serde::Deserialize;
 
-use crate::bytes::bytes_of;
+use crate::buffer_source::bytes_of;
 use crate::host::Host;
 use local::LocalStore;
 use store::{Conditions, Found, ListOptions, NewObject, ObjectStore, R2Error, RangeSpec};

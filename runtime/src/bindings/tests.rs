@@ -1,18 +1,14 @@
 //! `env` as a site sees it: vars and secrets on the fetch handler's `env`, on
 //! `cloudflare:workers`' `env` and (strings only) on `process.env`.
 
-use std::sync::Arc;
+use crate::testutil::with_bindings;
+use crate::{Bindings, Isolate, Secret, Var};
 
-use crate::{Bindings, Isolate, Limits, Secret, SiteSetup, Var};
-
+/// An isolate whose `env` holds `bindings`, with `source` loaded as its entry.
 fn site_with(bindings: Bindings, source: &str) -> (tempfile::TempDir, Isolate) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.js"), source).unwrap();
-    let site = SiteSetup {
-        bindings: Arc::new(bindings),
-        ..SiteSetup::default()
-    };
-    let js = Isolate::with_site(dir.path(), Limits::default(), site).unwrap();
+    let js = with_bindings(dir.path(), bindings);
     js.load_entry("index.js").unwrap();
     (dir, js)
 }

@@ -5,6 +5,7 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use memchr::memmem;
 use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
 
 use crate::web::strings::usv_string;
@@ -117,16 +118,16 @@ fn index_of<'js>(
             if needle.is_empty() {
                 return from.min(len);
             }
-            let starts = hay.windows(needle.len()).enumerate();
+            let from = from as usize;
             let found = if last {
-                starts
-                    .take(from.saturating_add(1) as usize)
-                    .rev()
-                    .find(|(_, w)| *w == needle)
+                let end = from.saturating_add(needle.len()).min(hay.len());
+                memmem::rfind(&hay[..end], needle)
             } else {
-                starts.skip(from as usize).find(|(_, w)| *w == needle)
+                hay.get(from..)
+                    .and_then(|rest| memmem::find(rest, needle))
+                    .map(|at| at + from)
             };
-            found.map_or(-1, |(i, _)| i as i64)
+            found.map_or(-1, |at| at as i64)
         })
     })
 }

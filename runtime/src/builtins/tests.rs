@@ -6,7 +6,7 @@ mod buffer;
 mod modules;
 mod node;
 
-use crate::{Isolate, Limits};
+use crate::testutil::site;
 
 /// Loads `fixture` (a module exporting `async check()`, which answers JSON) as the entry of
 /// a fresh isolate, runs `check` and compares its answer with `expected` (workerd's answer to
@@ -14,9 +14,7 @@ use crate::{Isolate, Limits};
 fn check_fixture(fixture: &str, expected: &str) {
     let source =
         format!("{fixture}\nglobalThis.check = check;\nexport default {{ fetch() {{}} }};");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.js"), source).unwrap();
-    let js = Isolate::new(dir.path(), Limits::default()).unwrap();
+    let (_dir, js) = site(&[("index.js", &source)]);
     js.load_entry("index.js").unwrap();
     let fields = |json: &str| -> Vec<String> {
         js.eval::<Vec<String>>(&format!(

@@ -2,8 +2,10 @@
 //! policies (all those that set none, for a start) share a client and its connection pool,
 //! and a connection opened under one policy never serves a site with another. A client lives
 //! while an isolate holds it. Each resolves names with the system resolver and keeps only the
-//! addresses its policy allows.
+//! addresses its policy allows. An isolate's `SiteOutbound` takes its client when it first
+//! sends.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
@@ -12,6 +14,37 @@ use std::time::Duration;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::policy::OutboundPolicy;
+
+/// An isolate's outbound policy and, from its first request on, that policy's client.
+#[derive(Default)]
+pub(crate) struct SiteOutbound {
+    policy: Arc<OutboundPolicy>,
+    client: OnceCell<Arc<reqwest::Client>>,
+}
+
+impl SiteOutbound {
+    /// Sending under `policy`.
+    pub(crate) fn new(policy: Arc<OutboundPolicy>) -> SiteOutbound {
+        SiteOutbound {
+            policy,
+            client: OnceCell::new(),
+        }
+    }
+
+    /// Where the site may send.
+    pub(crate) fn policy(&self) -> &OutboundPolicy {
+        &self.policy
+    }
+
+    /// The policy's client, taken on first use.
+    pub(crate) fn client(&self) -> std::result::Result<reqwest::Client, String> {
+        if let Some(client) = self.client.get() {
+            return Ok((**client).clone());
+        }
+        let client = client_for(&self.policy)?;
+        Ok((**self.client.get_or_init(|| client)).clone())
+    }
+}
 
 /// The clients in use, by policy.
 static CLIENTS: LazyLock<Mutex<HashMap<Arc<OutboundPolicy>, Weak<reqwest::Client>>>> =

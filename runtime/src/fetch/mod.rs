@@ -5,12 +5,12 @@
 //! chunk by chunk (`internal.fetchRead`, `internal.fetchCancel`). Destinations are checked
 //! against the site's `policy`.
 
-mod client;
+pub(crate) mod client;
 pub mod policy;
 #[cfg(test)]
 mod tests;
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -19,36 +19,10 @@ use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, JsLifetime, Object, Result, TypedArray, Value};
 use tokio::sync::Mutex;
 
-use crate::bytes::bytes_of;
-use crate::dispatch::{header_map, latin1};
+use crate::buffer_source::bytes_of;
 use crate::host::Host;
-use client::{client_for, ResolvesPrivate};
-use policy::OutboundPolicy;
-
-/// An isolate's outbound policy and, from its first request on, that policy's client.
-#[derive(Default)]
-pub(crate) struct SiteOutbound {
-    policy: Arc<OutboundPolicy>,
-    client: OnceCell<Arc<reqwest::Client>>,
-}
-
-impl SiteOutbound {
-    /// Sending under `policy`.
-    pub(crate) fn new(policy: Arc<OutboundPolicy>) -> SiteOutbound {
-        SiteOutbound {
-            policy,
-            client: OnceCell::new(),
-        }
-    }
-
-    fn client(&self) -> std::result::Result<reqwest::Client, String> {
-        if let Some(client) = self.client.get() {
-            return Ok((**client).clone());
-        }
-        let client = client_for(&self.policy)?;
-        Ok((**self.client.get_or_init(|| client)).clone())
-    }
-}
+use crate::js_http::{header_map, header_pairs};
+use client::{ResolvesPrivate, SiteOutbound};
 
 /// Response bodies being read, by id.
 #[derive(JsLifetime, Default)]
@@ -98,7 +72,7 @@ fn send<'js>(
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .ok_or_else(|| Exception::throw_type(ctx, &format!("Fetch API cannot load: {url}")))?;
-    if let Err(refusal) = site.policy.check(&target) {
+    if let Err(refusal) = site.policy().check(&target) {
         tracing::debug!(site = %host.label.borrow(), url = %url, %refusal, "outbound fetch refused");
         return Err(Exception::throw_type(
             ctx,
@@ -125,13 +99,7 @@ fn send<'js>(
     };
     let promise = host.spawn_op(ctx, exchange, |ctx, response: reqwest::Response| {
         let status = response.status();
-        let pairs = Array::new(ctx.clone())?;
-        for (i, (name, value)) in response.headers().iter().enumerate() {
-            let pair = Array::new(ctx.clone())?;
-            pair.set(0, name.as_str())?;
-            pair.set(1, latin1(value))?;
-            pairs.set(i, pair)?;
-        }
+        let pairs = header_pairs(ctx, response.headers())?;
         let bodies = ctx
             .userdata::<OpenBodies>()
             .ok_or_else(|| rquickjs::Error::new_from_js("fetch", "userdata"))?;

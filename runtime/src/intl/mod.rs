@@ -20,9 +20,6 @@ mod tests;
 
 use rquickjs::{Class, Ctx, Function, Object, Result};
 
-/// The glue, evaluated with the prelude.
-pub(crate) const GLUE: &str = include_str!("intl.js");
-
 fn canonicalize_locale(ctx: Ctx<'_>, tag: String) -> Result<String> {
     locale::canonicalize(&ctx, &tag)
 }

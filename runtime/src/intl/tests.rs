@@ -6,17 +6,12 @@
 //! a full year is "2026/11/22" where V8 prints "2026. 11. 22."; a lone `month: "narrow"`
 //! prints "Nov" where V8 prints "N".
 
-use crate::{Isolate, Limits};
-
-fn isolate() -> (tempfile::TempDir, Isolate) {
-    let dir = tempfile::tempdir().unwrap();
-    let isolate = Isolate::new(dir.path(), Limits::default()).unwrap();
-    (dir, isolate)
-}
+use crate::testutil::isolate;
+use crate::Limits;
 
 /// Evaluates each expression and compares it with what V8 printed.
 fn check(cases: &[(&str, &str)]) {
-    let (_dir, js) = isolate();
+    let (_dir, js) = isolate(Limits::default());
     let mut failures = Vec::new();
     for (source, expected) in cases {
         let wrapped = format!(

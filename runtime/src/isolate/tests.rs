@@ -1,13 +1,8 @@
 use std::time::Duration;
 
 use super::{Isolate, Limits};
+use crate::testutil::isolate;
 use crate::RuntimeError;
-
-fn isolate(limits: Limits) -> (tempfile::TempDir, Isolate) {
-    let dir = tempfile::tempdir().unwrap();
-    let isolate = Isolate::new(dir.path(), limits).unwrap();
-    (dir, isolate)
-}
 
 #[test]
 fn sec_20_an_infinite_loop_is_stopped_at_the_cpu_budget_and_the_isolate_survives() {

@@ -1,7 +1,8 @@
-//! The parts of the Web platform written in JavaScript. Each file is one function expression
-//! `(function (internal) { ... })`, evaluated on every new isolate in the order listed and
-//! called with the `internal` object that native code filled in first; what a file defines
-//! for sites it sets on `globalThis`, what it shares with later files it sets on `internal`.
+//! The parts of the Web platform written in JavaScript (the prelude files of `js_sources`). Each
+//! file is one function expression `(function (internal) { ... })`, evaluated on every new
+//! isolate in the order listed and called with the `internal` object that native code filled
+//! in first; what a file defines for sites it sets on `globalThis`, what it shares with later
+//! files it sets on `internal`.
 //! Nothing named `internal` is reachable from site code. `internal.env` is the bindings
 //! object of the version (the one its `fetch` handler receives and `cloudflare:workers`
 //! exports).
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 use rquickjs::{Ctx, Error, Function, JsLifetime, Object, Persistent, Result};
 
 use crate::bytecode::{self, Bytecode, Loaded};
+use crate::js_sources::{sources, Role};
 
 /// The `internal` object, kept on the runtime so native code that is not handed it (a module
 /// loader, say) can reach it through `internal(ctx)`.
@@ -40,40 +42,6 @@ pub(crate) fn forget_internal(ctx: &Ctx<'_>) {
     let _ = ctx.remove_userdata::<Internal>();
 }
 
-/// The prelude files, in evaluation order.
-const PRELUDE: &[(&str, &str)] = &[
-    ("bootstrap.js", include_str!("bootstrap.js")),
-    ("console.js", include_str!("console.js")),
-    ("dom_exception.js", include_str!("dom_exception.js")),
-    ("events.js", include_str!("events.js")),
-    ("stream_common.js", include_str!("stream_common.js")),
-    ("writable_stream.js", include_str!("writable_stream.js")),
-    ("readable_stream.js", include_str!("readable_stream.js")),
-    ("byte_stream.js", include_str!("byte_stream.js")),
-    ("pipe.js", include_str!("pipe.js")),
-    ("transform_stream.js", include_str!("transform_stream.js")),
-    ("text_streams.js", include_str!("text_streams.js")),
-    ("stream_internals.js", include_str!("stream_internals.js")),
-    ("identity_stream.js", include_str!("identity_stream.js")),
-    ("blob.js", include_str!("blob.js")),
-    ("form_data.js", include_str!("form_data.js")),
-    ("mime_type.js", include_str!("mime_type.js")),
-    ("multipart.js", include_str!("multipart.js")),
-    ("body.js", include_str!("body.js")),
-    ("request.js", include_str!("request.js")),
-    ("response.js", include_str!("response.js")),
-    ("intl.js", crate::intl::GLUE),
-    ("crypto_keys.js", crate::web::crypto::KEYS_GLUE),
-    ("crypto.js", crate::web::crypto::GLUE),
-    ("fetch.js", include_str!("fetch.js")),
-    ("assets.js", include_str!("assets.js")),
-    ("r2_options.js", include_str!("r2_options.js")),
-    ("r2.js", include_str!("r2.js")),
-    ("structured_clone.js", include_str!("structured_clone.js")),
-    ("dispatch.js", include_str!("dispatch.js")),
-    ("d1.js", include_str!("d1.js")),
-];
-
 /// Makes the globals natives defined so far non-enumerable, as workerd's are.
 pub(crate) fn hide_native_globals(ctx: &Ctx<'_>) -> Result<()> {
     let globals = ctx.globals();
@@ -95,13 +63,12 @@ fn compiled_prelude() -> Result<&'static [Bytecode]> {
         return Ok(compiled);
     }
     // Each file's function expression becomes the default export of a module.
-    let modules: Vec<(String, String)> = PRELUDE
-        .iter()
-        .chain([&("lazy.js", include_str!("lazy.js"))])
-        .map(|(name, source)| {
+    let modules: Vec<(String, String)> = sources(Role::Prelude)
+        .chain(sources(Role::PreludeLoader))
+        .map(|file| {
             (
-                format!("sitegate:{name}"),
-                format!("export default {source}"),
+                format!("sitegate:{}", file.name),
+                format!("export default {}", file.text),
             )
         })
         .collect();

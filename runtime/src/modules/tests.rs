@@ -2,6 +2,7 @@
 //! workerd for the site, a `RuntimeError::Module` for an entry whose graph cannot load.
 
 use super::resolve;
+use crate::testutil::site;
 use crate::{Isolate, Limits, RuntimeError};
 
 #[test]
@@ -28,13 +29,7 @@ fn relative_specifiers_resolve_inside_the_root_only() {
 
 /// An isolate on a directory holding `files`, and what loading `index.js` gave.
 fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Isolate, Result<(), RuntimeError>) {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    let js = Isolate::new(dir.path(), Limits::default()).unwrap();
+    let (dir, js) = site(files);
     let loaded = js.load_entry("index.js");
     (dir, js, loaded)
 }

@@ -12,8 +12,8 @@ use rquickjs::class::Trace;
 use rquickjs::function::Opt;
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Result, TypedArray, Value};
 
-use super::bytes::{buffer_source, write_into};
 use super::strings::usv_string;
+use crate::buffer_source::{copy_of, write_into};
 
 /// Defines `TextEncoder` and `TextDecoder`.
 pub fn install(ctx: &Ctx<'_>) -> Result<()> {
@@ -218,7 +218,7 @@ impl TextDecoder {
         options: Opt<Value<'js>>,
     ) -> Result<String> {
         let bytes = match input.0.filter(|i| !i.is_undefined()) {
-            Some(input) => buffer_source(&ctx, &input)?.ok_or_else(|| {
+            Some(input) => copy_of(&ctx, &input)?.ok_or_else(|| {
                 Exception::throw_type(
                     &ctx,
                     "Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type 'Array'.",

@@ -3,7 +3,6 @@
 // `#[rquickjs::methods]` generates undocumented associated constants; every hand-written
 // item in these modules is documented.
 mod base64;
-mod bytes;
 #[allow(missing_docs)]
 pub mod crypto;
 mod dom_exception;
@@ -13,12 +12,8 @@ pub mod encoding;
 pub mod headers;
 #[allow(missing_docs)]
 pub mod url;
-#[allow(missing_docs)]
-pub mod url_search_params;
 
 pub(crate) mod strings;
-#[cfg(test)]
-mod test_support;
 
 use rquickjs::{Ctx, Object, Result};
 

@@ -3,6 +3,8 @@
 //! serialization) and setters (the standard's setter algorithms, `url::quirks`), and a
 //! `searchParams` object kept in step with the URL both ways.
 
+#[allow(missing_docs)]
+pub mod search_params;
 #[cfg(test)]
 mod tests;
 
@@ -13,7 +15,7 @@ use rquickjs::function::{Opt, This};
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Result, Value};
 
 use super::strings::usv_string;
-use super::url_search_params::UrlSearchParams;
+use search_params::UrlSearchParams;
 
 /// workerd's message for a string that does not parse.
 const INVALID: &str = "Invalid URL string.";
@@ -21,7 +23,7 @@ const INVALID: &str = "Invalid URL string.";
 /// Defines `URL` and `URLSearchParams`.
 pub fn install(ctx: &Ctx<'_>) -> Result<()> {
     Class::<Url>::define(&ctx.globals())?;
-    super::url_search_params::install(ctx)
+    search_params::install(ctx)
 }
 
 /// A parsed URL and, once asked for, its `searchParams`.
@@ -62,7 +64,7 @@ impl<'js> Url<'js> {
     }
 
     /// The URL update steps of a linked `URLSearchParams`: its serialization becomes the query.
-    pub(super) fn set_query_from_params(&mut self, serialized: &str) {
+    fn set_query_from_params(&mut self, serialized: &str) {
         quirks::set_search(&mut self.parsed, serialized);
     }
 }

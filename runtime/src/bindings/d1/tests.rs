@@ -2,39 +2,36 @@
 //! expected messages and shapes are miniflare's (4.x) output for the same calls.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use crate::isolate::SiteSetup;
-use crate::{Bindings, Isolate, Limits};
+use crate::testutil::{run_on, with_bindings};
+use crate::{Bindings, Isolate};
 
 /// An isolate whose `env.DB` is the SQLite file `file`.
-fn isolate(root: &Path, file: &Path) -> Isolate {
+fn with_database(root: &Path, file: &Path) -> Isolate {
     let bindings = Bindings {
         d1: vec![("DB".into(), file.to_path_buf())],
         ..Default::default()
     };
-    let setup = SiteSetup {
-        bindings: Arc::new(bindings),
-        ..Default::default()
-    };
-    Isolate::with_site(root, Limits::default(), setup).unwrap()
+    with_bindings(root, bindings)
 }
 
 /// Runs `body` (an async function body with `DB` in scope) and gives its JSON-encoded result,
 /// or `THROW <class>: <message>` when it throws.
 fn run(js: &Isolate, body: &str) -> String {
-    js.eval_async::<String>(&format!(
-        "const {{ env }} = await import('cloudflare:workers'); const DB = env.DB; \
-         try {{ return JSON.stringify(await (async () => {{ {body} }})()); }} \
-         catch (e) {{ return `THROW ${{e.constructor.name}}: ${{e.message}}`; }}"
-    ))
-    .unwrap()
+    run_on(
+        js,
+        &format!(
+            "const {{ env }} = await import('cloudflare:workers'); const DB = env.DB; \
+             try {{ return JSON.stringify(await (async () => {{ {body} }})()); }} \
+             catch (e) {{ return `THROW ${{e.constructor.name}}: ${{e.message}}`; }}"
+        ),
+    )
 }
 
 /// A fresh database with table `t (id INTEGER PRIMARY KEY, name TEXT, b BLOB)`.
 fn with_table() -> (tempfile::TempDir, Isolate) {
     let dir = tempfile::tempdir().unwrap();
-    let js = isolate(dir.path(), &dir.path().join("d1/db.sqlite"));
+    let js = with_database(dir.path(), &dir.path().join("d1/db.sqlite"));
     let made = run(
         &js,
         "return DB.exec(\"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, b BLOB);\\nINSERT INTO t (name) VALUES ('a');\")",
@@ -278,7 +275,7 @@ fn data_is_in_the_file_after_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kept.sqlite");
     {
-        let js = isolate(dir.path(), &file);
+        let js = with_database(dir.path(), &file);
         run(
             &js,
             "return DB.exec(\"CREATE TABLE k (v BLOB);\\nINSERT INTO k VALUES (x'0aff');\")",
@@ -287,7 +284,7 @@ fn data_is_in_the_file_after_reopening() {
     let conn = super::open_database(&file).unwrap();
     let bytes: Vec<u8> = conn.query_row("SELECT v FROM k", [], |r| r.get(0)).unwrap();
     assert_eq!(bytes, vec![0x0a, 0xff]);
-    let js = isolate(dir.path(), &file);
+    let js = with_database(dir.path(), &file);
     assert_eq!(
         run(&js, "return DB.prepare('SELECT v FROM k').first('v')"),
         "[10,255]"

@@ -2,35 +2,33 @@
 //! directory.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use crate::{Bindings, Isolate, Limits, SiteSetup};
+use crate::testutil::{run_on, with_bindings};
+use crate::{Bindings, Isolate};
 
 /// An isolate whose `env.BUCKET` is the bucket kept in `bucket`.
-fn isolate(root: &Path, bucket: &Path) -> Isolate {
+fn with_bucket(root: &Path, bucket: &Path) -> Isolate {
     let bindings = Bindings {
         r2: vec![("BUCKET".into(), bucket.to_path_buf())],
         ..Default::default()
     };
-    let site = SiteSetup {
-        bindings: Arc::new(bindings),
-        ..Default::default()
-    };
-    Isolate::with_site(root, Limits::default(), site).unwrap()
+    with_bindings(root, bindings)
 }
 
 /// Runs `body` (an async function body that sees `BUCKET`) and returns what it returned.
 fn run(js: &Isolate, body: &str) -> String {
-    js.eval_async::<String>(&format!(
-        "const {{ env }} = await import('cloudflare:workers');\nconst BUCKET = env.BUCKET;\n{body}"
-    ))
-    .unwrap()
+    run_on(
+        js,
+        &format!(
+            "const {{ env }} = await import('cloudflare:workers');\nconst BUCKET = env.BUCKET;\n{body}"
+        ),
+    )
 }
 
 fn setup() -> (tempfile::TempDir, Isolate) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("site")).unwrap();
-    let js = isolate(&dir.path().join("site"), &dir.path().join("bucket"));
+    let js = with_bucket(&dir.path().join("site"), &dir.path().join("bucket"));
     (dir, js)
 }
 
@@ -209,7 +207,7 @@ fn a_key_with_dot_dot_stays_inside_the_bucket_and_data_survives_reopening() {
     std::fs::create_dir(&root).unwrap();
     let bucket = dir.path().join("deep").join("bucket");
     {
-        let js = isolate(&root, &bucket);
+        let js = with_bucket(&root, &bucket);
         run(
             &js,
             r#"await BUCKET.put("../../etc/passwd", "mine"); await BUCKET.put("/abs", "x"); return "";"#,
@@ -225,7 +223,7 @@ fn a_key_with_dot_dot_stays_inside_the_bucket_and_data_survives_reopening() {
         std::fs::read_dir(dir.path().join("deep")).unwrap().count(),
         1
     );
-    let js = isolate(&root, &bucket);
+    let js = with_bucket(&root, &bucket);
     let out = run(
         &js,
         r#"return (await (await BUCKET.get("../../etc/passwd")).text()) + "|" + (await BUCKET.list()).objects.length;"#,

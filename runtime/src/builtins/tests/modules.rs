@@ -1,14 +1,12 @@
 //! How site code reaches the built-ins: by name with or without `node:` as workerd allows,
 //! never `sitegate:internal`, and unknown `node:` names fail as on workerd.
 
-use crate::{Isolate, Limits};
+use crate::testutil::site;
+use crate::Isolate;
 
+/// An isolate on a directory holding `files`, with `index.js` loaded.
 fn load(files: &[(&str, &str)]) -> Result<(tempfile::TempDir, Isolate), String> {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let js = Isolate::new(dir.path(), Limits::default()).unwrap();
+    let (dir, js) = site(files);
     js.load_entry("index.js").map_err(|e| e.to_string())?;
     Ok((dir, js))
 }

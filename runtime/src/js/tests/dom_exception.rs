@@ -1,6 +1,6 @@
 //! DOMException: names, messages, legacy codes, constants, Error-ness.
 
-use super::run;
+use crate::testutil::run;
 
 #[test]
 fn a_dom_exception_has_name_message_and_legacy_code() {

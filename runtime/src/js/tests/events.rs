@@ -1,6 +1,6 @@
 //! Event, CustomEvent, EventTarget, AbortController and AbortSignal.
 
-use super::run;
+use crate::testutil::run;
 
 #[test]
 fn an_event_has_its_init_flags_and_workerd_defaults() {

@@ -1,6 +1,7 @@
 //! IdentityTransformStream and FixedLengthStream, with workerd's results and messages.
 
-use super::{run, run_with_internal};
+use super::run_with_internal;
+use crate::testutil::run;
 
 /// Defines `drain(readable)`: every chunk read as `[constructor name, text]`, or the error as
 /// "Name: message".

@@ -1,7 +1,7 @@
 //! The prelude loaded on demand: an isolate after the first one pays only for what its site
 //! touches, and what the site does to globals before a file loads is kept.
 
-use super::run;
+use crate::testutil::run;
 
 /// Runs `body` on an isolate made after another one, so it gets the on-demand prelude.
 fn run_lazily(body: &str) -> String {

@@ -1,7 +1,8 @@
 //! ReadableStream: sources, readers, byte streams and BYOB reads, tee, pipes, iteration, from,
 //! and the internals shared with Request/Response.
 
-use super::{run, run_with_internal};
+use super::run_with_internal;
+use crate::testutil::run;
 
 #[test]
 fn a_default_reader_reads_the_chunks_then_done() {

@@ -1,6 +1,6 @@
 //! structuredClone and performance, with the outputs workerd gives for the same code.
 
-use super::run;
+use crate::testutil::run;
 
 /// Runs `body` with `tryit(f)` (the value, or `name: message` of what `f` threw) in scope and
 /// returns the lines of `out`.

@@ -1,6 +1,6 @@
 //! TransformStream and the text encoding streams.
 
-use super::run;
+use crate::testutil::run;
 
 #[test]
 fn a_transform_runs_per_chunk_with_backpressure_and_flushes_at_close() {

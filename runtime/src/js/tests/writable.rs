@@ -1,6 +1,6 @@
 //! WritableStream and its writer: writes in order, backpressure, close, abort, errors.
 
-use super::run;
+use crate::testutil::run;
 
 #[test]
 fn writes_reach_the_sink_in_order_then_close() {

@@ -1,5 +1,5 @@
 use super::forgiving_decode;
-use crate::web::test_support::{eval, thrown};
+use crate::testutil::{eval, thrown};
 
 const BAD: &str = "InvalidCharacterError: atob() called with invalid base64-encoded data. (Only whitespace, '+', '/', alphanumeric ASCII, and up to two terminal '=' signs when the input data length is divisible by 4 are allowed.)";
 

@@ -7,7 +7,7 @@ use rquickjs::class::Trace;
 use rquickjs::{ArrayBuffer, Class, Ctx, Exception, JsLifetime, Result, Value};
 
 use super::digest::Hash;
-use crate::web::bytes::buffer_source;
+use crate::buffer_source::copy_of;
 
 /// A digest in progress.
 #[derive(Clone)]
@@ -40,7 +40,7 @@ impl Hasher {
 impl Hasher {
     /// Adds the bytes of a `BufferSource`.
     pub fn update<'js>(&mut self, ctx: Ctx<'js>, data: Value<'js>) -> Result<()> {
-        let data = buffer_source(&ctx, &data)?
+        let data = copy_of(&ctx, &data)?
             .ok_or_else(|| Exception::throw_type(&ctx, "not a BufferSource"))?;
         match &mut self.state {
             Some(State::Ring(context)) => context.update(&data),

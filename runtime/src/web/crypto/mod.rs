@@ -18,12 +18,6 @@ use rquickjs::{Ctx, Error, Object, Result};
 
 use super::dom_exception;
 
-/// The prelude file of keys and algorithms (`CryptoKey`, `internal.cryptoKeys`).
-pub const KEYS_GLUE: &str = include_str!("crypto_keys.js");
-
-/// The prelude file that builds `crypto` and `crypto.subtle` on the natives and the keys.
-pub const GLUE: &str = include_str!("crypto.js");
-
 /// Puts the natives on `internal.crypto`.
 pub fn install<'js>(ctx: &Ctx<'js>, internal: &Object<'js>) -> Result<()> {
     internal.set("crypto", natives::object(ctx)?)

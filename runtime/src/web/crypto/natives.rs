@@ -10,7 +10,7 @@ use super::digest::Hash;
 use super::hasher::Hasher;
 use super::key::{KeyMaterial, Material};
 use super::{ecdsa, hmac, random, Failure};
-use crate::web::bytes::buffer_source;
+use crate::buffer_source::copy_of;
 
 /// The object of natives.
 pub fn object<'js>(ctx: &Ctx<'js>) -> Result<Object<'js>> {
@@ -45,7 +45,7 @@ pub fn object<'js>(ctx: &Ctx<'js>) -> Result<Object<'js>> {
 
 /// The bytes of a `BufferSource` argument.
 fn bytes<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Vec<u8>> {
-    buffer_source(ctx, value)?.ok_or_else(|| Exception::throw_type(ctx, "not a BufferSource"))
+    copy_of(ctx, value)?.ok_or_else(|| Exception::throw_type(ctx, "not a BufferSource"))
 }
 
 fn hash(ctx: &Ctx<'_>, name: &str) -> Result<Hash> {

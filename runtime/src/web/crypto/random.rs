@@ -5,7 +5,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use rquickjs::{Ctx, Result, Value};
 
 use super::operation_error;
-use crate::web::bytes::{buffer_source, write_into};
+use crate::buffer_source::{copy_of, write_into};
 
 /// `length` random bytes.
 pub fn bytes(ctx: &Ctx<'_>, length: usize) -> Result<Vec<u8>> {
@@ -19,7 +19,7 @@ pub fn bytes(ctx: &Ctx<'_>, length: usize) -> Result<Vec<u8>> {
 /// Fills the view `view` (checked by the JavaScript layer: an integer typed array of at most
 /// 65536 bytes) with random bytes.
 pub fn fill<'js>(ctx: Ctx<'js>, view: Value<'js>) -> Result<()> {
-    let length = buffer_source(&ctx, &view)?.map_or(0, |bytes| bytes.len());
+    let length = copy_of(&ctx, &view)?.map_or(0, |bytes| bytes.len());
     write_into(&ctx, &view, &bytes(&ctx, length)?)
 }
 

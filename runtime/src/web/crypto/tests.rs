@@ -1,6 +1,7 @@
 use std::time::Duration;
 
-use crate::{Isolate, Limits};
+use crate::testutil::{isolate, run_on};
+use crate::Limits;
 
 /// Functions the test bodies share: hex of bytes, UTF-8 of a string, and the
 /// `"Class Name: message"` of what a promise rejects with (`err`) or a function throws (`thrown`).
@@ -17,15 +18,11 @@ const json = (v) => JSON.stringify(v);
 /// Runs `body` as an async function on a fresh isolate and returns the string it returns.
 /// Elliptic curve arithmetic is slow in unoptimized builds, so the isolate gets a second of CPU.
 fn run(body: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let limits = Limits {
+    let (_dir, js) = isolate(Limits {
         cpu_per_call: Duration::from_secs(1),
         ..Limits::default()
-    };
-    let js = Isolate::new(dir.path(), limits).unwrap();
-    let body = format!("{HELPERS}\n{body}");
-    js.eval_async::<String>(&body)
-        .unwrap_or_else(|e| panic!("{e}\n{body}"))
+    });
+    run_on(&js, &format!("{HELPERS}\n{body}"))
 }
 
 #[test]

@@ -1,4 +1,4 @@
-use crate::web::test_support::{eval, thrown};
+use crate::testutil::{eval, thrown};
 
 #[test]
 fn encodes_utf8_with_lone_surrogates_replaced() {

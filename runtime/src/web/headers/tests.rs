@@ -1,16 +1,5 @@
-use crate::{Isolate, Limits};
-
-fn js() -> (tempfile::TempDir, Isolate) {
-    let dir = tempfile::tempdir().unwrap();
-    let isolate = Isolate::new(dir.path(), Limits::default()).unwrap();
-    (dir, isolate)
-}
-
-fn eval(source: &str) -> String {
-    let (_dir, js) = js();
-    js.eval::<String>(source)
-        .unwrap_or_else(|e| panic!("{e}\n{source}"))
-}
+use crate::testutil::{eval, expose_internal, isolate, run_on};
+use crate::Limits;
 
 #[test]
 fn names_are_case_insensitive_and_repeats_join() {
@@ -63,25 +52,19 @@ fn to_string_tag_is_headers() {
     );
 }
 
-/// `source` evaluated with the prelude's `internal` object as a global.
-fn eval_internal(source: &str) -> String {
-    let (_dir, js) = js();
-    js.with_ctx(|ctx| ctx.globals().set("internal", crate::js::internal(&ctx)?))
-        .unwrap();
-    js.eval::<String>(source)
-        .unwrap_or_else(|e| panic!("{e}\n{source}"))
-}
-
 #[test]
 fn immutable_headers_refuse_changes_before_checking_them() {
-    let out = eval_internal(
+    let (_dir, js) = isolate(Limits::default());
+    expose_internal(&js);
+    let out = run_on(
+        &js,
         "const h = internal.immutableHeaders([['X-A', '1'], ['x-a', '2']]); \
          const tried = [() => h.set('x-a', '3'), () => h.append('b', '1'), () => h.delete('x-a'), () => h.set('bad name', 'x')] \
            .map((f) => { try { f(); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } }); \
          const copy = new Headers(h); copy.set('x-a', '9'); \
          const kept = internal.cloneHeaders(h); let keptThrows = false; try { kept.delete('x-a'); } catch { keptThrows = true; } \
          const loose = internal.cloneHeaders(copy); loose.append('c', '1'); \
-         JSON.stringify([tried, h.get('x-a'), h.has('x-a'), [...h], copy.get('x-a'), [...kept], keptThrows, [...loose]])",
+         return JSON.stringify([tried, h.get('x-a'), h.has('x-a'), [...h], copy.get('x-a'), [...kept], keptThrows, [...loose]])",
     );
     let refused = "TypeError: Can't modify immutable headers.";
     assert_eq!(

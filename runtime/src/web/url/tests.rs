@@ -1,4 +1,4 @@
-use crate::web::test_support::{eval, thrown};
+use crate::testutil::{eval, thrown};
 
 /// `[href, origin, protocol, host, hostname, port, pathname, search, hash]` of `new URL(input, base)`.
 fn parts(input: &str, base: Option<&str>) -> String {

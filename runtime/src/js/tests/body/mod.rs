@@ -8,29 +8,25 @@ mod multipart;
 mod request;
 mod response;
 
-use super::isolate;
+use super::run_with_internal;
+use crate::testutil::run;
 
 /// The string an async function body returns; other values are JSON-encoded.
 fn eval(body: &str) -> String {
-    run(body, false)
+    run(&as_text(body))
 }
 
 /// Like `eval`, with the prelude's `internal` object in scope as `internal`.
 fn eval_internal(body: &str) -> String {
-    run(body, true)
+    run_with_internal(&as_text(body))
 }
 
-fn run(body: &str, with_internal: bool) -> String {
-    let (_dir, js) = isolate();
-    if with_internal {
-        js.with_ctx(|ctx| ctx.globals().set("internal", crate::js::internal(&ctx)?))
-            .unwrap();
-    }
-    js.eval_async::<String>(&format!(
+/// `body` wrapped to return its result as is if a string, else JSON-encoded.
+fn as_text(body: &str) -> String {
+    format!(
         "const result = await (async () => {{\n{body}\n}})();\n\
          return typeof result === 'string' ? result : JSON.stringify(result);"
-    ))
-    .unwrap_or_else(|e| panic!("{e}\nin:\n{body}"))
+    )
 }
 
 /// "Name: message" of what an async function body throws (or rejects with).

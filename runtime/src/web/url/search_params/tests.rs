@@ -1,4 +1,4 @@
-use crate::web::test_support::{eval, thrown};
+use crate::testutil::{eval, thrown};
 
 #[test]
 fn builds_from_strings_pairs_records_and_copies() {

@@ -1,7 +1,8 @@
 //! `URLSearchParams` (WHATWG URL Standard): an ordered list of name–value pairs built from a
 //! query string, a sequence of pairs, a record or another `URLSearchParams`; serialized with the
 //! `application/x-www-form-urlencoded` serializer; when it belongs to a `URL`, every change is
-//! written back to that URL's query. Iterators are live, as the standard's are.
+//! written back to that URL's query (so it lives with `URL`, which it and its URL update both
+//! ways). Iterators are live, as the standard's are.
 
 #[cfg(test)]
 mod tests;
@@ -12,8 +13,8 @@ use rquickjs::class::Trace;
 use rquickjs::function::{Opt, This};
 use rquickjs::{Class, Ctx, Exception, Function, JsLifetime, Object, Result, Value};
 
-use super::strings::{string_or_null, usv_string};
-use super::url::Url;
+use super::Url;
+use crate::web::strings::{string_or_null, usv_string};
 
 /// workerd's message for a pair that is not a pair.
 const BAD_SEQUENCE: &str = "Invalid URL search params sequence.";
