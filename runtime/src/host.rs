@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use rquickjs::{Ctx, Function, Persistent, Promise, Result};
 
 use crate::exchange::ReplyState;
-use crate::fetch::client::SiteOutbound;
+use crate::outbound::client::SiteOutbound;
 use crate::secret::Secret;
 use crate::timer_queue::Timers;
 

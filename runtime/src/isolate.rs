@@ -22,10 +22,10 @@ use crate::bytecode::Loaded;
 use crate::cpu::Clock;
 use crate::dispatch::Reply;
 use crate::exchange::{Answer, WorkerRequest};
-use crate::fetch::client::SiteOutbound;
 use crate::host::{Host, Post, Settle};
 use crate::js_http::header_pairs;
 use crate::modules::{ConfinedLoader, ConfinedResolver, Refusals};
+use crate::outbound::client::SiteOutbound;
 use crate::report::describe;
 use crate::{Bindings, OutboundPolicy, RuntimeError};
 

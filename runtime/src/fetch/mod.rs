@@ -1,12 +1,10 @@
 //! Outbound `fetch` for workers: HTTP and HTTPS exchanges on the client of the site's
-//! outbound policy (`client`), run on the I/O runtime. Redirects, abort signals and the
+//! outbound policy (`crate::outbound`), run on the I/O runtime. Redirects, abort signals and the
 //! Response object are handled by `js/fetch.js`; this module sends one request
 //! (`internal.fetchSend`, so every redirect hop is checked here) and reads the response body
 //! chunk by chunk (`internal.fetchRead`, `internal.fetchCancel`). Destinations are checked
-//! against the site's `policy`.
+//! against the site's outbound policy.
 
-pub(crate) mod client;
-pub mod policy;
 #[cfg(test)]
 mod tests;
 
@@ -22,7 +20,7 @@ use tokio::sync::Mutex;
 use crate::buffer_source::bytes_of;
 use crate::host::Host;
 use crate::js_http::{header_map, header_pairs};
-use client::{ResolvesPrivate, SiteOutbound};
+use crate::outbound::client::{ResolvesPrivate, SiteOutbound};
 
 /// Response bodies being read, by id.
 #[derive(JsLifetime, Default)]

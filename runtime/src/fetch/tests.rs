@@ -8,8 +8,8 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::client::client_for;
-use super::policy::{is_private, OutboundPolicy, Refusal};
+use crate::outbound::client::client_for;
+use crate::outbound::policy::{is_private, OutboundPolicy, Refusal};
 use crate::{Isolate, Limits};
 
 fn policy(hosts: Option<&[&str]>, private: &[&str]) -> OutboundPolicy {
