@@ -100,7 +100,7 @@ pub fn check(
                     &signin.keys(),
                     &who.session.session_id,
                     &assertion,
-                    crate::signin::now(),
+                    crate::clock::now(),
                 ) {
                     Ok(token) => req.insert_header(ASSERTION_HEADER, token)?,
                     Err(e) => {

@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod clock;
 mod commands;
 mod config;
 mod console;

@@ -16,11 +16,12 @@ use policy::{Principal, Role, Site, UserPrincipal};
 
 use crate::audit::Actor;
 use crate::auth::session::{SsoSession, SSO_COOKIE};
+use crate::clock::now;
 use crate::deploy::Deployer;
 use crate::respond::escape_html as esc;
 use crate::signin::host::cookie;
 use crate::signin::reply::Reply;
-use crate::signin::{now, Request, SignIn};
+use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
 
 /// The path prefix of the console on the sign-in host.

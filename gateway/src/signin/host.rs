@@ -7,8 +7,9 @@ use super::dev_idp::{self, DevUser};
 use super::form;
 use super::pages::{self, Choice};
 use super::reply::Reply;
-use super::{now, Request, SignIn, FLOW_TTL};
+use super::{Request, SignIn, FLOW_TTL};
 use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
+use crate::clock::now;
 use crate::config::Config;
 use crate::snapshot::Snapshot;
 

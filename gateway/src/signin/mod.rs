@@ -16,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
 use arc_swap::ArcSwap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::auth::assertion::AssertionCache;
 use crate::auth::code::{CodeStore, ReplayGuard};
@@ -25,6 +25,7 @@ use crate::auth::ratelimit::RateLimiter;
 use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{SessionTimes, SiteSession};
 use crate::auth::AuthError;
+use crate::clock::now;
 use crate::config::{ClientSecret, Config, IdpConfig};
 use crate::GatewayError;
 use form::Form;
@@ -85,13 +86,6 @@ pub struct SignIn {
     https_port: u16,
     dev_http: Option<reqwest::Client>,
     extra_ca: Option<String>,
-}
-
-/// Seconds since the epoch.
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 impl SignIn {

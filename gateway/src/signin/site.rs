@@ -8,9 +8,10 @@ use super::form;
 use super::host::cookie;
 use super::pages;
 use super::reply::Reply;
-use super::{now, Request, SignIn};
+use super::{Request, SignIn};
 use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{clear_cookie, SiteSession, SITE_COOKIE};
+use crate::clock::now;
 
 /// Path prefix reserved for the gateway on every site host.
 pub const RESERVED: &str = "/.sitegate/";
