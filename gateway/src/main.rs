@@ -12,6 +12,7 @@ mod clock;
 mod commands;
 mod config;
 mod console;
+mod cookies;
 mod demo;
 mod deploy;
 mod error;

@@ -291,7 +291,7 @@ impl ProxyHttp for Gateway {
         ctx: &mut RequestCtx,
     ) -> Result<()> {
         if let Some(host) = ctx.host.as_deref().filter(|_| ctx.site.is_some()) {
-            let dropped = headers::filter_set_cookies(resp, host)?;
+            let dropped = crate::cookies::filter_set_cookies(resp, host)?;
             if dropped > 0 {
                 tracing::warn!(request_id = %ctx.request_id, dropped, "refused backend Set-Cookie naming the gateway's cookies or a wider Domain");
             }

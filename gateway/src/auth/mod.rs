@@ -1,10 +1,9 @@
 //! Building blocks of sign-in: keys, sealed cookies, one-time codes, `return_to` checks,
-//! identity headers and assertions, backend cookie filtering and rate limits. Pure: no
+//! identity headers and assertions, and rate limits. Pure: no
 //! pingora types, time passed in by the caller so tests can cover expiry without sleeping.
 
 pub mod assertion;
 pub mod code;
-pub mod cookies;
 pub mod identity;
 pub mod jws;
 pub mod keys;

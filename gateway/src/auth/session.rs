@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::keys::KeyRing;
 use super::seal::{self, Sealed};
 use super::{random_token, AuthError};
+use crate::cookies::set_cookie;
 
 /// The site session cookie, host-only on each site's hostname.
 pub const SITE_COOKIE: &str = "__Host-sitegate";
@@ -339,15 +340,4 @@ pub fn flow_cookie_name(state: &str) -> String {
         .take(16)
         .collect();
     format!("{FLOW_COOKIE_PREFIX}{suffix}")
-}
-
-/// A host-only `Set-Cookie` value: `Path=/; Max-Age; Secure; HttpOnly; SameSite=Lax`, no
-/// `Domain` (required by the `__Host-` prefix, and what keeps sibling sites out).
-pub fn set_cookie(name: &str, value: &str, max_age: u64) -> String {
-    format!("{name}={value}; Path=/; Max-Age={max_age}; Secure; HttpOnly; SameSite=Lax")
-}
-
-/// A `Set-Cookie` value that deletes `name` (logout).
-pub fn clear_cookie(name: &str) -> String {
-    format!("{name}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax")
 }

@@ -17,9 +17,9 @@ use policy::{Principal, Role, Site, UserPrincipal};
 use crate::audit::Actor;
 use crate::auth::session::{SsoSession, SSO_COOKIE};
 use crate::clock::now;
+use crate::cookies;
 use crate::deploy::Deployer;
 use crate::respond::escape_html as esc;
-use crate::signin::host::cookie;
 use crate::signin::reply::Reply;
 use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
@@ -38,8 +38,8 @@ struct Me {
 /// Answers a request under [`PREFIX`].
 pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> Reply {
     let keys = signin.keys();
-    let sso =
-        cookie(&req.cookies, SSO_COOKIE).and_then(|raw| SsoSession::open(&keys, raw, now()).ok());
+    let sso = cookies::get(&req.cookies, SSO_COOKIE)
+        .and_then(|raw| SsoSession::open(&keys, raw, now()).ok());
     let Some(sso) = sso else {
         return match req.method {
             "GET" => signin_page(signin, snapshot),

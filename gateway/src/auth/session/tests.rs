@@ -1,6 +1,7 @@
 use super::*;
 use crate::auth::testutil::{load, ring, DAY, T0};
 use crate::auth::{b64, unb64};
+use crate::cookies::clear_cookie;
 
 const SITE_A: &str = "acme/crm";
 const SITE_B: &str = "acme/wiki";
