@@ -56,7 +56,7 @@ pub fn check(
             let who = signin.identify(site, &cookies::joined(req));
             let principal = who
                 .as_ref()
-                .map(|w| Principal::User(w.session.claims.principal()));
+                .map(|w| Principal::User(w.session.claims.clone()));
             (who, principal)
         }
     };
@@ -69,7 +69,7 @@ pub fn check(
                 let claims = &who.session.claims;
                 let groups = site
                     .workspace
-                    .membership(&claims.principal())
+                    .membership(claims)
                     .map(|m| m.groups.iter().map(|g| g.to_string()).collect::<Vec<_>>())
                     .unwrap_or_default();
                 let role = allowed.role.map(|r| r.as_str());

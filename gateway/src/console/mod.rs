@@ -52,7 +52,7 @@ pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> 
             .email
             .clone()
             .unwrap_or_else(|| sso.claims.subject.clone()),
-        principal: sso.claims.principal(),
+        principal: sso.claims.clone(),
         csrf: csrf::token(&keys, &sso.session_id),
         session_id: sso.session_id.clone(),
     };

@@ -15,9 +15,9 @@ use openidconnect::{
     EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
     TokenResponse,
 };
+use policy::UserPrincipal;
 use serde_json::Value;
 
-use crate::auth::session::Claims;
 use crate::config::IdpConfig;
 
 /// A client made from discovery metadata.
@@ -67,7 +67,7 @@ pub enum OidcError {
 }
 
 /// What a completed sign-in yields: the claims, mapped as the IdP's config says.
-pub type SignedIn = Claims;
+pub type SignedIn = UserPrincipal;
 
 /// One IdP's relying-party side, with its discovery cache.
 pub struct Provider {
@@ -236,7 +236,7 @@ impl Provider {
             Some(Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         };
-        Ok(Claims {
+        Ok(UserPrincipal {
             idp: self.config.name.clone(),
             issuer,
             subject,
