@@ -12,6 +12,8 @@ pub mod return_to;
 mod seal;
 pub mod session;
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 pub(crate) mod testutil;
 
 use std::path::PathBuf;
@@ -19,10 +21,12 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use ring::rand::SecureRandom;
+use subtle::ConstantTimeEq;
 
-/// Compares secrets without an early exit on the first differing byte.
+/// Compares secrets in time that depends only on their lengths, not on where they differ
+/// (`subtle`, which keeps the compiler from turning the comparison into an early exit).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 /// `bytes` as lower-case hex digits.
