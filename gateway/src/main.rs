@@ -21,6 +21,7 @@ mod fsutil;
 mod headers;
 mod logging;
 mod metrics;
+mod origin;
 mod proxy;
 mod reload;
 mod request_id;

@@ -341,11 +341,7 @@ async fn redirect_to_https(session: &mut Session, ctx: &RequestCtx, port: u16) -
         .uri
         .path_and_query()
         .map_or("/", |p| p.as_str());
-    let location = if port == 443 {
-        format!("https://{host}{path}")
-    } else {
-        format!("https://{host}:{port}{path}")
-    };
+    let location = format!("{}{path}", crate::origin::https(host, port));
     respond::redirect(session, &location, &ctx.request_id).await
 }
 

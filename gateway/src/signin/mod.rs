@@ -104,7 +104,7 @@ impl SignIn {
             .map_err(fail)?,
         );
         let port = config.listen.public_https_port;
-        let origin = origin(&signin.host, port);
+        let origin = crate::origin::https(&signin.host, port);
         let dev = if config.dev_idp {
             Some(dev_idp::DevIdp::new(&origin, &keys).map_err(fail)?)
         } else {
@@ -201,7 +201,7 @@ impl SignIn {
 
     /// `https://<host>[:port]` of a site.
     pub fn site_origin(&self, host: &str) -> String {
-        origin(host, self.https_port)
+        crate::origin::https(host, self.https_port)
     }
 
     /// The relying party for IdP `name` from the current config (re-made when its settings
@@ -250,13 +250,4 @@ impl SignIn {
 /// The sign-in host's OpenID Connect callback, where every IdP sends the browser back.
 pub fn callback_url(signin_origin: &str) -> String {
     format!("{signin_origin}/callback")
-}
-
-/// `https://host` with `:port` unless it is 443.
-pub fn origin(host: &str, port: u16) -> String {
-    if port == 443 {
-        format!("https://{host}")
-    } else {
-        format!("https://{host}:{port}")
-    }
 }

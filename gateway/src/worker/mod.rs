@@ -73,10 +73,7 @@ impl Workers {
         let req = session.req_header();
         let host = ctx.host.as_deref().unwrap_or_default();
         let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
-        let url = match public_port {
-            443 => format!("https://{host}{target}"),
-            port => format!("https://{host}:{port}{target}"),
-        };
+        let url = format!("{}{target}", crate::origin::https(host, public_port));
         let request = WorkerRequest {
             method: req.method.clone(),
             url,
