@@ -12,8 +12,8 @@ use rquickjs::class::Trace;
 use rquickjs::{Array, Ctx, Exception, JsLifetime, Result, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bytes::bytes_of;
 use crate::host::Host;
+use crate::web::bytes::bytes_of;
 use crate::RuntimeError;
 
 /// Chunks of a streamed body that may wait for the client.

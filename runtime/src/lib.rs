@@ -9,7 +9,6 @@
 pub mod bindings;
 mod builtins;
 mod bytecode;
-mod bytes;
 mod console;
 mod cpu;
 mod dispatch;

@@ -18,8 +18,8 @@ use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, Result, TypedArray, Value};
 use serde::Deserialize;
 
-use crate::bytes::bytes_of;
 use crate::host::Host;
+use crate::web::bytes::bytes_of;
 use local::LocalStore;
 use store::{Conditions, Found, ListOptions, NewObject, ObjectStore, R2Error, RangeSpec};
 

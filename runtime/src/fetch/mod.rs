@@ -19,9 +19,9 @@ use bytes::Bytes;
 use rquickjs::{Array, Ctx, Exception, Function, JsLifetime, Object, Result, TypedArray, Value};
 use tokio::sync::Mutex;
 
-use crate::bytes::bytes_of;
 use crate::dispatch::{header_map, latin1};
 use crate::host::Host;
+use crate::web::bytes::bytes_of;
 use client::{client_for, ResolvesPrivate};
 use policy::OutboundPolicy;
 

@@ -1,7 +1,9 @@
 //! `BufferSource` access for natives: the bytes an `ArrayBuffer`, typed array or `DataView`
-//! shows, copied out, and bytes written into a view.
+//! shows, copied out (so no JavaScript can run while they are borrowed), and bytes written
+//! into a view.
 
-use rquickjs::{ArrayBuffer, Ctx, Function, Object, Result, Value};
+use bytes::Bytes;
+use rquickjs::{ArrayBuffer, Ctx, Exception, Function, Object, Result, Value};
 
 /// A view's buffer and the window of it the view shows.
 struct Window<'js> {
@@ -60,10 +62,18 @@ pub fn buffer_source<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Option<V
     ))
 }
 
+/// A copy of the bytes of a `BufferSource`, for bodies and blobs; anything else is a
+/// `TypeError`, worded as workerd words it for a stream that yields something other than bytes.
+pub fn bytes_of<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Bytes> {
+    buffer_source(ctx, value)?
+        .map(Bytes::from)
+        .ok_or_else(|| Exception::throw_type(ctx, "This ReadableStream did not return bytes."))
+}
+
 /// Writes `bytes` at the start of the view `value` (which must be at least that long).
 pub fn write_into<'js>(ctx: &Ctx<'js>, value: &Value<'js>, bytes: &[u8]) -> Result<()> {
     let Some(window) = window(ctx, value)? else {
-        return Err(rquickjs::Exception::throw_type(ctx, "not a BufferSource"));
+        return Err(Exception::throw_type(ctx, "not a BufferSource"));
     };
     let Some(mut raw) = window.buffer.as_raw() else {
         return Ok(());

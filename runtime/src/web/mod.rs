@@ -3,7 +3,7 @@
 // `#[rquickjs::methods]` generates undocumented associated constants; every hand-written
 // item in these modules is documented.
 mod base64;
-mod bytes;
+pub(crate) mod bytes;
 #[allow(missing_docs)]
 pub mod crypto;
 mod dom_exception;

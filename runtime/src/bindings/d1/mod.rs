@@ -92,7 +92,7 @@ fn to_sql<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Sql> {
     if let Some(text) = value.as_string() {
         return Ok(Sql::Text(text.to_string()?));
     }
-    Ok(Sql::Blob(crate::bytes::bytes_of(ctx, value)?.to_vec()))
+    Ok(Sql::Blob(crate::web::bytes::bytes_of(ctx, value)?.to_vec()))
 }
 
 /// `{columns, rows, meta}` for one statement's output.
