@@ -1,6 +1,7 @@
-//! Header surgery on pingora's request and response headers, through pingora's own API (which
-//! keeps its case map in step): identity headers the client sent, forwarding and override
-//! headers it may not set (docs/security.md line 3); the gateway's cookies are `cookies`'s.
+//! Header surgery on pingora's request headers, through pingora's own API (which keeps its
+//! case map in step): identity headers the client sent, forwarding and override headers it
+//! may not set (docs/security.md line 3). The gateway's cookies (lines 4 and 5) are the
+//! `cookies` module's.
 
 use http::header::{HeaderName, CONNECTION};
 use pingora_error::Result;
