@@ -8,7 +8,7 @@ use policy::{Decision, NormalizedPath, Principal, ServicePrincipal, Site};
 
 use crate::auth::assertion::{AssertionClaims, ASSERTION_HEADER};
 use crate::auth::identity::{identity_headers, pairwise_id, Identity};
-use crate::headers;
+use crate::cookies;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
 use crate::signin::SignIn;
@@ -53,10 +53,10 @@ pub fn check(
             }
         },
         None => {
-            let who = signin.identify(site, &joined_cookies(req));
+            let who = signin.identify(site, &cookies::joined(req));
             let principal = who
                 .as_ref()
-                .map(|w| Principal::User(w.session.claims.principal()));
+                .map(|w| Principal::User(w.session.claims.clone()));
             (who, principal)
         }
     };
@@ -64,12 +64,12 @@ pub fn check(
         Decision::Allow(allowed) => {
             rewrite_path(session, path)?;
             let req = session.req_header_mut();
-            headers::strip_gateway_cookies(req)?;
+            cookies::strip_gateway_cookies(req)?;
             if let Some(who) = who {
                 let claims = &who.session.claims;
                 let groups = site
                     .workspace
-                    .membership(&claims.principal())
+                    .membership(claims)
                     .map(|m| m.groups.iter().map(|g| g.to_string()).collect::<Vec<_>>())
                     .unwrap_or_default();
                 let role = allowed.role.map(|r| r.as_str());
@@ -100,7 +100,7 @@ pub fn check(
                     &signin.keys(),
                     &who.session.session_id,
                     &assertion,
-                    crate::signin::now(),
+                    crate::clock::now(),
                 ) {
                     Ok(token) => req.insert_header(ASSERTION_HEADER, token)?,
                     Err(e) => {
@@ -166,17 +166,6 @@ fn denial(site: &Site, user: &policy::UserPrincipal, reason: policy::DenyReason)
         format!("To get access, ask an admin of {} to add you.", ws.name)
     };
     format!("You are signed in as {who}.\n\n{reason}.\n\n{ask}")
-}
-
-/// All `Cookie` headers of the request, joined as one.
-pub fn joined_cookies(req: &pingora_http::RequestHeader) -> String {
-    let values: Vec<&str> = req
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    values.join("; ")
 }
 
 /// Sends the backend the normalized path (query kept).

@@ -86,7 +86,7 @@ impl AuditLog {
     /// Records an action; a log that cannot be written is itself logged.
     pub fn record(&self, actor: &Actor, action: &str, target: &str, detail: &str, result: &str) {
         let entry = AuditEntry {
-            at: crate::signin::now(),
+            at: crate::clock::now(),
             who: actor.who.clone(),
             from: actor.from.clone(),
             action: action.to_string(),

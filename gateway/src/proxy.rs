@@ -291,7 +291,7 @@ impl ProxyHttp for Gateway {
         ctx: &mut RequestCtx,
     ) -> Result<()> {
         if let Some(host) = ctx.host.as_deref().filter(|_| ctx.site.is_some()) {
-            let dropped = headers::filter_set_cookies(resp, host)?;
+            let dropped = crate::cookies::filter_set_cookies(resp, host)?;
             if dropped > 0 {
                 tracing::warn!(request_id = %ctx.request_id, dropped, "refused backend Set-Cookie naming the gateway's cookies or a wider Domain");
             }
@@ -341,11 +341,7 @@ async fn redirect_to_https(session: &mut Session, ctx: &RequestCtx, port: u16) -
         .uri
         .path_and_query()
         .map_or("/", |p| p.as_str());
-    let location = if port == 443 {
-        format!("https://{host}{path}")
-    } else {
-        format!("https://{host}:{port}{path}")
-    };
+    let location = format!("{}{path}", crate::origin::https(host, port));
     respond::redirect(session, &location, &ctx.request_id).await
 }
 

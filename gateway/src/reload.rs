@@ -1,6 +1,9 @@
 //! Reloading without a restart: on SIGHUP, and when any watched file (config, RBAC files,
 //! certificates) changes. A bad new file is logged and counted; the old snapshot keeps serving.
 
+#[cfg(test)]
+mod tests;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -8,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use pingora_core::server::ShutdownWatch;
 use pingora_core::services::background::BackgroundService;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::metrics;
 use crate::snapshot::Store;
@@ -60,23 +63,31 @@ fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
         .collect()
 }
 
+/// The next SIGHUP; never, when listening for it could not be set up.
+async fn next_hangup(hangup: &mut Option<Signal>) {
+    match hangup {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
 #[async_trait]
 impl BackgroundService for Reloader {
     async fn start(&self, mut shutdown: ShutdownWatch) {
-        let mut hangup = match signal(SignalKind::hangup()) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGHUP; reload on file change only");
-                return;
-            }
-        };
+        let mut hangup = signal(SignalKind::hangup())
+            .inspect_err(|e| {
+                tracing::error!(error = %e, "cannot listen for SIGHUP; reload on file change only")
+            })
+            .ok();
         let mut files = self.store.load().watched_files();
         let mut seen = fingerprint(&files);
         let mut tick = tokio::time::interval(POLL_INTERVAL);
         loop {
             tokio::select! {
                 _ = shutdown.changed() => return,
-                _ = hangup.recv() => self.reload("SIGHUP"),
+                _ = next_hangup(&mut hangup) => self.reload("SIGHUP"),
                 // Even the embedded config watches its state files (deploys, secrets, tokens).
                 _ = tick.tick() => {
                     let now = fingerprint(&files);

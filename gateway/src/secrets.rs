@@ -87,7 +87,7 @@ impl SecretStore {
             name.to_string(),
             SealedSecret {
                 sealed,
-                set_at: crate::signin::now(),
+                set_at: crate::clock::now(),
             },
         );
         self.save()

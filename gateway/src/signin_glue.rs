@@ -8,7 +8,8 @@ use pingora_proxy::Session;
 use policy::Site;
 use serde_json::json;
 
-use crate::access::{is_navigation, joined_cookies};
+use crate::access::is_navigation;
+use crate::cookies;
 use crate::proxy::RequestCtx;
 use crate::signin::form::Form;
 use crate::signin::reply::Reply;
@@ -34,7 +35,7 @@ async fn request<'a>(
         path: "",
         query: Form::parse(req.uri.query().unwrap_or("").as_bytes()),
         body,
-        cookies: joined_cookies(req),
+        cookies: cookies::joined(req),
         authorization: req
             .headers
             .get(http::header::AUTHORIZATION)

@@ -15,6 +15,7 @@ use ring::digest;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::random_token;
+use crate::clock::now;
 
 /// Prefix of every token Sitegate issues.
 pub const PREFIX: &str = "sgt_";
@@ -96,10 +97,6 @@ pub enum TokenRefusal {
 
 fn sha256_hex(text: &str) -> String {
     crate::auth::hex(digest::digest(&digest::SHA256, text.as_bytes()).as_ref())
-}
-
-fn now() -> u64 {
-    crate::signin::now()
 }
 
 /// Reads the records, or none when the file does not exist yet.

@@ -10,8 +10,9 @@ pub enum Principal {
 }
 
 /// A person signed in through an IdP. Nothing here is trusted blindly: the email counts only
-/// when verified (or the IdP is trusted for email) and when it parses strictly.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// when verified (or the IdP is trusted for email) and when it parses strictly. The gateway
+/// seals it into its session cookies as JSON with these field names.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserPrincipal {
     /// Name (in sitegate.toml) of the IdP the person signed in with.
     pub idp: String,

@@ -188,6 +188,7 @@ impl FakeIdp {
                             "authorization_endpoint": format!("{issuer}/authorize"),
                             "token_endpoint": format!("{issuer}/token"),
                             "jwks_uri": format!("{issuer}/jwks"),
+                            "end_session_endpoint": format!("{issuer}/logout"),
                             "response_types_supported": ["code"],
                             "subject_types_supported": ["public"],
                             "id_token_signing_alg_values_supported": ["ES256", "HS256", "none"],

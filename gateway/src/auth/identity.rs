@@ -7,11 +7,11 @@ mod tests;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use policy::UserPrincipal;
 use ring::hmac;
 
 use super::b64;
 use super::keys::KeyRing;
-use super::session::Claims;
 
 /// Pairwise user id: stable per person per site, different across sites.
 pub const USER_ID: &str = "sitegate-user-id";
@@ -104,7 +104,7 @@ impl<'a> Identity<'a> {
     /// The identity of signed-in `claims`; the email counts only when verified or when
     /// `email_trusted` (the IdP is configured as trusted for email).
     pub fn from_claims(
-        claims: &'a Claims,
+        claims: &'a UserPrincipal,
         email_trusted: bool,
         role: Option<&'a str>,
         groups: &'a [String],

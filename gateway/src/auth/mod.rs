@@ -1,10 +1,9 @@
 //! Building blocks of sign-in: keys, sealed cookies, one-time codes, `return_to` checks,
-//! identity headers and assertions, backend cookie filtering and rate limits. Pure: no
+//! identity headers and assertions, and rate limits. Pure: no
 //! pingora types, time passed in by the caller so tests can cover expiry without sleeping.
 
 pub mod assertion;
 pub mod code;
-pub mod cookies;
 pub mod identity;
 pub mod jws;
 pub mod keys;
@@ -13,6 +12,8 @@ pub mod return_to;
 mod seal;
 pub mod session;
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 pub(crate) mod testutil;
 
 use std::path::PathBuf;
@@ -20,10 +21,12 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use ring::rand::SecureRandom;
+use subtle::ConstantTimeEq;
 
-/// Compares secrets without an early exit on the first differing byte.
+/// Compares secrets in time that depends only on their lengths, not on where they differ
+/// (`subtle`, which keeps the compiler from turning the comparison into an early exit).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 /// `bytes` as lower-case hex digits.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::keys::KeyRing;
 use super::seal::{self, Sealed};
 use super::{random_token, AuthError};
+use crate::cookies::set_cookie;
 
 /// The site session cookie, host-only on each site's hostname.
 pub const SITE_COOKIE: &str = "__Host-sitegate";
@@ -39,47 +40,13 @@ impl SessionTimes {
     }
 }
 
-/// The identity claims a sign-in established, as stored in sealed cookies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims {
-    /// IdP name from sitegate.toml.
-    pub idp: String,
-    /// ID token `iss`.
-    pub issuer: String,
-    /// ID token `sub`.
-    pub subject: String,
-    /// `email`, as sent.
-    pub email: Option<String>,
-    /// `email_verified`.
-    pub email_verified: bool,
-    /// `name`.
-    pub name: Option<String>,
-    /// `groups`, as sent.
-    pub idp_groups: Vec<String>,
-}
-
-impl Claims {
-    /// The claims as the policy crate's principal.
-    pub fn principal(&self) -> UserPrincipal {
-        UserPrincipal {
-            idp: self.idp.clone(),
-            issuer: self.issuer.clone(),
-            subject: self.subject.clone(),
-            email: self.email.clone(),
-            email_verified: self.email_verified,
-            name: self.name.clone(),
-            idp_groups: self.idp_groups.clone(),
-        }
-    }
-}
-
 /// A signed-in person's session on one site, sealed into `__Host-sitegate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteSession {
     /// The site id (`workspace/site`) the session is for.
     pub site: String,
-    /// Who signed in.
-    pub claims: Claims,
+    /// Who signed in; sealed as JSON under `claims`, in the shape older cookies carry.
+    pub claims: UserPrincipal,
     /// Random, fresh at every sign-in (no fixation); keys the assertion cache.
     pub session_id: String,
     /// Unix time of sign-in.
@@ -105,7 +72,7 @@ impl SiteSession {
     pub fn issue(
         keys: &KeyRing,
         site: &str,
-        claims: Claims,
+        claims: UserPrincipal,
         times: SessionTimes,
         not_after: Option<u64>,
         now: u64,
@@ -160,8 +127,8 @@ impl SiteSession {
 /// sites that accept that IdP. Sealed into `__Host-sitegate-sso`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoSession {
-    /// Who signed in.
-    pub claims: Claims,
+    /// Who signed in; sealed as JSON under `claims`, in the shape older cookies carry.
+    pub claims: UserPrincipal,
     /// The workspace whose site started the sign-in.
     pub workspace: String,
     /// Random, fresh at every sign-in.
@@ -186,7 +153,7 @@ impl SsoSession {
     /// A fresh SSO session.
     pub fn issue(
         keys: &KeyRing,
-        claims: Claims,
+        claims: UserPrincipal,
         workspace: &str,
         lifetime: u64,
         now: u64,
@@ -339,15 +306,4 @@ pub fn flow_cookie_name(state: &str) -> String {
         .take(16)
         .collect();
     format!("{FLOW_COOKIE_PREFIX}{suffix}")
-}
-
-/// A host-only `Set-Cookie` value: `Path=/; Max-Age; Secure; HttpOnly; SameSite=Lax`, no
-/// `Domain` (required by the `__Host-` prefix, and what keeps sibling sites out).
-pub fn set_cookie(name: &str, value: &str, max_age: u64) -> String {
-    format!("{name}={value}; Path=/; Max-Age={max_age}; Secure; HttpOnly; SameSite=Lax")
-}
-
-/// A `Set-Cookie` value that deletes `name` (logout).
-pub fn clear_cookie(name: &str) -> String {
-    format!("{name}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax")
 }

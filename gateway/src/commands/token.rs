@@ -88,7 +88,7 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
             for r in tokens::read(&snapshot.config.state_dir).map_err(anyhow::Error::msg)? {
                 let state = if r.revoked {
                     "revoked"
-                } else if r.expires_at <= crate::signin::now() {
+                } else if r.expires_at <= crate::clock::now() {
                     "expired"
                 } else {
                     "active"

@@ -16,11 +16,12 @@ use policy::{Principal, Role, Site, UserPrincipal};
 
 use crate::audit::Actor;
 use crate::auth::session::{SsoSession, SSO_COOKIE};
+use crate::clock::now;
+use crate::cookies;
 use crate::deployer::Deployer;
 use crate::respond::escape_html as esc;
-use crate::signin::host::cookie;
 use crate::signin::reply::Reply;
-use crate::signin::{now, Request, SignIn};
+use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
 
 /// The path prefix of the console on the sign-in host.
@@ -37,8 +38,8 @@ struct Me {
 /// Answers a request under [`PREFIX`].
 pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> Reply {
     let keys = signin.keys();
-    let sso =
-        cookie(&req.cookies, SSO_COOKIE).and_then(|raw| SsoSession::open(&keys, raw, now()).ok());
+    let sso = cookies::get(&req.cookies, SSO_COOKIE)
+        .and_then(|raw| SsoSession::open(&keys, raw, now()).ok());
     let Some(sso) = sso else {
         return match req.method {
             "GET" => signin_page(signin, snapshot),
@@ -51,7 +52,7 @@ pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> 
             .email
             .clone()
             .unwrap_or_else(|| sso.claims.subject.clone()),
-        principal: sso.claims.principal(),
+        principal: sso.claims.clone(),
         csrf: csrf::token(&keys, &sso.session_id),
         session_id: sso.session_id.clone(),
     };

@@ -207,7 +207,7 @@ fn versions_section(
                     csrf,
                     &[("version", &v.id)]
                 ),
-                esc(&crate::signin::origin(&host, port))
+                esc(&crate::origin::https(&host, port))
             )
         };
         let _ = write!(

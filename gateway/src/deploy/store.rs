@@ -166,7 +166,7 @@ impl DeployStore {
             }
             let meta = VersionMeta {
                 id: id.clone(),
-                saved_at: crate::signin::now(),
+                saved_at: crate::clock::now(),
                 saved_by: saved_by.who.clone(),
                 person: saved_by.person.clone(),
                 source: source.to_string(),

@@ -13,7 +13,7 @@ fn secrets_round_trip_through_the_file_and_are_not_stored_in_the_clear() {
     let names: Vec<&str> = listed.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["API_KEY", "OTHER"]);
     assert!(
-        listed[0].set_at >= crate::signin::now() - 60,
+        listed[0].set_at >= crate::clock::now() - 60,
         "when it was set"
     );
     let opened = reopened.for_site("acme/wiki").unwrap();

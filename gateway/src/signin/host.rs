@@ -7,9 +7,11 @@ use super::dev_idp::{self, DevUser};
 use super::form;
 use super::pages::{self, Choice};
 use super::reply::Reply;
-use super::{now, Request, SignIn, FLOW_TTL};
-use crate::auth::session::{clear_cookie, flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
+use super::{Request, SignIn, FLOW_TTL};
+use crate::auth::session::{flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
+use crate::clock::now;
 use crate::config::Config;
+use crate::cookies::{self, clear_cookie};
 use crate::snapshot::Snapshot;
 
 /// The site key of a sign-in flow started for the console rather than a site.
@@ -81,7 +83,7 @@ impl SignIn {
             );
         }
         // SSO: an existing sign-in-host session through an IdP this site accepts.
-        if let Some(sso) = cookie(&req.cookies, SSO_COOKIE)
+        if let Some(sso) = cookies::get(&req.cookies, SSO_COOKIE)
             .and_then(|raw| SsoSession::open(&self.keys(), raw, now).ok())
         {
             if accepted.contains(&sso.claims.idp.as_str()) {
@@ -204,7 +206,7 @@ impl SignIn {
             );
         };
         let cookie_name = flow_cookie_name(state);
-        let flow = cookie(&req.cookies, &cookie_name)
+        let flow = cookies::get(&req.cookies, &cookie_name)
             .and_then(|raw| FlowState::open(&self.keys(), raw, state, now).ok());
         let Some(flow) = flow else {
             return denied("Sign-in expired", "This sign-in was not started in this browser, or it took too long. Start again from the site.");
@@ -312,7 +314,7 @@ impl SignIn {
     }
 
     async fn logout(&self, req: &Request<'_>, config: &Config) -> Reply {
-        let idp = cookie(&req.cookies, SSO_COOKIE)
+        let idp = cookies::get(&req.cookies, SSO_COOKIE)
             .and_then(|raw| SsoSession::open(&self.keys(), raw, now()).ok())
             .map(|s| s.claims.idp);
         let clear = clear_cookie(SSO_COOKIE);
@@ -337,13 +339,4 @@ fn dev_users(policy: &Policy) -> Vec<DevUser> {
         }
     }
     users
-}
-
-/// The value of cookie `name` in a `Cookie` header.
-pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }

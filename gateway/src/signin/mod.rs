@@ -16,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
 use arc_swap::ArcSwap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::auth::assertion::AssertionCache;
 use crate::auth::code::{CodeStore, ReplayGuard};
@@ -25,6 +25,7 @@ use crate::auth::ratelimit::RateLimiter;
 use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{SessionTimes, SiteSession};
 use crate::auth::AuthError;
+use crate::clock::now;
 use crate::config::{ClientSecret, Config, IdpConfig};
 use crate::GatewayError;
 use form::Form;
@@ -87,13 +88,6 @@ pub struct SignIn {
     extra_ca: Option<String>,
 }
 
-/// Seconds since the epoch.
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl SignIn {
     /// The service for `config`: loads or creates keys in the state directory. `dev_ca_pem` is
     /// trusted when talking to the development IdP, which is this same process.
@@ -110,7 +104,7 @@ impl SignIn {
             .map_err(fail)?,
         );
         let port = config.listen.public_https_port;
-        let origin = origin(&signin.host, port);
+        let origin = crate::origin::https(&signin.host, port);
         let dev = if config.dev_idp {
             Some(dev_idp::DevIdp::new(&origin, &keys).map_err(fail)?)
         } else {
@@ -207,7 +201,7 @@ impl SignIn {
 
     /// `https://<host>[:port]` of a site.
     pub fn site_origin(&self, host: &str) -> String {
-        origin(host, self.https_port)
+        crate::origin::https(host, self.https_port)
     }
 
     /// The relying party for IdP `name` from the current config (re-made when its settings
@@ -256,13 +250,4 @@ impl SignIn {
 /// The sign-in host's OpenID Connect callback, where every IdP sends the browser back.
 pub fn callback_url(signin_origin: &str) -> String {
     format!("{signin_origin}/callback")
-}
-
-/// `https://host` with `:port` unless it is 443.
-pub fn origin(host: &str, port: u16) -> String {
-    if port == 443 {
-        format!("https://{host}")
-    } else {
-        format!("https://{host}:{port}")
-    }
 }

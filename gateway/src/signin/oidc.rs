@@ -7,17 +7,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout,
+    RedirectUrl, Scope, TokenResponse,
 };
+use policy::UserPrincipal;
 use serde_json::Value;
 
-use crate::auth::session::Claims;
 use crate::config::IdpConfig;
 
 /// A client made from discovery metadata.
@@ -29,6 +27,13 @@ type Client = CoreClient<
     EndpointMaybeSet,
     EndpointMaybeSet,
 >;
+
+/// What discovery yields: the client, and the `end_session_endpoint` for logout when the
+/// IdP advertises one.
+struct Discovered {
+    client: Client,
+    end_session: Option<String>,
+}
 
 /// How long discovery metadata (and its JWKS) is reused before it is fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
@@ -67,14 +72,14 @@ pub enum OidcError {
 }
 
 /// What a completed sign-in yields: the claims, mapped as the IdP's config says.
-pub type SignedIn = Claims;
+pub type SignedIn = UserPrincipal;
 
 /// One IdP's relying-party side, with its discovery cache.
 pub struct Provider {
     config: IdpConfig,
     http: reqwest::Client,
     redirect: RedirectUrl,
-    cached: RwLock<Option<(Instant, Arc<Client>)>>,
+    cached: RwLock<Option<(Instant, Arc<Discovered>)>>,
 }
 
 impl Provider {
@@ -103,15 +108,15 @@ impl Provider {
         &self.config
     }
 
-    async fn client(&self, refresh: bool) -> Result<Arc<Client>, OidcError> {
+    async fn discovered(&self, refresh: bool) -> Result<Arc<Discovered>, OidcError> {
         if !refresh {
             let cached = self
                 .cached
                 .read()
                 .map_err(|_| self.discovery_error("cache poisoned"))?;
-            if let Some((at, client)) = cached.as_ref() {
+            if let Some((at, discovered)) = cached.as_ref() {
                 if at.elapsed() < METADATA_TTL {
-                    return Ok(client.clone());
+                    return Ok(discovered.clone());
                 }
             }
         }
@@ -123,20 +128,28 @@ impl Provider {
                 .to_string(),
         )
         .map_err(|e| self.discovery_error(&e.to_string()))?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+        let metadata = ProviderMetadataWithLogout::discover_async(issuer, &self.http)
             .await
             .map_err(|e| self.discovery_error(&crate::error::chain(&e)))?;
+        let end_session = metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .as_ref()
+            .map(|url| url.to_string());
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
             Some(ClientSecret::new(self.config.client_secret.0.clone())),
         )
         .set_redirect_uri(self.redirect.clone());
-        let client = Arc::new(client);
+        let discovered = Arc::new(Discovered {
+            client,
+            end_session,
+        });
         if let Ok(mut cached) = self.cached.write() {
-            *cached = Some((Instant::now(), client.clone()));
+            *cached = Some((Instant::now(), discovered.clone()));
         }
-        Ok(client)
+        Ok(discovered)
     }
 
     fn discovery_error(&self, detail: &str) -> OidcError {
@@ -154,12 +167,13 @@ impl Provider {
         nonce: &str,
         pkce_verifier: &str,
     ) -> Result<String, OidcError> {
-        let client = self.client(false).await?;
+        let discovered = self.discovered(false).await?;
         let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
             pkce_verifier.to_string(),
         ));
         let (state, nonce) = (state.to_string(), nonce.to_string());
-        let mut request = client
+        let mut request = discovered
+            .client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
                 move || CsrfToken::new(state),
@@ -180,8 +194,9 @@ impl Provider {
         pkce_verifier: &str,
         nonce: &str,
     ) -> Result<SignedIn, OidcError> {
-        let client = self.client(false).await?;
-        let exchange = client
+        let discovered = self.discovered(false).await?;
+        let exchange = discovered
+            .client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| OidcError::Exchange(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()));
@@ -194,13 +209,19 @@ impl Provider {
             .ok_or_else(|| OidcError::Token("the token response has no id_token".into()))?;
         let nonce = Nonce::new(nonce.to_string());
         let verified = {
-            let verifier = client.id_token_verifier().set_allowed_algs(ALLOWED_ALGS);
+            let verifier = discovered
+                .client
+                .id_token_verifier()
+                .set_allowed_algs(ALLOWED_ALGS);
             id_token.claims(&verifier, &nonce).map(|_| ())
         };
         if let Err(first) = verified {
             // Keys rotate: refetch the JWKS once when the signing key is unknown to us.
-            let fresh = self.client(true).await?;
-            let verifier = fresh.id_token_verifier().set_allowed_algs(ALLOWED_ALGS);
+            let fresh = self.discovered(true).await?;
+            let verifier = fresh
+                .client
+                .id_token_verifier()
+                .set_allowed_algs(ALLOWED_ALGS);
             id_token
                 .claims(&verifier, &nonce)
                 .map_err(|e| OidcError::Token(format!("{e} (before key refresh: {first})")))?;
@@ -236,7 +257,7 @@ impl Provider {
             Some(Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         };
-        Ok(Claims {
+        Ok(UserPrincipal {
             idp: self.config.name.clone(),
             issuer,
             subject,
@@ -247,15 +268,10 @@ impl Provider {
         })
     }
 
-    /// The IdP's `end_session_endpoint`, when discovery advertises one.
+    /// The IdP's `end_session_endpoint`, when discovery advertises one (from the same cached
+    /// discovery as sign-in).
     pub async fn end_session_endpoint(&self) -> Option<String> {
-        let issuer = self.config.issuer.as_str().trim_end_matches('/');
-        let url = format!("{issuer}/.well-known/openid-configuration");
-        let body = self.http.get(url).send().await.ok()?.bytes().await.ok()?;
-        let doc: Value = serde_json::from_slice(&body).ok()?;
-        doc.get("end_session_endpoint")?
-            .as_str()
-            .map(str::to_string)
+        self.discovered(false).await.ok()?.end_session.clone()
     }
 }
 

@@ -5,12 +5,13 @@ use policy::Site;
 use serde_json::json;
 
 use super::form;
-use super::host::cookie;
 use super::pages;
 use super::reply::Reply;
-use super::{now, Request, SignIn};
+use super::{Request, SignIn};
 use crate::auth::return_to::validate_return_to;
-use crate::auth::session::{clear_cookie, SiteSession, SITE_COOKIE};
+use crate::auth::session::{SiteSession, SITE_COOKIE};
+use crate::clock::now;
+use crate::cookies::{self, clear_cookie};
 
 /// Path prefix reserved for the gateway on every site host.
 pub const RESERVED: &str = "/.sitegate/";
@@ -32,7 +33,7 @@ impl SignIn {
     /// The visitor's session on `site`, if the request carries a valid one. A cookie of another
     /// site, expired, tampered with or sealed by an unknown key is ignored (as if absent).
     pub fn identify(&self, site: &Site, cookie_header: &str) -> Option<Identified> {
-        let raw = cookie(cookie_header, SITE_COOKIE)?;
+        let raw = cookies::get(cookie_header, SITE_COOKIE)?;
         let now = now();
         let mut session = SiteSession::open(&self.keys(), raw, site.id(), now).ok()?;
         let refreshed = if session.touch(self.times, now) {

@@ -21,7 +21,7 @@ use runtime::{Pool, RuntimeError, WorkerBody, WorkerRequest, WorkerResponse};
 use crate::config::WorkersConfig;
 use crate::proxy::RequestCtx;
 use crate::respond::{self, Page};
-use crate::{headers, upstream, GatewayError};
+use crate::{cookies, upstream, GatewayError};
 use static_routing::Route;
 use versions::SiteVersion;
 
@@ -73,10 +73,7 @@ impl Workers {
         let req = session.req_header();
         let host = ctx.host.as_deref().unwrap_or_default();
         let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
-        let url = match public_port {
-            443 => format!("https://{host}{target}"),
-            port => format!("https://{host}:{port}{target}"),
-        };
+        let url = format!("{}{target}", crate::origin::https(host, public_port));
         let request = WorkerRequest {
             method: req.method.clone(),
             url,
@@ -118,7 +115,7 @@ fn site_header(ctx: &RequestCtx, status: u16, fields: &http::HeaderMap) -> Resul
         header.append_header(name.clone(), value.clone())?;
     }
     let host = ctx.host.as_deref().unwrap_or_default();
-    let dropped = headers::filter_set_cookies(&mut header, host)?;
+    let dropped = cookies::filter_set_cookies(&mut header, host)?;
     if dropped > 0 {
         tracing::warn!(request_id = %ctx.request_id, dropped, "refused a site's Set-Cookie naming the gateway's cookies or a wider Domain");
     }

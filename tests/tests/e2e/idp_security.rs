@@ -1,6 +1,7 @@
 //! docs/security.md lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
 //! are refused, the IdP client follows no redirects, and unverified email grants nothing; and
-//! the development IdP sends browsers only to its registered redirect URI.
+//! the development IdP sends browsers only to its registered redirect URI. Also: logout sends
+//! the browser to the IdP's `end_session_endpoint` without fetching discovery again.
 
 use e2e::fake_idp::{FakeIdp, CLIENT_SECRET};
 use e2e::{Browser, Gateway, GatewayBuilder, Upstream};
@@ -186,6 +187,26 @@ async fn sec_11_the_idp_client_does_not_follow_redirects() {
         elsewhere.discovery_hits(),
         0,
         "the redirect target must never be contacted"
+    );
+}
+
+#[tokio::test]
+async fn logout_goes_to_the_end_session_endpoint_of_the_discovery_sign_in_fetched() {
+    let (gw, idp, _up) = setup().await;
+    let (status, browser) = attempt(&gw, &idp, |idp, nonce| {
+        idp.sign(&idp.claims("dora@acme.test", nonce))
+    })
+    .await;
+    assert_eq!(status, 302, "a valid token must sign in");
+    let hits = idp.discovery_hits();
+    let logout = format!("https://auth.test.localhost:{}/logout", browser.port);
+    let (status, location) = browser.get(&logout).await;
+    assert_eq!(status, 302);
+    assert_eq!(location, Some(format!("{}/logout", idp.issuer())));
+    assert_eq!(
+        idp.discovery_hits(),
+        hits,
+        "logout must reuse the cached discovery document"
     );
 }
 

@@ -1,3 +1,5 @@
+use policy::UserPrincipal;
+
 use super::*;
 use crate::auth::testutil::ring;
 
@@ -105,7 +107,7 @@ fn get<'a>(headers: &'a [(HeaderName, HeaderValue)], name: &str) -> Option<&'a s
 #[test]
 fn identity_headers_carry_encoded_values() {
     let (_d, keys) = ring();
-    let claims = Claims {
+    let claims = UserPrincipal {
         idp: "okta".into(),
         issuer: "https://idp".into(),
         subject: "u1".into(),
@@ -156,7 +158,7 @@ fn codex_sites_get_their_header_names() {
 #[test]
 fn sec_13_unverified_email_is_not_passed_on() {
     let (_d, keys) = ring();
-    let mut claims = Claims {
+    let mut claims = UserPrincipal {
         idp: "okta".into(),
         issuer: "https://idp".into(),
         subject: "u1".into(),

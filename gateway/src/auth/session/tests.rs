@@ -1,6 +1,7 @@
 use super::*;
 use crate::auth::testutil::{load, ring, DAY, T0};
 use crate::auth::{b64, unb64};
+use crate::cookies::clear_cookie;
 
 const SITE_A: &str = "acme/crm";
 const SITE_B: &str = "acme/wiki";
@@ -9,8 +10,8 @@ fn times() -> SessionTimes {
     SessionTimes::new(Duration::from_secs(DAY), Duration::from_secs(3600))
 }
 
-fn claims() -> Claims {
-    Claims {
+fn claims() -> UserPrincipal {
+    UserPrincipal {
         idp: "okta".into(),
         issuer: "https://idp.example.com".into(),
         subject: "u-123".into(),
@@ -40,7 +41,7 @@ fn round_trip() {
     assert!(raw.len() < 1024, "cookie stays small: {}", raw.len());
     let opened = SiteSession::open(&keys, &raw, SITE_A, T0 + 1).expect("open");
     assert_eq!(opened, s);
-    assert_eq!(opened.claims.principal().subject, "u-123");
+    assert_eq!(opened.claims.subject, "u-123");
 }
 
 #[test]
@@ -306,4 +307,13 @@ fn touch_slides_idle_timeout_within_lifetime() {
         !s.touch(times(), s.expires_at - 5),
         "nothing left to extend"
     );
+}
+
+#[test]
+fn the_sealed_json_keeps_the_shape_of_older_cookies() {
+    // The payload of a site session sealed before sessions held `policy::UserPrincipal`.
+    let older = r#"{"site":"acme/crm","claims":{"idp":"okta","issuer":"https://idp.example.com","subject":"u-123","email":"ana@acme.com","email_verified":true,"name":"Ana Núñez","idp_groups":["eng"]},"session_id":"sid","issued_at":1,"expires_at":2,"idle_expires_at":2}"#;
+    let session: SiteSession = serde_json::from_str(older).expect("older payload opens");
+    assert_eq!(session.claims, claims());
+    assert_eq!(serde_json::to_string(&session).expect("serialize"), older);
 }

@@ -1,3 +1,5 @@
+use pingora_http::RequestHeader;
+
 use super::*;
 
 const HOST: &str = "crm.acme.sites.example.com";
@@ -91,7 +93,7 @@ fn ordinary_backend_cookies_pass() {
 
 #[test]
 fn sec_05_filter_set_cookies_keeps_only_allowed_values() {
-    // What `headers::filter_set_cookies` keeps of a backend response's `Set-Cookie` values.
+    // What `filter_set_cookies` keeps of a backend response's `Set-Cookie` values.
     let values = [
         "a=1",
         "__Host-sitegate=evil; Path=/; Secure",
@@ -109,20 +111,21 @@ fn sec_05_filter_set_cookies_keeps_only_allowed_values() {
 #[test]
 fn sec_04_gateway_cookies_never_reach_the_backend() {
     assert_eq!(
-        strip_gateway_cookies("a=1; __Host-sitegate=SECRET; b=2").as_deref(),
+        without_gateway_cookies("a=1; __Host-sitegate=SECRET; b=2").as_deref(),
         Some("a=1; b=2")
     );
-    assert_eq!(strip_gateway_cookies("__Host-sitegate=SECRET"), None);
+    assert_eq!(without_gateway_cookies("__Host-sitegate=SECRET"), None);
     assert_eq!(
-        strip_gateway_cookies("__host-sitegate=S;sitegate=S;  __Secure-sitegate=S;x=1").as_deref(),
+        without_gateway_cookies("__host-sitegate=S;sitegate=S;  __Secure-sitegate=S;x=1")
+            .as_deref(),
         Some("x=1")
     );
     assert_eq!(
-        strip_gateway_cookies("a=1;b=2").as_deref(),
+        without_gateway_cookies("a=1;b=2").as_deref(),
         Some("a=1; b=2")
     );
     assert_eq!(
-        strip_gateway_cookies("=__Host-sitegate=SECRET; a=1").as_deref(),
+        without_gateway_cookies("=__Host-sitegate=SECRET; a=1").as_deref(),
         Some("a=1"),
         "nameless pair a server reads as ours"
     );
@@ -130,19 +133,67 @@ fn sec_04_gateway_cookies_never_reach_the_backend() {
     assert!(has_gateway_cookie("a=1; __Host-sitegate-sso=x"));
     assert!(has_gateway_cookie("a=1;__HOST-SITEGATE=x"));
     assert!(!has_gateway_cookie("a=1; b=2"));
+}
 
-    // Several `Cookie` headers (HTTP/2), as `headers::strip_gateway_cookies` handles them:
-    // detect with `has_gateway_cookie`, keep what `strip_gateway_cookies` leaves of each.
-    let values = [
-        "a=1; __Host-sitegate=SECRET",
-        "__Host-sitegate=SECRET2",
-        "b=2",
-    ];
-    assert!(values.iter().any(|v| has_gateway_cookie(v)));
-    let kept: Vec<String> = values
+fn cookies_after(values: &[&[u8]]) -> Vec<String> {
+    let mut req = RequestHeader::build("GET", b"/", None).unwrap();
+    for v in values {
+        req.append_header("cookie", http::HeaderValue::from_bytes(v).unwrap())
+            .unwrap();
+    }
+    strip_gateway_cookies(&mut req).unwrap();
+    req.headers
+        .get_all("cookie")
         .iter()
-        .filter_map(|v| strip_gateway_cookies(v))
-        .collect();
-    assert_eq!(kept.join("; "), "a=1; b=2");
-    assert!(!kept.iter().any(|v| v.contains("SECRET")));
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect()
+}
+
+#[test]
+fn sec_04_gateway_cookies_are_removed_and_others_kept() {
+    assert_eq!(
+        cookies_after(&[b"a=1; __Host-sitegate=secret; b=2"]),
+        ["a=1; b=2"]
+    );
+    assert_eq!(
+        cookies_after(&[b"__Host-sitegate=secret"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(cookies_after(&[b"a=1"]), ["a=1"]);
+    // Several `Cookie` headers (HTTP/2) become one without the gateway's.
+    assert_eq!(
+        cookies_after(&[
+            b"a=1; __Host-sitegate=SECRET",
+            b"__Host-sitegate=SECRET2",
+            b"b=2"
+        ]),
+        ["a=1; b=2"]
+    );
+}
+
+#[test]
+fn sec_04_a_cookie_value_that_is_not_utf8_is_dropped_whole() {
+    let after = cookies_after(&[b"a=1", b"x=\xff; __Host-sitegate=secret"]);
+    assert_eq!(after, ["a=1"]);
+}
+
+#[test]
+fn sec_06_set_cookie_is_host_only_secure_http_only_lax() {
+    assert_eq!(
+        set_cookie("__Host-sitegate", "v", 60),
+        "__Host-sitegate=v; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age=60"
+    );
+    assert_eq!(
+        clear_cookie("__Host-sitegate-sso"),
+        "__Host-sitegate-sso=; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age=0"
+    );
+    assert!(set_cookie("a", "b", u64::MAX).contains(&format!("; Max-Age={}", i64::MAX)));
+}
+
+#[test]
+fn a_cookie_value_is_read_by_exact_name() {
+    let header = "a=1; __Host-sitegate-sso=S; __Host-sitegate=T";
+    assert_eq!(get(header, "__Host-sitegate"), Some("T"));
+    assert_eq!(get(header, "__Host-sitegate-sso"), Some("S"));
+    assert_eq!(get(header, "__host-sitegate"), None);
 }
