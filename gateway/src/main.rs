@@ -17,6 +17,7 @@ mod error;
 mod errors;
 mod fsutil;
 mod headers;
+mod html;
 mod logging;
 mod metrics;
 mod proxy;

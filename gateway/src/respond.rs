@@ -7,6 +7,8 @@ use pingora_error::Result;
 use pingora_http::ResponseHeader;
 use pingora_proxy::Session;
 
+use crate::html;
+
 /// A gateway-written error: its status, a short title and a sentence for the visitor.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {
@@ -243,15 +245,15 @@ fn html_body(
     let mut detail = detail
         .map(|d| {
             d.split("\n\n")
-                .map(|p| format!("<p>{}</p>", escape_html(p)))
+                .map(|p| format!("<p>{}</p>", html::escape(p)))
                 .collect::<String>()
         })
         .unwrap_or_default();
     if let Some((href, text)) = link {
         detail.push_str(&format!(
             "<p><a href=\"{}\">{}</a></p>",
-            escape_html(href),
-            escape_html(text)
+            html::escape(href),
+            html::escape(text)
         ));
     }
     format!(
@@ -264,23 +266,7 @@ small{{color:#555}}</style></head>\
         status = page.status,
         title = page.title,
         message = page.message,
-        id = escape_html(request_id),
+        id = html::escape(request_id),
     )
     .into_bytes()
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

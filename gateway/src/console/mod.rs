@@ -17,7 +17,7 @@ use policy::{Principal, Role, Site, UserPrincipal};
 use crate::audit::Actor;
 use crate::auth::session::{SsoSession, SSO_COOKIE};
 use crate::deploy::Deployer;
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 use crate::signin::host::cookie;
 use crate::signin::reply::Reply;
 use crate::signin::{now, Request, SignIn};

@@ -3,7 +3,7 @@
 
 use super::dev_idp::DevUser;
 use super::form::Form;
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 
 fn page(title: &str, body: &str) -> String {
     format!(
