@@ -9,6 +9,7 @@ use policy::Site;
 use serde_json::json;
 
 use crate::access::{is_navigation, joined_cookies};
+use crate::console;
 use crate::proxy::RequestCtx;
 use crate::signin::form::Form;
 use crate::signin::reply::Reply;
@@ -114,7 +115,7 @@ fn is_machine_endpoint(path: &str) -> bool {
         || path == "/dev-idp/token"
 }
 
-/// A request to the sign-in host.
+/// A request to the sign-in host: the console, or a sign-in endpoint.
 pub async fn host(
     session: &mut Session,
     ctx: &RequestCtx,
@@ -124,13 +125,16 @@ pub async fn host(
     let path = session.req_header().uri.path();
     // The console is not a sign-in endpoint: its pages need a session and change nothing
     // without one, so browsing it does not count against the sign-in rate limit.
-    let limited = !is_machine_endpoint(path) && !path.starts_with(crate::console::PREFIX);
-    if limited && !signin.allow_client(ctx.client_ip) {
+    let console = console::serves(path);
+    if !console && !is_machine_endpoint(path) && !signin.allow_client(ctx.client_ip) {
         return Ok(too_many(ctx));
     }
     let (mut req, path) = request(session, ctx).await?;
     req.path = &path;
-    Ok(signin.handle_host(&req, snapshot).await)
+    Ok(match console {
+        true => console::handle(signin, &req, snapshot).await,
+        false => signin.handle_host(&req, snapshot).await,
+    })
 }
 
 /// A request to a sign-in endpoint on a site host (`/.sitegate/*`, and the Codex Sites paths

@@ -20,11 +20,15 @@ use crate::deploy::Deployer;
 use crate::html::escape as esc;
 use crate::signin::host::cookie;
 use crate::signin::reply::Reply;
+use crate::signin::CONSOLE_PREFIX as PREFIX;
 use crate::signin::{now, Request, SignIn};
 use crate::snapshot::Snapshot;
 
-/// The path prefix of the console on the sign-in host.
-pub const PREFIX: &str = "/console";
+/// Whether `path` on the sign-in host is the console's.
+pub fn serves(path: &str) -> bool {
+    path.strip_prefix(PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 /// The visitor, signed in on the sign-in host.
 struct Me {
