@@ -9,8 +9,8 @@ use policy::{Decision, NormalizedPath, Principal, ServicePrincipal, Site};
 use crate::auth::assertion::{AssertionClaims, ASSERTION_HEADER};
 use crate::auth::identity::{identity_headers, pairwise_id, Identity};
 use crate::headers;
-use crate::proxy::RequestCtx;
-use crate::respond::{self, Page};
+use crate::outcome::{Failure, Outcome};
+use crate::request::RequestCtx;
 use crate::signin::SignIn;
 use crate::tokens::{TokenIndex, TokenScope};
 
@@ -18,8 +18,8 @@ use crate::tokens::{TokenIndex, TokenScope};
 pub enum Verdict {
     /// Go on to the backend.
     Allow,
-    /// Answer with this page.
-    Page(Page),
+    /// Answer with the page for this failure.
+    Fail(Failure),
     /// Send the visitor to sign in.
     Login(String),
     /// Refuse (403), saying who the visitor is signed in as, why, and whom to ask.
@@ -37,7 +37,7 @@ pub fn check(
     ctx: &mut RequestCtx,
 ) -> Result<Verdict> {
     let req = session.req_header();
-    let (who, principal) = match ctx.bearer.as_deref() {
+    let (who, principal) = match ctx.bearer() {
         Some(bearer) => match tokens.verify(bearer, TokenScope::Access) {
             Ok(token) => {
                 let service = ServicePrincipal {
@@ -47,10 +47,7 @@ pub fn check(
                 };
                 (None, Some(Principal::Service(service)))
             }
-            Err(_) => {
-                ctx.outcome = "invalid_token";
-                return Ok(Verdict::Page(respond::INVALID_TOKEN));
-            }
+            Err(_) => return Ok(Verdict::Fail(Failure::InvalidToken)),
         },
         None => {
             let who = signin.identify(site, &joined_cookies(req));
@@ -110,28 +107,24 @@ pub fn check(
                         )
                     }
                 }
-                ctx.refreshed_cookie = who.refreshed;
+                ctx.refresh_cookie(who.refreshed);
             }
             Ok(Verdict::Allow)
         }
         Decision::RequireLogin => {
-            ctx.outcome = "login_required";
+            ctx.handled(Outcome::LoginRequired);
             let target = match session.req_header().uri.query() {
                 Some(q) => format!("{}?{q}", path.as_str()),
                 None => path.as_str().to_string(),
             };
             Ok(Verdict::Login(signin.login_url(site, &target)))
         }
-        Decision::BadPath(_) => {
-            ctx.outcome = "bad_path";
-            Ok(Verdict::Page(respond::BAD_REQUEST))
-        }
+        Decision::BadPath(_) => Ok(Verdict::Fail(Failure::BadPath)),
         Decision::Deny(reason) => {
-            ctx.outcome = "denied";
-            ctx.deny_reason = Some(reason.to_string());
+            ctx.denied(reason.to_string());
             match &principal {
                 Some(Principal::User(user)) => Ok(Verdict::Denied(denial(site, user, reason))),
-                _ => Ok(Verdict::Page(respond::FORBIDDEN)),
+                _ => Ok(Verdict::Fail(Failure::Denied)),
             }
         }
     }

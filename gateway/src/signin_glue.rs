@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::access::{is_navigation, joined_cookies};
 use crate::console;
-use crate::proxy::RequestCtx;
+use crate::request::RequestCtx;
 use crate::signin::form::Form;
 use crate::signin::reply::Reply;
 use crate::signin::{Request, SignIn};
@@ -40,9 +40,9 @@ async fn request<'a>(
             .headers
             .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
-        request_id: &ctx.request_id,
-        cross_site: is_cross_site(req, ctx.host.as_deref()),
-        client: ctx.client_ip,
+        request_id: ctx.request_id(),
+        cross_site: is_cross_site(req, ctx.host()),
+        client: ctx.client_ip(),
         prefetch: is_prefetch(req),
     };
     Ok((request, path))
@@ -101,7 +101,7 @@ async fn read_form(session: &mut Session) -> Result<Form> {
 /// The answer to a client over its sign-in rate limit (docs/security.md line 22).
 fn too_many(ctx: &RequestCtx) -> Reply {
     let message = "Too many sign-in requests from your network. Wait a minute and try again.";
-    let page = crate::signin::pages::error("Too many attempts", message, &ctx.request_id, None);
+    let page = crate::signin::pages::error("Too many attempts", message, ctx.request_id(), None);
     Reply::html(429, page)
 }
 
@@ -126,7 +126,7 @@ pub async fn host(
     // The console is not a sign-in endpoint: its pages need a session and change nothing
     // without one, so browsing it does not count against the sign-in rate limit.
     let console = console::serves(path);
-    if !console && !is_machine_endpoint(path) && !signin.allow_client(ctx.client_ip) {
+    if !console && !is_machine_endpoint(path) && !signin.allow_client(ctx.client_ip()) {
         return Ok(too_many(ctx));
     }
     let (mut req, path) = request(session, ctx).await?;
@@ -146,7 +146,7 @@ pub async fn site(
     site: &Site,
     path: &str,
 ) -> Result<Reply> {
-    if !signin.allow_client(ctx.client_ip) {
+    if !signin.allow_client(ctx.client_ip()) {
         return Ok(too_many(ctx));
     }
     let (mut req, _) = request(session, ctx).await?;

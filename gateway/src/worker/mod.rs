@@ -19,8 +19,9 @@ use runtime::bindings::assets::AssetResponse;
 use runtime::{Pool, RuntimeError, WorkerBody, WorkerRequest, WorkerResponse};
 
 use crate::config::WorkersConfig;
-use crate::proxy::RequestCtx;
-use crate::respond::{self, Page};
+use crate::outcome::{Failure, Outcome};
+use crate::request::RequestCtx;
+use crate::respond;
 use crate::{headers, upstream, GatewayError};
 use static_routing::Route;
 use versions::SiteVersion;
@@ -47,7 +48,7 @@ impl Workers {
         public_port: u16,
     ) -> Result<bool> {
         let Some(version) = version else {
-            return fail(session, ctx, "worker_missing", respond::BACKEND_UNAVAILABLE).await;
+            return respond::fail(session, ctx, Failure::WorkerMissing).await;
         };
         if let Some(assets) = &version.assets {
             let req = session.req_header();
@@ -56,22 +57,22 @@ impl Workers {
                 match assets.serve(&req.method, req.uri.path(), &req.headers) {
                     Some(asset) => return write_asset(session, ctx, asset).await,
                     None if route == Route::Assets => {
-                        return fail(session, ctx, "asset_not_found", respond::NOT_FOUND).await
+                        return respond::fail(session, ctx, Failure::AssetNotFound).await
                     }
                     None => {}
                 }
             }
         }
         let Some(key) = &version.key else {
-            return fail(session, ctx, "asset_not_found", respond::NOT_FOUND).await;
+            return respond::fail(session, ctx, Failure::AssetNotFound).await;
         };
-        let Some(body) = read_body(session, ctx.body_limit).await? else {
-            return fail(session, ctx, "body_too_large", respond::TOO_LARGE).await;
+        let Some(body) = read_body(session, ctx.body_limit()).await? else {
+            return respond::fail(session, ctx, Failure::BodyTooLarge).await;
         };
-        ctx.body_bytes = body.len() as u64;
+        ctx.received(body.len());
         upstream::shape_forwarded(session.req_header_mut(), &ctx.forwarding(), false)?;
         let req = session.req_header();
-        let host = ctx.host.as_deref().unwrap_or_default();
+        let host = ctx.host().unwrap_or_default();
         let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
         let url = match public_port {
             443 => format!("https://{host}{target}"),
@@ -86,24 +87,24 @@ impl Workers {
         match self.pool.dispatch(key, request).await {
             Ok(response) => write(session, ctx, response, &key.bindings).await,
             Err(error) => {
-                let page = page_for(&error);
+                let failure = failure_of(&error);
                 let error = error.to_string();
                 let error = key.bindings.redact(&error);
-                tracing::warn!(request_id = %ctx.request_id, site = %key.site, version = %key.version, status = page.status, "worker failed: {error}");
-                fail(session, ctx, page.code, page).await
+                tracing::warn!(request_id = %ctx.request_id(), site = %key.site, version = %key.version, ?failure, "worker failed: {error}");
+                respond::fail(session, ctx, failure).await
             }
         }
     }
 }
 
-/// The page for a failed worker: its own errors are 500s, broken limits and an unloadable
-/// version 503s.
-fn page_for(error: &RuntimeError) -> Page {
+/// What went wrong in a failed worker: its own error, a broken limit, or a version that
+/// could not be loaded.
+fn failure_of(error: &RuntimeError) -> Failure {
     match error {
-        RuntimeError::Exception(_) => respond::WORKER_ERROR,
-        RuntimeError::CpuBudget { .. } | RuntimeError::Memory { .. } => respond::WORKER_LIMIT,
+        RuntimeError::Exception(_) => Failure::WorkerError,
+        RuntimeError::CpuBudget { .. } | RuntimeError::Memory { .. } => Failure::WorkerLimit,
         RuntimeError::Module { .. } | RuntimeError::Directory { .. } | RuntimeError::Engine(_) => {
-            respond::BACKEND_UNAVAILABLE
+            Failure::BackendUnavailable
         }
     }
 }
@@ -117,12 +118,12 @@ fn site_header(ctx: &RequestCtx, status: u16, fields: &http::HeaderMap) -> Resul
     for (name, value) in fields.iter() {
         header.append_header(name.clone(), value.clone())?;
     }
-    let host = ctx.host.as_deref().unwrap_or_default();
+    let host = ctx.host().unwrap_or_default();
     let dropped = headers::filter_set_cookies(&mut header, host)?;
     if dropped > 0 {
-        tracing::warn!(request_id = %ctx.request_id, dropped, "refused a site's Set-Cookie naming the gateway's cookies or a wider Domain");
+        tracing::warn!(request_id = %ctx.request_id(), dropped, "refused a site's Set-Cookie naming the gateway's cookies or a wider Domain");
     }
-    header.insert_header(crate::request_id::HEADER, &ctx.request_id)?;
+    header.insert_header(crate::request_id::HEADER, ctx.request_id())?;
     Ok(header)
 }
 
@@ -132,7 +133,7 @@ async fn write_asset(
     ctx: &mut RequestCtx,
     asset: AssetResponse,
 ) -> Result<bool> {
-    ctx.outcome = "asset";
+    ctx.handled(Outcome::Asset);
     let mut header = site_header(ctx, asset.status.as_u16(), &asset.headers)?;
     if !matches!(asset.status.as_u16(), 204 | 304) && header.headers.get("content-length").is_none()
     {
@@ -146,16 +147,6 @@ async fn write_asset(
         session.write_response_body(Some(asset.body), true).await?;
     }
     Ok(true)
-}
-
-async fn fail(
-    session: &mut Session,
-    ctx: &mut RequestCtx,
-    outcome: &'static str,
-    page: Page,
-) -> Result<bool> {
-    ctx.outcome = outcome;
-    respond::page(session, page, &ctx.request_id, None).await
 }
 
 /// The whole request body, or `None` once it passes `limit`.
@@ -179,9 +170,9 @@ async fn write(
     response: WorkerResponse,
     bindings: &runtime::Bindings,
 ) -> Result<bool> {
-    ctx.outcome = "worker";
+    ctx.handled(Outcome::Worker);
     let mut header = site_header(ctx, response.status, &response.headers)?;
-    if let Some(cookie) = ctx.refreshed_cookie.take() {
+    if let Some(cookie) = ctx.take_refreshed_cookie() {
         header.append_header("set-cookie", cookie)?;
     }
     let head_only = session.req_header().method == http::Method::HEAD;
@@ -214,8 +205,8 @@ async fn write(
                     Err(error) => {
                         let error = error.to_string();
                         let error = bindings.redact(&error);
-                        tracing::warn!(request_id = %ctx.request_id, "worker failed mid-stream: {error}");
-                        ctx.outcome = "worker_failed_mid_stream";
+                        tracing::warn!(request_id = %ctx.request_id(), "worker failed mid-stream: {error}");
+                        ctx.handled(Outcome::WorkerFailedMidStream);
                         return pingora_error::Error::e_explain(
                             pingora_error::ErrorType::InternalError,
                             "the worker failed while streaming its response",
