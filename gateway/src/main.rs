@@ -5,6 +5,7 @@
 mod access;
 mod access_log;
 mod admin;
+mod admit;
 mod audit;
 mod auth;
 mod cli;

@@ -1,5 +1,6 @@
 //! The pingora `ProxyHttp` implementation: each phase is a few lines that call the module
-//! that owns the work (`routing`, `access`, `respond`, `upstream`, `access_log`).
+//! that owns the work (`admit`, `routing`, `signin_glue`, `access`, `respond`, `upstream`,
+//! `worker`, `access_log`).
 
 use std::sync::Arc;
 
@@ -9,19 +10,21 @@ use pingora_core::upstreams::peer::HttpPeer;
 use pingora_error::{Error, ErrorType, Result};
 use pingora_http::{RequestHeader, ResponseHeader};
 use pingora_proxy::{FailToProxy, ProxyHttp, Session};
-use policy::Backend;
+use policy::{Backend, NormalizedPath, Site};
 
-use crate::access::Verdict;
 use crate::config::HttpMode;
 use crate::outcome::{Failure, Outcome};
 use crate::request::RequestCtx;
+use crate::respond::Answer;
 use crate::routing::{self, Target};
 use crate::server::head_deadline;
 use crate::signin::SignIn;
-use crate::snapshot::Store;
+use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
 use crate::worker::Workers;
-use crate::{access, access_log, headers, metrics, request_id, respond, signin_glue, upstream};
+use crate::{
+    access, access_log, admit, headers, metrics, request_id, respond, signin_glue, upstream,
+};
 
 /// The gateway's proxy logic, shared by every connection.
 pub struct Gateway {
@@ -60,60 +63,9 @@ impl ProxyHttp for Gateway {
     async fn request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<bool> {
         let snapshot = self.store.load();
         ctx.begin(session, &snapshot);
-        let limits = &snapshot.config.limits;
-        if header_bytes(session.req_header()) > limits.max_request_header_bytes {
-            return respond::fail(session, ctx, Failure::HeadersTooLarge).await;
-        }
-        ctx.present_bearer(headers::take_bearer(session.req_header_mut()));
-        headers::strip_identity(session.req_header_mut())?;
-        let (host, sni) = (ctx.host(), routing::sni(session));
-        let target = match routing::route(&snapshot, host, sni, self.signin.host()) {
-            Ok(target) => target,
-            Err(failure) => return respond::fail(session, ctx, failure).await,
-        };
-        if !ctx.tls() && snapshot.config.listen.http_mode == HttpMode::Redirect {
-            let port = snapshot.config.listen.public_https_port;
-            return respond::https_redirect(session, ctx, port).await;
-        }
-        let site = match target {
-            Target::Site(site) => site,
-            Target::SignIn => {
-                ctx.handled(Outcome::SigninHost);
-                let reply = signin_glue::host(session, ctx, &self.signin, &snapshot).await?;
-                return respond::reply(session, ctx, reply).await;
-            }
-        };
-        ctx.route_to(site.clone());
-        if declared_length(session.req_header()).is_some_and(|len| len > ctx.body_limit()) {
-            return respond::fail(session, ctx, Failure::BodyTooLarge).await;
-        }
-        let Ok(path) = policy::normalize_path(session.req_header().uri.path()) else {
-            return respond::fail(session, ctx, Failure::BadPath).await;
-        };
-        if SignIn::is_endpoint(&site, path.as_str()) {
-            ctx.handled(Outcome::SigninEndpoint);
-            let reply = signin_glue::site(session, ctx, &self.signin, &site, path.as_str()).await?;
-            return respond::reply(session, ctx, reply).await;
-        }
-        match access::check(session, &site, &path, &self.signin, &self.tokens, ctx)? {
-            Verdict::Allow => {}
-            Verdict::Fail(failure) => return respond::fail(session, ctx, failure).await,
-            Verdict::Denied(detail) => return respond::denied(session, ctx, &detail).await,
-            Verdict::Login(url) => {
-                let reply = signin_glue::login(session, url);
-                return respond::reply(session, ctx, reply).await;
-            }
-        }
-        match &site.backend {
-            Backend::Upstream(_) => {
-                ctx.handled(Outcome::Proxied);
-                Ok(false)
-            }
-            Backend::Worker(_) => {
-                let version = snapshot.workers.for_site(&site);
-                let port = snapshot.config.listen.public_https_port;
-                self.workers.serve(session, ctx, version, port).await
-            }
+        match self.judge(session, ctx, &snapshot).await {
+            Ok(site) => self.backend(session, ctx, &snapshot, &site).await,
+            Err(answer) => respond::answer(session, ctx, answer).await,
         }
     }
 
@@ -200,20 +152,61 @@ impl ProxyHttp for Gateway {
     }
 }
 
-/// Approximate size of the header block as sent: names, values and separators.
-fn header_bytes(req: &RequestHeader) -> usize {
-    req.headers
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum()
-}
+impl Gateway {
+    /// The steps before the backend: admit, route, sign-in endpoints, access. The first that
+    /// answers the request itself ends them; an allowed request comes out with its site.
+    async fn judge(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        snapshot: &Snapshot,
+    ) -> Result<Arc<Site>, Answer> {
+        admit::request(session, ctx)?;
+        let (site, path) = self.route(session, ctx, snapshot).await?;
+        signin_glue::site_endpoints(session, ctx, &self.signin, &site, &path).await?;
+        access::check(session, &site, &path, &self.signin, &self.tokens, ctx)?;
+        Ok(site)
+    }
 
-fn declared_length(req: &RequestHeader) -> Option<u64> {
-    req.headers
-        .get(http::header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    /// Routes the request by its host: the sign-in host answers it, a plain-HTTP request is
+    /// sent to HTTPS when so configured, and a site's request is admitted to the site.
+    async fn route(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        snapshot: &Snapshot,
+    ) -> Result<(Arc<Site>, NormalizedPath), Answer> {
+        let sni = routing::sni(session);
+        let target = routing::route(snapshot, ctx.host(), sni, self.signin.host())?;
+        let listen = &snapshot.config.listen;
+        if !ctx.tls() && listen.http_mode == HttpMode::Redirect {
+            return Err(Answer::HttpsRedirect(listen.public_https_port));
+        }
+        match target {
+            Target::Site(site) => admit::to_site(session, ctx, site),
+            Target::SignIn => Err(signin_glue::host(session, ctx, &self.signin, snapshot).await),
+        }
+    }
+
+    /// Hands an allowed request to its site's backend: pingora proxies it to an upstream, or
+    /// the site's worker answers it.
+    async fn backend(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        snapshot: &Snapshot,
+        site: &Site,
+    ) -> Result<bool> {
+        match &site.backend {
+            Backend::Upstream(_) => {
+                ctx.handled(Outcome::Proxied);
+                Ok(false)
+            }
+            Backend::Worker(_) => {
+                let version = snapshot.workers.for_site(site);
+                let port = snapshot.config.listen.public_https_port;
+                self.workers.serve(session, ctx, version, port).await
+            }
+        }
+    }
 }

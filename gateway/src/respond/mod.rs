@@ -1,13 +1,14 @@
-//! Every response the gateway writes itself: the error page each failure gets (HTML for
-//! browsers, JSON for API callers), redirects and the sign-in endpoints' replies. Each sets
-//! `Content-Length` and `Cache-Control: no-store`, and returns `Ok(true)` so a
-//! `request_filter` can `return respond::…(…).await`.
+//! Every response the gateway writes itself: the error page each failure gets, the redirect
+//! or 401 for visitors who must sign in (JSON or HTML decided by one rule, `wants_json`),
+//! redirects to HTTPS and the sign-in endpoints' replies. Each sets `Content-Length` and
+//! `Cache-Control: no-store`, and returns `Ok(true)` so a `request_filter` can
+//! `return respond::…(…).await`.
 
 mod pages;
 
 use bytes::Bytes;
 use pingora_error::{Error, Result};
-use pingora_http::ResponseHeader;
+use pingora_http::{RequestHeader, ResponseHeader};
 use pingora_proxy::Session;
 
 use crate::html;
@@ -15,6 +16,48 @@ use crate::outcome::{Failure, Outcome};
 use crate::request::RequestCtx;
 use crate::signin::reply::Reply;
 use pages::Page;
+
+/// How a step of the gateway ends a request before its backend: with one of the gateway's
+/// own answers, or with pingora's error (which `fail_to_proxy` then answers).
+#[derive(Debug)]
+pub enum Answer {
+    /// The page for a failure.
+    Fail(Failure),
+    /// A signed-in person refused (403): who they are, why, whom to ask.
+    Denied(String),
+    /// Sign in first, at this URL.
+    Login(String),
+    /// The same URL over HTTPS, on this port.
+    HttpsRedirect(u16),
+    /// A sign-in host's, console's or sign-in endpoint's reply.
+    Reply(Reply),
+    /// An error for pingora to answer.
+    Error(Box<Error>),
+}
+
+impl From<Box<Error>> for Answer {
+    fn from(e: Box<Error>) -> Answer {
+        Answer::Error(e)
+    }
+}
+
+impl From<Failure> for Answer {
+    fn from(failure: Failure) -> Answer {
+        Answer::Fail(failure)
+    }
+}
+
+/// Writes `answer`, recording how the request was handled.
+pub async fn answer(session: &mut Session, ctx: &mut RequestCtx, answer: Answer) -> Result<bool> {
+    match answer {
+        Answer::Fail(failure) => fail(session, ctx, failure).await,
+        Answer::Denied(detail) => denied(session, ctx, &detail).await,
+        Answer::Login(url) => login(session, ctx, url).await,
+        Answer::HttpsRedirect(port) => https_redirect(session, ctx, port).await,
+        Answer::Reply(signin_reply) => reply(session, ctx, signin_reply).await,
+        Answer::Error(e) => Err(e),
+    }
+}
 
 /// Answers with the page for `failure`, recording it as how the request was handled.
 pub async fn fail(session: &mut Session, ctx: &mut RequestCtx, failure: Failure) -> Result<bool> {
@@ -29,7 +72,8 @@ const SIGN_IN_AGAIN: &str = "/.sitegate/logout";
 
 /// Refuses a signed-in person (403), with `detail` (paragraphs split at blank lines: who
 /// they are, why, whom to ask) and a link to sign in as someone else.
-pub async fn denied(session: &mut Session, ctx: &RequestCtx, detail: &str) -> Result<bool> {
+async fn denied(session: &mut Session, ctx: &mut RequestCtx, detail: &str) -> Result<bool> {
+    ctx.handled(Outcome::Failed(Failure::Denied));
     let page = pages::for_failure(Failure::Denied);
     let link = Some((SIGN_IN_AGAIN, "Sign in as someone else"));
     write_page(session, page, ctx.request_id(), Some(detail), link).await
@@ -52,13 +96,23 @@ pub async fn proxy_error(session: &mut Session, ctx: &RequestCtx, e: &Error) -> 
     status
 }
 
+/// A visitor who must sign in at `login_url`: browsers are redirected, API callers get 401
+/// JSON.
+async fn login(session: &mut Session, ctx: &mut RequestCtx, login_url: String) -> Result<bool> {
+    ctx.handled(Outcome::LoginRequired);
+    let answer = match wants_json(session.req_header()) {
+        true => Reply::json(
+            401,
+            &serde_json::json!({ "error": "login_required", "message": "Sign in to use this site.", "login_url": login_url }),
+        ),
+        false => Reply::found(login_url),
+    };
+    reply(session, ctx, answer).await
+}
+
 /// Redirects a plain-HTTP request to the same URL on HTTPS `port`, with a permanent redirect
 /// (308) that keeps the method and body.
-pub async fn https_redirect(
-    session: &mut Session,
-    ctx: &mut RequestCtx,
-    port: u16,
-) -> Result<bool> {
+async fn https_redirect(session: &mut Session, ctx: &mut RequestCtx, port: u16) -> Result<bool> {
     let Some(host) = ctx.host() else {
         return fail(session, ctx, Failure::NoHost).await;
     };
@@ -89,7 +143,7 @@ async fn write_page(
     detail: Option<&str>,
     link: Option<(&str, &str)>,
 ) -> Result<bool> {
-    let (body, content_type) = if wants_json(session) {
+    let (body, content_type) = if wants_json(session.req_header()) {
         (json_body(page, request_id, detail), "application/json")
     } else {
         (
@@ -103,7 +157,7 @@ async fn write_page(
 }
 
 /// Writes a sign-in endpoint's reply (never cached: it may carry cookies and one-time values).
-pub async fn reply(session: &mut Session, ctx: &RequestCtx, reply: Reply) -> Result<bool> {
+async fn reply(session: &mut Session, ctx: &RequestCtx, reply: Reply) -> Result<bool> {
     let mut header = ResponseHeader::build(reply.status, Some(4 + reply.cookies.len()))?;
     if let Some(location) = &reply.location {
         header.insert_header("location", location.as_str())?;
@@ -141,14 +195,19 @@ async fn write(
     Ok(true)
 }
 
-/// Whether the client prefers JSON (an API call rather than a browser navigation).
-fn wants_json(session: &Session) -> bool {
-    session
-        .req_header()
-        .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"))
+/// Whether the client is an API caller rather than a browser navigation, and so gets JSON
+/// (error pages as JSON documents, a 401 instead of a redirect to sign in): it says so
+/// (`X-Requested-With`, or a `Sec-Fetch-Mode` other than `navigate`), or it sends neither and
+/// accepts JSON but not HTML.
+fn wants_json(req: &RequestHeader) -> bool {
+    let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
+    if header("x-requested-with").is_some() {
+        return true;
+    }
+    if let Some(mode) = header("sec-fetch-mode") {
+        return !mode.eq_ignore_ascii_case("navigate");
+    }
+    header("accept").is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }
 
 fn json_body(page: Page, request_id: &str, detail: Option<&str>) -> Vec<u8> {
