@@ -22,9 +22,7 @@ use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
 use crate::worker::Workers;
-use crate::{
-    access, access_log, admit, headers, metrics, request_id, respond, signin_glue, upstream,
-};
+use crate::{access, access_log, admit, metrics, respond, signin_glue, upstream};
 
 /// The gateway's proxy logic, shared by every connection.
 pub struct Gateway {
@@ -120,16 +118,10 @@ impl ProxyHttp for Gateway {
         resp: &mut ResponseHeader,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
-        if let Some(host) = ctx.host().filter(|_| ctx.site().is_some()) {
-            let dropped = headers::filter_set_cookies(resp, host)?;
-            if dropped > 0 {
-                tracing::warn!(request_id = %ctx.request_id(), dropped, "refused backend Set-Cookie naming the gateway's cookies or a wider Domain");
-            }
-        }
         if let Some(cookie) = ctx.take_refreshed_cookie() {
             resp.append_header("set-cookie", cookie)?;
         }
-        resp.insert_header(request_id::HEADER, ctx.request_id())
+        respond::backend_head(resp, ctx)
     }
 
     async fn fail_to_proxy(

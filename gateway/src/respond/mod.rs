@@ -1,10 +1,11 @@
 //! Every response the gateway writes itself: the error page each failure gets, the redirect
 //! or 401 for visitors who must sign in (JSON or HTML decided by one rule, `wants_json`),
-//! redirects to HTTPS and the sign-in endpoints' replies. Each sets `Content-Length` and
-//! `Cache-Control: no-store`, and returns `Ok(true)` so a `request_filter` can
-//! `return respond::…(…).await`.
+//! redirects to HTTPS and the sign-in endpoints' replies, each with `Content-Length` and
+//! `Cache-Control: no-store`; and (`site`) the responses a site's static assets and worker
+//! made. Each returns `Ok(true)` so a `request_filter` can `return respond::…(…).await`.
 
 mod pages;
+mod site;
 
 use bytes::Bytes;
 use pingora_error::{Error, Result};
@@ -16,6 +17,7 @@ use crate::outcome::{Failure, Outcome};
 use crate::request::RequestCtx;
 use crate::signin::reply::Reply;
 use pages::Page;
+pub use site::{asset, backend_head, worker};
 
 /// How a step of the gateway ends a request before its backend: with one of the gateway's
 /// own answers, or with pingora's error (which `fail_to_proxy` then answers).
