@@ -1,9 +1,11 @@
 //! Every response the gateway writes itself: the error page each failure gets, the redirect
 //! or 401 for visitors who must sign in (JSON or HTML decided by one rule, `wants_json`),
 //! redirects to HTTPS and the sign-in endpoints' replies, each with `Content-Length` and
-//! `Cache-Control: no-store`; and (`site`) the responses a site's static assets and worker
-//! made. Each returns `Ok(true)` so a `request_filter` can `return respond::…(…).await`.
+//! `Cache-Control: no-store`; (`site`) the responses a site's static assets and worker made;
+//! and (`admin`) the admin listener's. The proxy's return `Ok(true)` so a `request_filter`
+//! can `return respond::…(…).await`.
 
+pub mod admin;
 mod pages;
 mod site;
 
