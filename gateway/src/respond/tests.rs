@@ -39,3 +39,24 @@ fn gone_clients_get_nothing_and_slow_ones_408() {
         Some(413)
     );
 }
+
+fn asks_json(headers: &[(&'static str, &'static str)]) -> bool {
+    let mut req = pingora_http::RequestHeader::build("GET", b"/", None).unwrap();
+    for (name, value) in headers {
+        req.insert_header(*name, *value).unwrap();
+    }
+    super::wants_json(&req)
+}
+
+#[test]
+fn navigations_get_html_and_api_callers_json_by_one_rule() {
+    assert!(!asks_json(&[]));
+    assert!(!asks_json(&[
+        ("sec-fetch-mode", "navigate"),
+        ("accept", "application/json")
+    ]));
+    assert!(asks_json(&[("sec-fetch-mode", "cors"), ("accept", "*/*")]));
+    assert!(asks_json(&[("x-requested-with", "XMLHttpRequest")]));
+    assert!(asks_json(&[("accept", "application/json")]));
+    assert!(!asks_json(&[("accept", "text/html, application/json")]));
+}
