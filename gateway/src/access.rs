@@ -9,25 +9,14 @@ use policy::{Decision, NormalizedPath, Principal, ServicePrincipal, Site};
 use crate::auth::assertion::{AssertionClaims, ASSERTION_HEADER};
 use crate::auth::identity::{identity_headers, pairwise_id, Identity};
 use crate::cookies;
-use crate::proxy::RequestCtx;
-use crate::respond::{self, Page};
+use crate::outcome::Failure;
+use crate::request::RequestCtx;
+use crate::respond::Answer;
 use crate::signin::SignIn;
 use crate::tokens::{TokenIndex, TokenScope};
 
-/// What to do with a routed request.
-pub enum Verdict {
-    /// Go on to the backend.
-    Allow,
-    /// Answer with this page.
-    Page(Page),
-    /// Send the visitor to sign in.
-    Login(String),
-    /// Refuse (403), saying who the visitor is signed in as, why, and whom to ask.
-    Denied(String),
-}
-
 /// Decides the request (its path already normalized) and, when allowed, prepares it for the
-/// backend.
+/// backend; otherwise the answer: a failure's page, sign in first, or refused.
 pub fn check(
     session: &mut Session,
     site: &Site,
@@ -35,9 +24,9 @@ pub fn check(
     signin: &SignIn,
     tokens: &TokenIndex,
     ctx: &mut RequestCtx,
-) -> Result<Verdict> {
+) -> Result<(), Answer> {
     let req = session.req_header();
-    let (who, principal) = match ctx.bearer.as_deref() {
+    let (who, principal) = match ctx.bearer() {
         Some(bearer) => match tokens.verify(bearer, TokenScope::Access) {
             Ok(token) => {
                 let service = ServicePrincipal {
@@ -47,10 +36,7 @@ pub fn check(
                 };
                 (None, Some(Principal::Service(service)))
             }
-            Err(_) => {
-                ctx.outcome = "invalid_token";
-                return Ok(Verdict::Page(respond::INVALID_TOKEN));
-            }
+            Err(_) => return Err(Answer::Fail(Failure::InvalidToken)),
         },
         None => {
             let who = signin.identify(site, &cookies::joined(req));
@@ -104,34 +90,27 @@ pub fn check(
                 ) {
                     Ok(token) => req.insert_header(ASSERTION_HEADER, token)?,
                     Err(e) => {
-                        return Error::e_explain(
-                            ErrorType::InternalError,
-                            format!("signing the identity assertion: {e}"),
-                        )
+                        let why = format!("signing the identity assertion: {e}");
+                        return Err(Error::explain(ErrorType::InternalError, why).into());
                     }
                 }
-                ctx.refreshed_cookie = who.refreshed;
+                ctx.refresh_cookie(who.refreshed);
             }
-            Ok(Verdict::Allow)
+            Ok(())
         }
         Decision::RequireLogin => {
-            ctx.outcome = "login_required";
             let target = match session.req_header().uri.query() {
                 Some(q) => format!("{}?{q}", path.as_str()),
                 None => path.as_str().to_string(),
             };
-            Ok(Verdict::Login(signin.login_url(site, &target)))
+            Err(Answer::Login(signin.login_url(site, &target)))
         }
-        Decision::BadPath(_) => {
-            ctx.outcome = "bad_path";
-            Ok(Verdict::Page(respond::BAD_REQUEST))
-        }
+        Decision::BadPath(_) => Err(Answer::Fail(Failure::BadPath)),
         Decision::Deny(reason) => {
-            ctx.outcome = "denied";
-            ctx.deny_reason = Some(reason.to_string());
+            ctx.denied(reason.to_string());
             match &principal {
-                Some(Principal::User(user)) => Ok(Verdict::Denied(denial(site, user, reason))),
-                _ => Ok(Verdict::Page(respond::FORBIDDEN)),
+                Some(Principal::User(user)) => Err(Answer::Denied(denial(site, user, reason))),
+                _ => Err(Answer::Fail(Failure::Denied)),
             }
         }
     }
@@ -183,17 +162,4 @@ fn rewrite_path(session: &mut Session, path: &NormalizedPath) -> Result<()> {
         .map_err(|e| Error::explain(ErrorType::InvalidHTTPHeader, e.to_string()))?;
     session.req_header_mut().set_uri(uri);
     Ok(())
-}
-
-/// Whether the request is a browser navigation (redirect to sign in) rather than an API call
-/// (401 JSON with the login URL).
-pub fn is_navigation(req: &pingora_http::RequestHeader) -> bool {
-    let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
-    if header("x-requested-with").is_some() {
-        return false;
-    }
-    if let Some(mode) = header("sec-fetch-mode") {
-        return mode.eq_ignore_ascii_case("navigate");
-    }
-    !header("accept").is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use pingora_error::Error;
 use pingora_proxy::Session;
 
-use crate::proxy::RequestCtx;
+use crate::request::RequestCtx;
 
 /// What the access line and the metrics record about one request.
 pub struct Entry<'a> {
@@ -21,7 +21,9 @@ pub struct Entry<'a> {
     /// Status sent (0 when none was).
     pub status: u16,
     /// How the gateway handled it.
-    pub outcome: &'a str,
+    pub outcome: &'static str,
+    /// Why the policy refused it, if it did.
+    pub deny_reason: Option<&'a str>,
     /// Body bytes sent to the client.
     pub bytes_sent: usize,
     /// Body bytes received from the client.
@@ -41,22 +43,19 @@ impl<'a> Entry<'a> {
     pub fn new(session: &'a Session, e: Option<&Error>, ctx: &'a RequestCtx) -> Entry<'a> {
         let req = session.req_header();
         Entry {
-            site: ctx.site.as_ref().map_or("-", |s| s.id()),
-            host: ctx.host.as_deref().unwrap_or("-"),
+            site: ctx.site().map_or("-", |s| s.id()),
+            host: ctx.host().unwrap_or("-"),
             method: req.method.as_str(),
             path: req.uri.path(),
             status: session.response_written().map_or(0, |r| r.status.as_u16()),
-            outcome: if ctx.outcome.is_empty() {
-                "error"
-            } else {
-                ctx.outcome
-            },
+            outcome: ctx.outcome().as_str(),
+            deny_reason: ctx.deny_reason(),
             bytes_sent: session.body_bytes_sent(),
-            bytes_received: ctx.body_bytes,
-            duration: ctx.started.elapsed(),
-            request_id: &ctx.request_id,
+            bytes_received: ctx.body_bytes(),
+            duration: ctx.started().elapsed(),
+            request_id: ctx.request_id(),
             client: ctx
-                .client_ip
+                .client_ip()
                 .map_or_else(|| "-".to_string(), |ip| ip.to_string()),
             error: e.map(|e| e.etype().as_str().to_string()),
         }
@@ -72,6 +71,7 @@ impl<'a> Entry<'a> {
             path = self.path,
             status = self.status,
             outcome = self.outcome,
+            deny_reason = self.deny_reason,
             bytes_sent = self.bytes_sent,
             bytes_received = self.bytes_received,
             duration_ms = self.duration.as_secs_f64() * 1000.0,

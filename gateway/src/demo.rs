@@ -6,7 +6,7 @@ use http::Response;
 use pingora_core::apps::http_app::ServeHttp;
 use pingora_core::protocols::http::ServerSession;
 
-use crate::respond::escape_html;
+use crate::html;
 
 /// Answers every request with a page listing the request line and the headers the gateway
 /// forwarded (`X-Forwarded-*`, `X-Request-Id`, and identity headers once sign-in is on).
@@ -31,8 +31,8 @@ impl ServeHttp for DemoBackend {
                 let value = value.to_str().unwrap_or("(not text)");
                 rows.push_str(&format!(
                     "<tr><th>{}</th><td>{}</td></tr>",
-                    escape_html(name),
-                    escape_html(value)
+                    html::escape(name),
+                    html::escape(value)
                 ));
             }
         }
@@ -44,9 +44,9 @@ th{{text-align:left;padding-right:1rem;vertical-align:top;white-space:nowrap}}td
 <h1>Hello from the demo backend</h1>\
 <p>Sitegate proxied <code>{method} {path}</code> for <code>{host}</code> to this built-in backend.</p>\
 <h2>What the gateway forwarded</h2><table>{rows}</table></main></body></html>\n",
-            method = escape_html(req.method.as_str()),
-            path = escape_html(req.uri.path()),
-            host = escape_html(host),
+            method = html::escape(req.method.as_str()),
+            path = html::escape(req.uri.path()),
+            host = html::escape(host),
         )
         .into_bytes();
         let length = body.len();

@@ -6,30 +6,8 @@ use std::sync::Arc;
 use pingora_proxy::Session;
 use policy::Site;
 
-use crate::respond::{self, Page};
+use crate::outcome::Failure;
 use crate::snapshot::Snapshot;
-
-/// Why a request could not be routed to a site, and the page it gets.
-#[derive(Debug)]
-pub struct Refusal {
-    /// How the request was handled, for the access line.
-    pub outcome: &'static str,
-    /// The page to answer with.
-    pub page: Page,
-}
-
-const NO_HOST: Refusal = Refusal {
-    outcome: "no_host",
-    page: respond::BAD_REQUEST,
-};
-const UNKNOWN_HOST: Refusal = Refusal {
-    outcome: "unknown_host",
-    page: respond::NOT_FOUND,
-};
-const MISDIRECTED: Refusal = Refusal {
-    outcome: "misdirected",
-    page: respond::MISDIRECTED,
-};
 
 /// The SNI of the connection, recorded at handshake time by [`crate::tls::SniRecorder`].
 pub fn sni(session: &Session) -> Option<&str> {
@@ -97,14 +75,14 @@ pub fn route(
     host: Option<&str>,
     sni: Option<&str>,
     signin_host: &str,
-) -> Result<Target, Refusal> {
-    let host = host.ok_or(NO_HOST)?;
+) -> Result<Target, Failure> {
+    let host = host.ok_or(Failure::NoHost)?;
     let target = if host == signin_host {
         Target::SignIn
     } else if let Some(site) = snapshot.policy.site_for_host(host) {
         Target::Site(site.clone())
     } else {
-        Target::Site(preview(snapshot, host).ok_or(UNKNOWN_HOST)?)
+        Target::Site(preview(snapshot, host).ok_or(Failure::UnknownHost)?)
     };
     let Some(sni) = sni.map(|s| s.strip_suffix('.').unwrap_or(s).to_ascii_lowercase()) else {
         return Ok(target);
@@ -117,7 +95,7 @@ pub fn route(
         None => false,
     };
     match host == signin_host || sni == signin_host || other_site {
-        true => Err(MISDIRECTED),
+        true => Err(Failure::Misdirected),
         false => Ok(target),
     }
 }

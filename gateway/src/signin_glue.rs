@@ -1,16 +1,16 @@
 //! Glue between pingora sessions and the sign-in handlers: builds a `signin::Request` (reading
-//! a small form body for POSTs) and chooses redirect or 401 for visitors who must sign in.
-
-use std::sync::Arc;
+//! a small form body for POSTs) and dispatches it to the console or the sign-in host's
+//! endpoints, or to a site host's sign-in endpoints, rate limited per client.
 
 use pingora_error::{Error, ErrorType, Result};
 use pingora_proxy::Session;
-use policy::Site;
-use serde_json::json;
+use policy::{NormalizedPath, Site};
 
-use crate::access::is_navigation;
+use crate::console;
 use crate::cookies;
-use crate::proxy::RequestCtx;
+use crate::outcome::Outcome;
+use crate::request::RequestCtx;
+use crate::respond::Answer;
 use crate::signin::form::Form;
 use crate::signin::reply::Reply;
 use crate::signin::{Request, SignIn};
@@ -40,9 +40,9 @@ async fn request<'a>(
             .headers
             .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
-        request_id: &ctx.request_id,
-        cross_site: is_cross_site(req, ctx.host.as_deref()),
-        client: ctx.client_ip,
+        request_id: ctx.request_id(),
+        cross_site: is_cross_site(req, ctx.host()),
+        client: ctx.client_ip(),
         prefetch: is_prefetch(req),
     };
     Ok((request, path))
@@ -101,7 +101,7 @@ async fn read_form(session: &mut Session) -> Result<Form> {
 /// The answer to a client over its sign-in rate limit (docs/security.md line 22).
 fn too_many(ctx: &RequestCtx) -> Reply {
     let message = "Too many sign-in requests from your network. Wait a minute and try again.";
-    let page = crate::signin::pages::error("Too many attempts", message, &ctx.request_id, None);
+    let page = crate::signin::pages::error("Too many attempts", message, ctx.request_id(), None);
     Reply::html(429, page)
 }
 
@@ -115,50 +115,52 @@ fn is_machine_endpoint(path: &str) -> bool {
         || path == "/dev-idp/token"
 }
 
-/// A request to the sign-in host.
+/// Answers a request to the sign-in host: the console, or a sign-in endpoint.
 pub async fn host(
     session: &mut Session,
-    ctx: &RequestCtx,
+    ctx: &mut RequestCtx,
     signin: &SignIn,
-    snapshot: &Arc<Snapshot>,
-) -> Result<Reply> {
+    snapshot: &Snapshot,
+) -> Answer {
+    ctx.handled(Outcome::SigninHost);
     let path = session.req_header().uri.path();
     // The console is not a sign-in endpoint: its pages need a session and change nothing
     // without one, so browsing it does not count against the sign-in rate limit.
-    let limited = !is_machine_endpoint(path) && !path.starts_with(crate::console::PREFIX);
-    if limited && !signin.allow_client(ctx.client_ip) {
-        return Ok(too_many(ctx));
+    let console = console::serves(path);
+    if !console && !is_machine_endpoint(path) && !signin.allow_client(ctx.client_ip()) {
+        return Answer::Reply(too_many(ctx));
     }
-    let (mut req, path) = request(session, ctx).await?;
+    let (mut req, path) = match request(session, ctx).await {
+        Ok(request) => request,
+        Err(e) => return Answer::Error(e),
+    };
     req.path = &path;
-    Ok(signin.handle_host(&req, snapshot).await)
+    Answer::Reply(match console {
+        true => console::handle(signin, &req, snapshot).await,
+        false => signin.handle_host(&req, snapshot).await,
+    })
 }
 
-/// A request to a sign-in endpoint on a site host (`/.sitegate/*`, and the Codex Sites paths
-/// on sites with that contract).
-pub async fn site(
+/// Answers a request to a sign-in endpoint on a site host (`/.sitegate/*`, and the Codex
+/// Sites paths on sites with that contract); lets any other request go on.
+pub async fn site_endpoints(
     session: &mut Session,
-    ctx: &RequestCtx,
+    ctx: &mut RequestCtx,
     signin: &SignIn,
     site: &Site,
-    path: &str,
-) -> Result<Reply> {
-    if !signin.allow_client(ctx.client_ip) {
-        return Ok(too_many(ctx));
+    path: &NormalizedPath,
+) -> Result<(), Answer> {
+    if !SignIn::is_endpoint(site, path.as_str()) {
+        return Ok(());
     }
-    let (mut req, _) = request(session, ctx).await?;
-    req.path = path;
-    Ok(signin.handle_site(&req, site))
-}
-
-/// A visitor who must sign in: browsers are redirected, API callers get 401 JSON.
-pub fn login(session: &Session, login_url: String) -> Reply {
-    if is_navigation(session.req_header()) {
-        Reply::found(login_url)
-    } else {
-        Reply::json(
-            401,
-            &json!({ "error": "login_required", "message": "Sign in to use this site.", "login_url": login_url }),
-        )
-    }
+    ctx.handled(Outcome::SigninEndpoint);
+    let reply = match signin.allow_client(ctx.client_ip()) {
+        true => {
+            let (mut req, _) = request(session, ctx).await?;
+            req.path = path.as_str();
+            signin.handle_site(&req, site)
+        }
+        false => too_many(ctx),
+    };
+    Err(Answer::Reply(reply))
 }

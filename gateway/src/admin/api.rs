@@ -40,15 +40,8 @@ impl Api {
         Api { store }
     }
 
-    /// Answers `call` from `caller`: a status and a JSON body.
-    pub async fn handle(&self, caller: &Caller, call: Call<'_>) -> (u16, Value) {
-        match self.dispatch(caller, call).await {
-            Ok(done) => done,
-            Err((status, message)) => (status, json!({ "error": message })),
-        }
-    }
-
-    async fn dispatch(&self, caller: &Caller, call: Call<'_>) -> Result<(u16, Value), Refusal> {
+    /// Answers `call` from `caller`: a status and a JSON body, or why it is refused.
+    pub async fn handle(&self, caller: &Caller, call: Call<'_>) -> Result<(u16, Value), Refusal> {
         let parts: Vec<&str> = call.path.split('/').collect();
         let (site_id, rest) = match parts.as_slice() {
             [ws, site, rest @ ..] if !ws.is_empty() && !site.is_empty() => {

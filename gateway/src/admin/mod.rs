@@ -14,6 +14,7 @@ use pingora_core::apps::http_app::ServeHttp;
 use pingora_core::protocols::http::ServerSession;
 
 use crate::metrics;
+use crate::respond::admin as answer;
 use crate::snapshot::Store;
 use crate::tokens::TokenIndex;
 use api::{Api, Call};
@@ -38,7 +39,7 @@ impl Admin {
 
     /// An API call: the caller checked first, then the body read (up to the deploy size
     /// limit), then the handler.
-    async fn api(&self, session: &mut ServerSession, path: String) -> (u16, Vec<u8>) {
+    async fn api(&self, session: &mut ServerSession, path: String) -> Response<Vec<u8>> {
         let req = session.req_header();
         let authorization = req
             .headers
@@ -50,18 +51,14 @@ impl Admin {
             .map(|a| a.ip());
         let caller = match Caller::authenticate(authorization, client, &self.tokens) {
             Ok(caller) => caller,
-            Err((status, message)) => {
-                return json_body(status, &serde_json::json!({ "error": message }))
-            }
+            Err(refusal) => return answer::refused(refusal),
         };
         let method = req.method.as_str().to_string();
         let query = req.uri.query().unwrap_or_default().to_string();
         let limit = self.store.load().config.deploy.limits.max_bytes;
         let body = match read_body(session, limit).await {
             Ok(body) => body,
-            Err((status, message)) => {
-                return json_body(status, &serde_json::json!({ "error": message }))
-            }
+            Err(refusal) => return answer::refused(refusal),
         };
         let call = Call {
             method: &method,
@@ -69,8 +66,10 @@ impl Admin {
             query: &query,
             body,
         };
-        let (status, value) = self.api.handle(&caller, call).await;
-        json_body(status, &value)
+        match self.api.handle(&caller, call).await {
+            Ok((status, value)) => answer::json(status, &value),
+            Err(refusal) => answer::refused(refusal),
+        }
     }
 }
 
@@ -104,19 +103,12 @@ async fn read_body(session: &mut ServerSession, limit: u64) -> Result<Bytes, (u1
     Ok(body.freeze())
 }
 
-fn json_body(status: u16, value: &serde_json::Value) -> (u16, Vec<u8>) {
-    let mut body = serde_json::to_vec_pretty(value).expect("JSON serializes");
-    body.push(b'\n');
-    (status, body)
-}
-
 #[async_trait]
 impl ServeHttp for Admin {
     async fn response(&self, session: &mut ServerSession) -> Response<Vec<u8>> {
         let path = session.req_header().uri.path().to_string();
         if let Some(rest) = path.strip_prefix(api::PREFIX) {
-            let (status, body) = self.api(session, rest.to_string()).await;
-            return respond(status, "application/json", body);
+            return self.api(session, rest.to_string()).await;
         }
         let (status, content_type, body) = match path.as_str() {
             "/healthz" => {
@@ -134,26 +126,6 @@ impl ServeHttp for Admin {
             "/metrics" => (200, "text/plain; version=0.0.4", metrics::render()),
             _ => (404, "text/plain", b"not found\n".to_vec()),
         };
-        respond(status, content_type, body)
+        answer::body_of(status, content_type, body)
     }
-}
-
-fn respond(status: u16, content_type: &'static str, body: Vec<u8>) -> Response<Vec<u8>> {
-    let length = body.len();
-    let mut response = Response::new(body);
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
-    let headers = response.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static(content_type),
-    );
-    headers.insert(
-        http::header::CONTENT_LENGTH,
-        http::HeaderValue::from(length),
-    );
-    headers.insert(
-        http::header::CACHE_CONTROL,
-        http::HeaderValue::from_static("no-store"),
-    );
-    response
 }

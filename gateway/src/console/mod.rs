@@ -19,13 +19,17 @@ use crate::auth::session::{SsoSession, SSO_COOKIE};
 use crate::clock::now;
 use crate::cookies;
 use crate::deployer::Deployer;
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 use crate::signin::reply::Reply;
+use crate::signin::CONSOLE_PREFIX as PREFIX;
 use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
 
-/// The path prefix of the console on the sign-in host.
-pub const PREFIX: &str = "/console";
+/// Whether `path` on the sign-in host is the console's.
+pub fn serves(path: &str) -> bool {
+    path.strip_prefix(PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 /// The visitor, signed in on the sign-in host.
 struct Me {

@@ -1,7 +1,7 @@
 //! HTML of the console: one layout (readable on a phone, no script), the sign-in page, my
 //! sites, a site's page with its forms, and messages. Everything shown is escaped.
 
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 
 /// A whole page: `title`, who is signed in (for the header), and `body`.
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {

@@ -12,7 +12,7 @@ use super::{deployer, Me, PREFIX};
 use crate::audit::AuditLog;
 use crate::auth::keys::KeyRing;
 use crate::deploy::SiteDeploys;
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 use crate::secrets::SecretStore;
 use crate::signin::form::Form;
 use crate::signin::reply::Reply;

@@ -128,7 +128,8 @@ impl DevIdp {
         if !valid {
             return Reply::html(400, pages::dev_idp_error("The sign-in request is incomplete: it needs response_type=code and a PKCE S256 code_challenge."));
         }
-        Reply::html(200, pages::dev_idp_authorize(query, users))
+        let listed = users.iter().map(|u| (u.email.as_str(), u.note.as_str()));
+        Reply::html(200, pages::dev_idp_authorize(query, listed))
     }
 
     fn approve(&self, form: &Form, keys: &KeyRing, now: u64) -> Reply {

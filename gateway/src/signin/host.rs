@@ -1,5 +1,6 @@
 //! The sign-in host's endpoints: `/signin` (SSO or start OIDC), `/callback` (finish OIDC),
-//! `/logout`, `/.well-known/jwks.json`, and the development IdP under `/dev-idp`.
+//! `/logout`, `/.well-known/jwks.json`, and the development IdP under `/dev-idp` (the
+//! console, on the same host, is dispatched to by the sign-in glue).
 
 use policy::Policy;
 
@@ -7,7 +8,7 @@ use super::dev_idp::{self, DevUser};
 use super::form;
 use super::pages::{self, Choice};
 use super::reply::Reply;
-use super::{Request, SignIn, FLOW_TTL};
+use super::{Request, SignIn, CONSOLE_PREFIX, FLOW_TTL};
 use crate::auth::session::{flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
 use crate::clock::now;
 use crate::config::Config;
@@ -30,13 +31,6 @@ impl SignIn {
                     return reply;
                 }
             }
-        }
-        if req.path == crate::console::PREFIX
-            || req
-                .path
-                .starts_with(&format!("{}/", crate::console::PREFIX))
-        {
-            return crate::console::handle(self, req, snapshot).await;
         }
         match (req.method, req.path) {
             ("GET", "/signin") => self.signin(req, snapshot, now).await,
@@ -147,7 +141,7 @@ impl SignIn {
             &snapshot.config,
             idp,
             CONSOLE_FLOW,
-            crate::console::PREFIX,
+            CONSOLE_PREFIX,
             req.request_id,
             now,
         )
@@ -277,7 +271,7 @@ impl SignIn {
         };
         let reply = match &site {
             Some(site) => self.hand_to_site(&sso, site, &flow.return_to, req.request_id, now),
-            None => Reply::found(crate::console::PREFIX),
+            None => Reply::found(CONSOLE_PREFIX),
         }
         .cookie(clear);
         match sso.set_cookie(&self.keys(), now) {

@@ -34,6 +34,10 @@ use oidc::Provider;
 /// How long a started sign-in (state, nonce, PKCE) may take.
 pub const FLOW_TTL: u64 = 600;
 
+/// Where the console lives on the sign-in host (served by `crate::console`): where a sign-in
+/// to the console returns to.
+pub const CONSOLE_PREFIX: &str = "/console";
+
 /// One request to a sign-in endpoint, as the handlers see it.
 pub struct Request<'a> {
     /// HTTP method.

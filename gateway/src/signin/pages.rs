@@ -1,9 +1,8 @@
 //! HTML of the sign-in pages: the provider chooser, sign-in errors, signed-out, and the
 //! development IdP's pages. Server-rendered, no script, escaped throughout.
 
-use super::dev_idp::DevUser;
 use super::form::Form;
-use crate::respond::escape_html as esc;
+use crate::html::escape as esc;
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -76,8 +75,12 @@ pub fn signed_out() -> String {
 const DEV_BANNER: &str = "<p class=\"banner\"><strong>Development identity provider.</strong> For development and demos only: \
 anyone who can reach this page can sign in as anyone listed. Turn it off (<code>[dev_idp]</code>) in production.</p>";
 
-/// The development IdP's sign-in page: one button per listed member, or any email.
-pub fn dev_idp_authorize(query: &Form, users: &[DevUser]) -> String {
+/// The development IdP's sign-in page: one button per listed member (email, note), or any
+/// email.
+pub fn dev_idp_authorize<'a>(
+    query: &Form,
+    users: impl Iterator<Item = (&'a str, &'a str)>,
+) -> String {
     let hidden: String = [
         "client_id",
         "redirect_uri",
@@ -95,13 +98,12 @@ pub fn dev_idp_authorize(query: &Form, users: &[DevUser]) -> String {
     })
     .collect();
     let buttons: String = users
-        .iter()
-        .map(|u| {
+        .map(|(email, note)| {
             format!(
                 "<form method=\"post\" action=\"authorize\">{hidden}<input type=\"hidden\" name=\"email\" value=\"{email}\">\
 <button type=\"submit\">{email} <small>{note}</small></button></form>",
-                email = esc(&u.email),
-                note = esc(&u.note),
+                email = esc(email),
+                note = esc(note),
             )
         })
         .collect();

@@ -486,3 +486,42 @@ async fn sec_22_sign_in_endpoints_are_rate_limited_per_client() {
         "ordinary site traffic is not limited"
     );
 }
+
+#[tokio::test]
+async fn a_session_in_use_outlives_its_idle_timeout_through_the_renewed_cookie() {
+    // Past half its idle time, a request renews the session: the gateway's own Set-Cookie
+    // goes out with the upstream's response (and is not taken for a backend's).
+    let upstream = Upstream::start().await;
+    let gw = GatewayBuilder::new()
+        .rbac("acme", &rbac(&upstream))
+        .extra("[dev_idp]\nenabled = true")
+        .signin(
+            "rate_limit_burst = 1000\nrate_limit_per_minute = 60000\nsession_idle_timeout = \"6s\"",
+        )
+        .start();
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    browser.sign_in(&host("app"), "/", "owner@acme.test").await;
+    tokio::time::sleep(std::time::Duration::from_millis(4200)).await;
+    let renewing = browser
+        .http
+        .get(browser.url(&host("app"), "/renew"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewing.status(), 200);
+    let set: Vec<String> = renewing
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        set.iter().any(|c| c.starts_with("__Host-sitegate=")),
+        "the session was not renewed: {set:?}"
+    );
+    // Past the first idle deadline, the renewed session still opens the site.
+    tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
+    let (status, seen) = echo(&browser, "app", "/after").await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["path"], "/after", "{seen}");
+}
