@@ -43,6 +43,7 @@ mod tls;
 mod tokens;
 mod upstream;
 mod worker;
+mod worker_backend;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -21,7 +21,7 @@ use crate::routing::{self, Target};
 use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
-use crate::worker::Workers;
+use crate::worker_backend::Workers;
 use crate::{access, access_log, admit, metrics, respond, signin_glue, upstream};
 
 /// The gateway's proxy logic, shared by every connection.

@@ -9,8 +9,8 @@ use std::time::Instant;
 use pingora_proxy::Session;
 use policy::Site;
 
-use crate::outcome::{Failure, Outcome};
 use crate::head_deadline;
+use crate::outcome::{Failure, Outcome};
 use crate::snapshot::Snapshot;
 use crate::{request_id, routing, upstream};
 

@@ -17,7 +17,7 @@ use crate::signin::sweeper::Sweeper;
 use crate::signin::SignIn;
 use crate::snapshot::Store;
 use crate::tokens::TokenIndex;
-use crate::worker::Workers;
+use crate::worker_backend::Workers;
 use crate::{tls, GatewayError};
 
 /// Runs the gateway until it is told to stop.

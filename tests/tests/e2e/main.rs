@@ -15,6 +15,7 @@ mod edge;
 mod idp_security;
 mod isolation;
 mod limits;
+mod module_graph;
 mod outbound;
 mod project_paths;
 mod projects;
