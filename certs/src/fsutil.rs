@@ -1,4 +1,6 @@
-//! Crash-safe file writes for the CA and issued keys: temp file, fsync, rename, fsync dir.
+//! Crash-safe file writes (temp file, fsync, rename, fsync of the directory) and private
+//! folders: for the CA and issued keys here, and for the gateway's keys, tokens, secrets and
+//! deploy records.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -6,18 +8,37 @@ use std::path::{Path, PathBuf};
 
 use crate::CertError;
 
-/// Permissions for files holding private keys.
-pub(crate) const KEY_MODE: u32 = 0o600;
+/// Permissions for files holding private keys and other secrets.
+pub const KEY_MODE: u32 = 0o600;
 /// Permissions for files anyone may read (certificates).
-pub(crate) const PUBLIC_MODE: u32 = 0o644;
+pub const PUBLIC_MODE: u32 = 0o644;
+
+/// A file or folder that could not be written, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct FileError {
+    /// The file or folder (the temporary file, when writing it failed).
+    pub path: PathBuf,
+    /// What the system said.
+    pub source: std::io::Error,
+}
+
+impl From<FileError> for CertError {
+    fn from(error: FileError) -> CertError {
+        CertError::Write {
+            path: error.path,
+            source: error.source,
+        }
+    }
+}
 
 /// Writes `contents` to `path` so that a crash leaves either the old file or the new
 /// one, never a torn one. The file is created with `mode` (Unix) before any byte is
 /// written, so a key is never readable by others, not even briefly.
-pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<(), CertError> {
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<(), FileError> {
     let write_err = |p: &Path| {
         let p = p.to_path_buf();
-        move |source| CertError::Write { path: p, source }
+        move |source| FileError { path: p, source }
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -50,20 +71,16 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<()
 }
 
 /// Creates `dir` (and parents) and, on Unix, restricts it to its owner.
-pub(crate) fn create_private_dir(dir: &Path) -> Result<(), CertError> {
-    fs::create_dir_all(dir).map_err(|source| CertError::Write {
+pub fn create_private_dir(dir: &Path) -> Result<(), FileError> {
+    let error = |source| FileError {
         path: dir.to_path_buf(),
         source,
-    })?;
+    };
+    fs::create_dir_all(dir).map_err(error)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|source| {
-            CertError::Write {
-                path: dir.to_path_buf(),
-                source,
-            }
-        })?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(error)?;
     }
     Ok(())
 }

@@ -32,7 +32,7 @@
 
 mod devca;
 mod error;
-mod fsutil;
+pub mod fsutil;
 mod load;
 mod set;
 #[cfg(test)]

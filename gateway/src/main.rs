@@ -19,7 +19,6 @@ mod demo;
 mod deploy;
 mod deployer;
 mod error;
-mod fsutil;
 mod head_deadline;
 mod headers;
 mod html;

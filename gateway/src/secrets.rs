@@ -16,7 +16,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use runtime::Secret;
 use serde::{Deserialize, Serialize};
 
-use crate::fsutil::write_private_atomic;
+use certs::fsutil::{write_atomic, KEY_MODE};
 
 /// The store's file name in the state directory.
 pub const FILE: &str = "secrets.json";
@@ -182,7 +182,7 @@ impl SecretStore {
 
     fn save(&self) -> Result<(), String> {
         let json = serde_json::to_vec_pretty(&self.file).map_err(|e| e.to_string())?;
-        write_private_atomic(&self.path, &json).map_err(|e| format!("{}: {e}", self.path.display()))
+        write_atomic(&self.path, &json, KEY_MODE).map_err(|e| e.to_string())
     }
 }
 
@@ -215,7 +215,7 @@ fn load_or_create_key(state_dir: &Path) -> Result<LessSafeKey, String> {
                 .map_err(|_| "no randomness for the secrets key".to_string())?;
             std::fs::create_dir_all(state_dir)
                 .map_err(|e| format!("{}: {e}", state_dir.display()))?;
-            write_private_atomic(&path, &fresh).map_err(|e| format!("{}: {e}", path.display()))?;
+            write_atomic(&path, &fresh, KEY_MODE).map_err(|e| e.to_string())?;
             fresh.to_vec()
         }
         Err(e) => return Err(format!("{}: {e}", path.display())),

@@ -114,8 +114,7 @@ fn write(state_dir: &Path, records: &[TokenRecord]) -> Result<(), String> {
     std::fs::create_dir_all(state_dir).map_err(|e| format!("{}: {e}", state_dir.display()))?;
     let path = state_dir.join(FILE);
     let json = serde_json::to_vec_pretty(records).map_err(|e| e.to_string())?;
-    crate::fsutil::write_private_atomic(&path, &json)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    certs::fsutil::write_atomic(&path, &json, certs::fsutil::KEY_MODE).map_err(|e| e.to_string())
 }
 
 /// Issues a token; returns the full token (shown once) and its record.

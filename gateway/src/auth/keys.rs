@@ -339,15 +339,10 @@ fn read_keys(path: &Path) -> Result<Vec<StoredKey>, AuthError> {
 fn write_keys(path: &Path, keys: &[StoredKey]) -> Result<(), AuthError> {
     let body =
         serde_json::to_vec_pretty(&KeysFileRef { keys }).map_err(|e| bad(path, &e.to_string()))?;
-    crate::fsutil::write_private_atomic(path, &body).map_err(io_err(path))
+    certs::fsutil::write_atomic(path, &body, certs::fsutil::KEY_MODE)
+        .map_err(|e| io_err(&e.path)(e.source))
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), AuthError> {
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io_err(dir))?;
-    }
-    Ok(())
+    certs::fsutil::create_private_dir(dir).map_err(|e| io_err(&e.path)(e.source))
 }

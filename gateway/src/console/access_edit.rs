@@ -68,8 +68,8 @@ pub fn write_checked(
         sources.push((path.clone(), body));
     }
     Policy::from_sources(&sources, ctx).map_err(|d| d.to_string())?;
-    crate::fsutil::write_private_atomic(file, text.as_bytes())
-        .map_err(|e| format!("{}: {e}", file.display()))
+    certs::fsutil::write_atomic(file, text.as_bytes(), certs::fsutil::KEY_MODE)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

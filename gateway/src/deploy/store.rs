@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use certs::fsutil::{write_atomic, KEY_MODE};
+
 use super::tree::{self, TreeError, TreeSize};
 use crate::audit::Actor;
-use crate::fsutil::write_private_atomic;
 use crate::secrets::Sealed;
 
 /// The directory under the state directory.
@@ -280,7 +281,7 @@ impl DeployStore {
         let result = change(&mut record)?;
         let path = self.site_file(site);
         let bytes = serde_json::to_vec_pretty(&record).expect("a record serializes");
-        write_private_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
+        write_atomic(&path, &bytes, KEY_MODE).map_err(|e| io(&e.path, e.source))?;
         Ok(result)
     }
 }
