@@ -119,9 +119,9 @@ pub fn strip_claims(req: &mut RequestHeader, peer_trusted: bool) {
 
 /// `name` is lowercase, as `http` keeps header names.
 fn is_refused_claim(name: &str, peer_trusted: bool) -> bool {
-    let normalized = name.replace(['_', '.'], "-");
     CLAIMS.iter().any(|&(claim, set_by)| {
-        normalized == claim && !(peer_trusted && set_by == SetBy::TrustedProxy && name == claim)
+        identity::spells(name, claim)
+            && !(peer_trusted && set_by == SetBy::TrustedProxy && name == claim)
     })
 }
 

@@ -53,23 +53,23 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// True when `name` is an identity header in any spelling: any case, `_` or `.` for `-`.
 pub fn is_identity_header(name: &str) -> bool {
-    let n = name.as_bytes();
     RESERVED_PREFIXES
         .iter()
-        .any(|p| n.len() >= p.len() && same_normalized(&n[..p.len()], p.as_bytes()))
-        || RESERVED_NAMES
-            .iter()
-            .any(|r| n.len() == r.len() && same_normalized(n, r.as_bytes()))
+        .any(|p| name.get(..p.len()).is_some_and(|start| spells(start, p)))
+        || RESERVED_NAMES.iter().any(|r| spells(name, r))
 }
 
-fn same_normalized(name: &[u8], canonical: &[u8]) -> bool {
-    name.iter().zip(canonical).all(|(&a, &b)| {
-        let a = match a.to_ascii_lowercase() {
-            b'_' | b'.' => b'-',
-            other => other,
-        };
-        a == b
-    })
+/// Whether header name `name` is `canonical` (lowercase, with `-`) in some spelling: any
+/// case, `_` or `.` for `-`, as CGI-style stacks read them.
+pub fn spells(name: &str, canonical: &str) -> bool {
+    name.len() == canonical.len()
+        && name.bytes().zip(canonical.bytes()).all(|(a, b)| {
+            let a = match a.to_ascii_lowercase() {
+                b'_' | b'.' => b'-',
+                other => other,
+            };
+            a == b
+        })
 }
 
 /// The identity headers present in `headers` (each name once, however often it repeats),
