@@ -85,39 +85,28 @@ pub fn create_private_dir(dir: &Path) -> Result<(), FileError> {
     Ok(())
 }
 
-/// The permission bits of `path` (Unix), or `None` elsewhere.
-pub(crate) fn mode_of(path: &Path) -> Result<Option<u32>, CertError> {
-    let meta = fs::metadata(path).map_err(|source| CertError::Read {
+/// Takes group and other permissions off `path` if it has any (Unix; elsewhere nothing);
+/// answers the mode it had when it changed one, for the caller to warn about.
+pub fn restrict_to_owner(path: &Path) -> Result<Option<u32>, FileError> {
+    let error = |source| FileError {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        Ok(Some(meta.permissions().mode() & 0o777))
+        let mode = fs::metadata(path).map_err(error)?.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return Ok(None);
+        }
+        fs::set_permissions(path, fs::Permissions::from_mode(KEY_MODE)).map_err(error)?;
+        Ok(Some(mode))
     }
     #[cfg(not(unix))]
     {
-        let _ = meta;
+        let _ = (path, error);
         Ok(None)
     }
-}
-
-/// Sets the permission bits of `path` (Unix; a no-op elsewhere).
-pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), CertError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(|source| {
-            CertError::Write {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
-    Ok(())
 }
 
 fn open_new(path: &Path, mode: u32) -> std::io::Result<File> {

@@ -10,7 +10,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
 use super::{ca_params, DevCa};
-use crate::fsutil::{self, KEY_MODE};
+use crate::fsutil;
 use crate::CertError;
 
 /// Loads `ca.pem` and `ca.key`, checks that they belong together, that the certificate
@@ -88,15 +88,12 @@ pub(super) fn load(dir: PathBuf, cert_path: &Path, key_path: &Path) -> Result<De
         }
     }
 
-    if let Some(mode) = fsutil::mode_of(key_path)? {
-        if mode & 0o077 != 0 {
-            tracing::warn!(
-                path = %key_path.display(),
-                mode = format!("{mode:o}"),
-                "the development CA key was readable by others; restricting it to 0600"
-            );
-            fsutil::set_mode(key_path, KEY_MODE)?;
-        }
+    if let Some(mode) = fsutil::restrict_to_owner(key_path)? {
+        tracing::warn!(
+            path = %key_path.display(),
+            mode = format!("{mode:o}"),
+            "the development CA key was readable by others; restricted it to 0600"
+        );
     }
 
     let ca_subject = x509.subject().as_raw().to_vec();

@@ -319,17 +319,9 @@ fn read_keys(path: &Path) -> Result<Vec<StoredKey>, AuthError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io_err(path)(e)),
     };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)
-            .map_err(io_err(path))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            tracing::warn!(path = %path.display(), "key file readable by others; restricting to 0600");
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io_err(path))?;
-        }
+    let loose = certs::fsutil::restrict_to_owner(path).map_err(|e| io_err(&e.path)(e.source))?;
+    if let Some(mode) = loose {
+        tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "key file readable by others; restricted it to 0600");
     }
     let file: KeysFile = serde_json::from_str(&text).map_err(|e| bad(path, &e.to_string()))?;
     Ok(file.keys)
