@@ -20,7 +20,7 @@ use crate::clock::now;
 use crate::cookies;
 use crate::deployer::Deployer;
 use crate::html::escape as esc;
-use crate::signin::reply::Reply;
+use crate::respond::Reply;
 use crate::signin::CONSOLE_PREFIX as PREFIX;
 use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;

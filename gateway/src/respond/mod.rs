@@ -7,6 +7,8 @@
 
 pub mod admin;
 mod pages;
+mod reply;
+mod signin_pages;
 mod site;
 
 use bytes::Bytes;
@@ -17,8 +19,9 @@ use pingora_proxy::Session;
 use crate::html;
 use crate::outcome::{Failure, Outcome};
 use crate::request::RequestCtx;
-use crate::signin::reply::Reply;
 use pages::Page;
+pub use reply::Reply;
+pub use signin_pages::{error_page as signin_error_page, signin_frame};
 pub use site::{asset, backend_head, worker};
 
 /// How a step of the gateway ends a request before its backend: with one of the gateway's

@@ -11,10 +11,10 @@ use serde_json::json;
 
 use super::form::Form;
 use super::pages;
-use super::reply::Reply;
 use super::Request;
 use crate::auth::keys::KeyRing;
 use crate::auth::{b64, jws, random_token};
+use crate::respond::Reply;
 
 #[cfg(test)]
 mod tests;

@@ -7,12 +7,12 @@ use policy::Policy;
 use super::dev_idp::{self, DevUser};
 use super::form;
 use super::pages::{self, Choice};
-use super::reply::Reply;
 use super::{Request, SignIn, CONSOLE_PREFIX, FLOW_TTL};
 use crate::auth::session::{flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
 use crate::clock::now;
 use crate::config::Config;
 use crate::cookies::{self, clear_cookie};
+use crate::respond::Reply;
 use crate::snapshot::Snapshot;
 
 /// The site key of a sign-in flow started for the console rather than a site.
@@ -191,7 +191,10 @@ impl SignIn {
     async fn callback(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
         let config = &snapshot.config;
         let denied = |title: &str, message: &str| {
-            Reply::html(400, pages::error(title, message, req.request_id, None))
+            Reply::html(
+                400,
+                crate::respond::signin_error_page(title, message, req.request_id, None),
+            )
         };
         let Some(state) = req.query.get("state") else {
             return denied(

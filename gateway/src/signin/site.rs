@@ -5,13 +5,12 @@ use policy::Site;
 use serde_json::json;
 
 use super::form;
-use super::pages;
-use super::reply::Reply;
 use super::{Request, SignIn};
 use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{SiteSession, SITE_COOKIE};
 use crate::clock::now;
 use crate::cookies::{self, clear_cookie};
+use crate::respond::Reply;
 
 /// Path prefix reserved for the gateway on every site host.
 pub const RESERVED: &str = "/.sitegate/";
@@ -157,7 +156,7 @@ impl SignIn {
                 let retry = self.login_url(site, req.query.get("return_to").unwrap_or("/"));
                 return Reply::html(
                     400,
-                    pages::error(
+                    crate::respond::signin_error_page(
                         "Sign-in link expired",
                         "This sign-in link was already used or has expired.",
                         req.request_id,

@@ -1,5 +1,5 @@
-//! What a sign-in endpoint answers, independent of pingora: the proxy writes it with
-//! `respond::reply`, and tests inspect it directly.
+//! What the sign-in host, a site's sign-in endpoint or the console answers, independent of
+//! pingora: `respond::reply` writes it, and tests inspect it directly.
 
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ impl Reply {
     pub fn error(status: u16, title: &str, message: &str, request_id: &str) -> Reply {
         Reply::html(
             status,
-            super::pages::error(title, message, request_id, None),
+            super::signin_pages::error_page(title, message, request_id, None),
         )
     }
 
