@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::signin_pages::{signin_frame, SigninFailure};
+
 /// A response from a sign-in endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
@@ -45,12 +47,20 @@ impl Reply {
         }
     }
 
-    /// A sign-in error page in plain words, with the request id.
-    pub fn error(status: u16, title: &str, message: &str, request_id: &str) -> Reply {
+    /// The error page for `failure`, in the sign-in pages' frame, tagged with `request_id`
+    /// (the development IdP's pages are not; the console's own failures go through `fail_in`).
+    pub fn fail(failure: SigninFailure, request_id: &str) -> Reply {
+        let page = failure.page();
         Reply::html(
-            status,
-            super::signin_pages::error_page(title, message, request_id, None),
+            page.status,
+            signin_frame(page.title, &page.body(request_id)),
         )
+    }
+
+    /// The error page for `failure` drawn by `frame` (title, body HTML): the console's layout.
+    pub fn fail_in(failure: SigninFailure, frame: impl FnOnce(&str, &str) -> String) -> Reply {
+        let page = failure.page();
+        Reply::html(page.status, frame(page.title, &page.body("")))
     }
 
     /// A JSON document.

@@ -1,10 +1,10 @@
 //! HTML of the sign-in pages: the provider chooser, signed-out, and the development IdP's
-//! pages, in the frame `respond` draws the sign-in error pages in. Server-rendered, no script,
+//! sign-in page, in the frame `respond` draws the sign-in error pages in. Server-rendered, no script,
 //! escaped throughout.
 
 use super::form::Form;
 use crate::html::escape as esc;
-use crate::respond::signin_frame as page;
+use crate::respond::{signin_frame as page, DEV_IDP_BANNER};
 
 /// One sign-in option on the chooser.
 pub struct Choice {
@@ -44,9 +44,6 @@ pub fn signed_out() -> String {
     )
 }
 
-const DEV_BANNER: &str = "<p class=\"banner\"><strong>Development identity provider.</strong> For development and demos only: \
-anyone who can reach this page can sign in as anyone listed. Turn it off (<code>[dev_idp]</code>) in production.</p>";
-
 /// The development IdP's sign-in page: one button per listed member (email, note), or any
 /// email.
 pub fn dev_idp_authorize<'a>(
@@ -82,19 +79,11 @@ pub fn dev_idp_authorize<'a>(
     page(
         "Development sign-in",
         &format!(
-            "{DEV_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
+            "{DEV_IDP_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
 <form method=\"post\" action=\"authorize\">{hidden}<label for=\"email\">Email</label>\
 <input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
 <label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
 <button type=\"submit\">Sign in</button></form>"
         ),
-    )
-}
-
-/// A development IdP error.
-pub fn dev_idp_error(message: &str) -> String {
-    page(
-        "Development sign-in",
-        &format!("{DEV_BANNER}<h1>Cannot sign in</h1><p>{}</p>", esc(message)),
     )
 }
