@@ -104,7 +104,7 @@ fn signin_page(signin: &SignIn, snapshot: &Snapshot) -> Reply {
             Some((provider.config().display_name.clone(), href))
         })
         .collect();
-    Reply::html(200, pages::signin(&providers))
+    Reply::page(pages::signin(&providers))
 }
 
 /// My sites: per workspace the visitor belongs to, the sites they may open.
@@ -170,7 +170,7 @@ fn my_sites(snapshot: &Snapshot, me: &Me, signin: &SignIn) -> Reply {
             esc(&me.email)
         ));
     }
-    Reply::html(200, pages::layout("My sites", Some(&me.email), &body))
+    Reply::page(pages::layout("My sites", Some(&me.email), &body))
 }
 
 /// The site `ws/name` if the visitor is an owner or admin of its workspace; else the page

@@ -122,7 +122,7 @@ pub fn render(
         tokens_section(&mut body, snapshot, site, &base, csrf, new_token);
     }
     audit_section(&mut body, snapshot, site);
-    Reply::html(200, layout(&site.name, Some(email), &body))
+    Reply::page(layout(&site.name, Some(email), &body))
 }
 
 fn access_section(body: &mut String, site: &Site, base: &str, csrf: &str) {

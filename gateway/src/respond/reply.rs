@@ -37,8 +37,13 @@ impl Reply {
         }
     }
 
-    /// An HTML page.
-    pub fn html(status: u16, html: String) -> Reply {
+    /// A `200 OK` HTML page. A failure's page comes from [`Reply::fail`] or
+    /// [`Reply::fail_in`], which take its status from the one table.
+    pub fn page(html: String) -> Reply {
+        Reply::html(200, html)
+    }
+
+    fn html(status: u16, html: String) -> Reply {
         Reply {
             status,
             location: None,

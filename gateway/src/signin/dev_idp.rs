@@ -130,7 +130,7 @@ impl DevIdp {
             return Reply::fail(SigninFailure::DevRequestIncomplete, req.request_id);
         }
         let listed = users.iter().map(|u| (u.email.as_str(), u.note.as_str()));
-        Reply::html(200, pages::dev_idp_authorize(query, listed))
+        Reply::page(pages::dev_idp_authorize(query, listed))
     }
 
     fn approve(&self, req: &Request<'_>, keys: &KeyRing, now: u64) -> Reply {

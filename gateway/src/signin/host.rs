@@ -90,7 +90,7 @@ impl SignIn {
                     })
                     .collect();
                 let host = site.hosts.first().map_or("", String::as_str);
-                return Reply::html(200, pages::chooser(&site.name, host, &choices));
+                return Reply::page(pages::chooser(&site.name, host, &choices));
             }
         };
         self.start_flow(
@@ -249,7 +249,7 @@ impl SignIn {
                 return Reply::found(end).cookie(clear);
             }
         }
-        Reply::html(200, pages::signed_out()).cookie(clear)
+        Reply::page(pages::signed_out()).cookie(clear)
     }
 }
 
