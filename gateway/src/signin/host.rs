@@ -156,19 +156,19 @@ impl SignIn {
 
     async fn callback(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
         let config = &snapshot.config;
-        let denied = |failure| Reply::fail(failure, req.request_id);
+        let fail = |failure| Reply::fail(failure, req.request_id);
         let Some(state) = req.query.get("state") else {
-            return denied(SigninFailure::AnswerWithoutState);
+            return fail(SigninFailure::AnswerWithoutState);
         };
         let cookie_name = flow_cookie_name(state);
         let flow = cookies::get(&req.cookies, &cookie_name)
             .and_then(|raw| FlowState::open(&self.keys(), raw, state, now).ok());
         let Some(flow) = flow else {
-            return denied(SigninFailure::FlowExpired);
+            return fail(SigninFailure::FlowExpired);
         };
         let clear = clear_cookie(&cookie_name);
         if !self.used_states.first_use(state, flow.expires_at, now) {
-            return denied(SigninFailure::FlowReplayed).cookie(clear);
+            return fail(SigninFailure::FlowReplayed).cookie(clear);
         }
         if let Some(error) = req.query.get("error") {
             tracing::info!(
@@ -177,12 +177,12 @@ impl SignIn {
                 error,
                 "IdP refused sign-in"
             );
-            return denied(SigninFailure::ProviderRefused).cookie(clear);
+            return fail(SigninFailure::ProviderRefused).cookie(clear);
         }
         let (Some(code), Some(provider)) =
             (req.query.get("code"), self.provider(config, &flow.idp))
         else {
-            return denied(SigninFailure::AnswerIncomplete).cookie(clear);
+            return fail(SigninFailure::AnswerIncomplete).cookie(clear);
         };
         let claims = match provider
             .finish(code, &flow.pkce_verifier, &flow.nonce)
@@ -191,20 +191,20 @@ impl SignIn {
             Ok(claims) => claims,
             Err(e) => {
                 tracing::warn!(request_id = req.request_id, idp = flow.idp, error = %e, "sign-in failed");
-                return denied(SigninFailure::AnswerUnverified).cookie(clear);
+                return fail(SigninFailure::AnswerUnverified).cookie(clear);
             }
         };
         let site = match flow.site.as_str() {
             CONSOLE_FLOW => None,
             key => match snapshot.site_by_key(key) {
                 Some(site) => Some(site),
-                None => return denied(SigninFailure::SiteGone).cookie(clear),
+                None => return fail(SigninFailure::SiteGone).cookie(clear),
             },
         };
         let workspace = site.as_ref().map_or("", |s| s.workspace.id.as_str());
         let Ok(sso) = SsoSession::issue(&self.keys(), claims, workspace, self.times.lifetime, now)
         else {
-            return denied(SigninFailure::SsoSessionFailed).cookie(clear);
+            return fail(SigninFailure::SsoSessionFailed).cookie(clear);
         };
         let reply = match &site {
             Some(site) => self.hand_to_site(&sso, site, &flow.return_to, req.request_id, now),
