@@ -10,9 +10,8 @@ use crate::console;
 use crate::cookies;
 use crate::outcome::Outcome;
 use crate::request::RequestCtx;
-use crate::respond::Answer;
+use crate::respond::{Answer, Reply, SigninFailure};
 use crate::signin::form::Form;
-use crate::signin::reply::Reply;
 use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
 
@@ -100,9 +99,7 @@ async fn read_form(session: &mut Session) -> Result<Form> {
 
 /// The answer to a client over its sign-in rate limit (docs/security.md line 22).
 fn too_many(ctx: &RequestCtx) -> Reply {
-    let message = "Too many sign-in requests from your network. Wait a minute and try again.";
-    let page = crate::signin::pages::error("Too many attempts", message, ctx.request_id(), None);
-    Reply::html(429, page)
+    Reply::fail(SigninFailure::TooManyAttempts, ctx.request_id())
 }
 
 /// Endpoints that servers, not browsers, call: key sets, discovery and the development IdP's

@@ -20,7 +20,7 @@ use crate::clock::now;
 use crate::cookies;
 use crate::deployer::Deployer;
 use crate::html::escape as esc;
-use crate::signin::reply::Reply;
+use crate::respond::{Reply, SigninFailure};
 use crate::signin::CONSOLE_PREFIX as PREFIX;
 use crate::signin::{Request, SignIn};
 use crate::snapshot::Snapshot;
@@ -73,24 +73,14 @@ pub async fn handle(signin: &SignIn, req: &Request<'_>, snapshot: &Snapshot) -> 
         },
         ("POST", ["sites", ws, name, action]) => {
             if req.cross_site || !csrf::valid(&keys, &sso.session_id, req.body.get("csrf")) {
-                return Reply::error(
-                    403,
-                    "Refused",
-                    "This form was not sent from the console. Reload the page and try again.",
-                    req.request_id,
-                );
+                return Reply::fail(SigninFailure::ConsoleCsrf, req.request_id);
             }
             match managed(snapshot, &me, ws, name) {
                 Ok(site) => site_page::act(snapshot, &site, &me, &keys, req, action).await,
                 Err(reply) => reply,
             }
         }
-        _ => Reply::error(
-            404,
-            "Not found",
-            "There is no console page at this address.",
-            req.request_id,
-        ),
+        _ => Reply::fail(SigninFailure::NoConsolePage, req.request_id),
     }
 }
 
@@ -114,7 +104,7 @@ fn signin_page(signin: &SignIn, snapshot: &Snapshot) -> Reply {
             Some((provider.config().display_name.clone(), href))
         })
         .collect();
-    Reply::html(200, pages::signin(&providers))
+    Reply::page(pages::signin(&providers))
 }
 
 /// My sites: per workspace the visitor belongs to, the sites they may open.
@@ -180,7 +170,7 @@ fn my_sites(snapshot: &Snapshot, me: &Me, signin: &SignIn) -> Reply {
             esc(&me.email)
         ));
     }
-    Reply::html(200, pages::layout("My sites", Some(&me.email), &body))
+    Reply::page(pages::layout("My sites", Some(&me.email), &body))
 }
 
 /// The site `ws/name` if the visitor is an owner or admin of its workspace; else the page
@@ -188,14 +178,7 @@ fn my_sites(snapshot: &Snapshot, me: &Me, signin: &SignIn) -> Reply {
 fn managed(snapshot: &Snapshot, me: &Me, ws: &str, name: &str) -> Result<Arc<Site>, Reply> {
     let id = format!("{ws}/{name}");
     let Some(site) = snapshot.policy.site(&id) else {
-        return Err(Reply::html(
-            404,
-            pages::layout(
-                "Not found",
-                Some(&me.email),
-                &format!("<h1>No such site</h1><p>There is no site {}.</p>", esc(&id)),
-            ),
-        ));
+        return Err(me.fail(SigninFailure::NoSuchSite { site: id }));
     };
     match site.workspace.role_of(&me.principal) {
         Some(Role::Owner | Role::Admin) => Ok(site.clone()),
@@ -209,19 +192,12 @@ fn managed(snapshot: &Snapshot, me: &Me, ws: &str, name: &str) -> Result<Arc<Sit
                 ),
                 None => format!("you are not a member of {}", site.workspace.name),
             };
-            Err(Reply::html(
-                403,
-                pages::layout(
-                    "Not allowed",
-                    Some(&me.email),
-                    &format!(
-                        "<h1>Only owners and admins manage {}</h1><p>You are signed in as <strong>{}</strong>, and {}.</p><p><a href=\"{PREFIX}\">Back to my sites</a></p>",
-                        esc(&site.name),
-                        esc(&me.email),
-                        esc(&why)
-                    ),
-                ),
-            ))
+            Err(me.fail(SigninFailure::NotManager {
+                site: site.name.clone(),
+                email: me.email.clone(),
+                why,
+                my_sites: PREFIX.to_string(),
+            }))
         }
     }
 }
@@ -236,6 +212,13 @@ fn article(word: &str) -> &'static str {
 }
 
 impl Me {
+    /// The page for `failure`, in the console's layout with the visitor signed in.
+    fn fail(&self, failure: SigninFailure) -> Reply {
+        Reply::fail_in(failure, |title, body| {
+            pages::layout(title, Some(&self.email), body)
+        })
+    }
+
     /// The visitor, for the audit log.
     fn actor(&self, req: &Request<'_>) -> Actor {
         Actor {

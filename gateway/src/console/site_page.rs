@@ -13,9 +13,9 @@ use crate::audit::AuditLog;
 use crate::auth::keys::KeyRing;
 use crate::deploy::SiteDeploys;
 use crate::html::escape as esc;
+use crate::respond::Reply;
 use crate::secrets::SecretStore;
 use crate::signin::form::Form;
-use crate::signin::reply::Reply;
 use crate::signin::Request;
 use crate::snapshot::Snapshot;
 use crate::tokens::{self, TokenRequest, TokenScope};
@@ -122,7 +122,7 @@ pub fn render(
         tokens_section(&mut body, snapshot, site, &base, csrf, new_token);
     }
     audit_section(&mut body, snapshot, site);
-    Reply::html(200, layout(&site.name, Some(email), &body))
+    Reply::page(layout(&site.name, Some(email), &body))
 }
 
 fn access_section(body: &mut String, site: &Site, base: &str, csrf: &str) {

@@ -1,12 +1,15 @@
 //! Every response the gateway writes itself: the error page each failure gets, the redirect
 //! or 401 for visitors who must sign in (JSON or HTML decided by one rule, `wants_json`),
-//! redirects to HTTPS and the sign-in endpoints' replies, each with `Content-Length` and
-//! `Cache-Control: no-store`; (`site`) the responses a site's static assets and worker made;
+//! redirects to HTTPS and the sign-in endpoints' replies (`Reply`; a sign-in, development IdP
+//! or console failure's page from the one table in `signin_pages`), each with `Content-Length`
+//! and `Cache-Control: no-store`; (`site`) the responses a site's static assets and worker made;
 //! and (`admin`) the admin listener's. The proxy's return `Ok(true)` so a `request_filter`
 //! can `return respond::…(…).await`.
 
 pub mod admin;
 mod pages;
+mod reply;
+mod signin_pages;
 mod site;
 
 use bytes::Bytes;
@@ -17,8 +20,9 @@ use pingora_proxy::Session;
 use crate::html;
 use crate::outcome::{Failure, Outcome};
 use crate::request::RequestCtx;
-use crate::signin::reply::Reply;
 use pages::Page;
+pub use reply::Reply;
+pub use signin_pages::{signin_frame, SigninFailure, DEV_IDP_BANNER};
 pub use site::{asset, backend_head, worker};
 
 /// How a step of the gateway ends a request before its backend: with one of the gateway's

@@ -11,10 +11,10 @@ use serde_json::json;
 
 use super::form::Form;
 use super::pages;
-use super::reply::Reply;
 use super::Request;
 use crate::auth::keys::KeyRing;
 use crate::auth::{b64, jws, random_token};
+use crate::respond::{Reply, SigninFailure};
 
 #[cfg(test)]
 mod tests;
@@ -94,8 +94,8 @@ impl DevIdp {
         Some(match (req.method, rest) {
             ("GET", "/.well-known/openid-configuration") => Reply::json(200, &self.discovery()),
             ("GET", "/jwks") => Reply::json(200, &keys.jwks()),
-            ("GET", "/authorize") => self.authorize_page(&req.query, users),
-            ("POST", "/authorize") => self.approve(&req.body, keys, now),
+            ("GET", "/authorize") => self.authorize_page(req, users),
+            ("POST", "/authorize") => self.approve(req, keys, now),
             ("POST", "/token") => self.token(&req.body, req.authorization, keys, now),
             _ => return None,
         })
@@ -118,37 +118,39 @@ impl DevIdp {
         })
     }
 
-    fn authorize_page(&self, query: &Form, users: &[DevUser]) -> Reply {
+    fn authorize_page(&self, req: &Request<'_>, users: &[DevUser]) -> Reply {
+        let query = &req.query;
         if !self.registered(query.get("client_id"), query.get("redirect_uri")) {
-            return unregistered();
+            return Reply::fail(SigninFailure::DevUnregistered, req.request_id);
         }
         let valid = query.get("response_type") == Some("code")
             && query.get("code_challenge_method") == Some("S256")
             && query.get("code_challenge").is_some_and(|c| c.len() >= 43);
         if !valid {
-            return Reply::html(400, pages::dev_idp_error("The sign-in request is incomplete: it needs response_type=code and a PKCE S256 code_challenge."));
+            return Reply::fail(SigninFailure::DevRequestIncomplete, req.request_id);
         }
         let listed = users.iter().map(|u| (u.email.as_str(), u.note.as_str()));
-        Reply::html(200, pages::dev_idp_authorize(query, listed))
+        Reply::page(pages::dev_idp_authorize(query, listed))
     }
 
-    fn approve(&self, form: &Form, keys: &KeyRing, now: u64) -> Reply {
+    fn approve(&self, req: &Request<'_>, keys: &KeyRing, now: u64) -> Reply {
+        let form = &req.body;
         let (Some(email), Some(redirect_uri), Some(challenge)) = (
             form.get("email"),
             form.get("redirect_uri"),
             form.get("code_challenge"),
         ) else {
-            return Reply::html(400, pages::dev_idp_error("The form is incomplete."));
+            return Reply::fail(SigninFailure::DevFormIncomplete, req.request_id);
         };
         if !self.registered(form.get("client_id"), Some(redirect_uri)) {
-            return unregistered();
+            return Reply::fail(SigninFailure::DevUnregistered, req.request_id);
         }
         let email = email.trim().to_string();
         if email.is_empty() || !email.contains('@') {
-            return Reply::html(400, pages::dev_idp_error("Enter an email address."));
+            return Reply::fail(SigninFailure::DevNoEmail, req.request_id);
         }
         let Ok(code) = random_token(keys.rng(), 32) else {
-            return Reply::html(500, pages::dev_idp_error("Could not make a code."));
+            return Reply::fail(SigninFailure::DevNoCode, req.request_id);
         };
         self.grants.retain(|_, g| g.expires_at > now);
         self.grants.insert(
@@ -168,9 +170,7 @@ impl DevIdp {
         );
         let mut target = match url::Url::parse(redirect_uri) {
             Ok(url) => url,
-            Err(_) => {
-                return Reply::html(400, pages::dev_idp_error("The redirect_uri is not a URL."))
-            }
+            Err(_) => return Reply::fail(SigninFailure::DevBadRedirect, req.request_id),
         };
         target.query_pairs_mut().append_pair("code", &code);
         if let Some(state) = form.get("state") {
@@ -243,16 +243,6 @@ impl DevIdp {
 }
 
 use super::form;
-
-/// The page for a client or redirect URI this IdP did not register: no redirect.
-fn unregistered() -> Reply {
-    Reply::html(
-        400,
-        pages::dev_idp_error(
-            "The sign-in request names a client or redirect_uri this identity provider does not know; it sends you back only to Sitegate's own sign-in callback.",
-        ),
-    )
-}
 
 /// "Ada Lovelace" from "ada.lovelace@example.com".
 fn display_name(email: &str) -> String {

@@ -7,12 +7,12 @@ use policy::Policy;
 use super::dev_idp::{self, DevUser};
 use super::form;
 use super::pages::{self, Choice};
-use super::reply::Reply;
 use super::{Request, SignIn, CONSOLE_PREFIX, FLOW_TTL};
 use crate::auth::session::{flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
 use crate::clock::now;
 use crate::config::Config;
 use crate::cookies::{self, clear_cookie};
+use crate::respond::{Reply, SigninFailure};
 use crate::snapshot::Snapshot;
 
 /// The site key of a sign-in flow started for the console rather than a site.
@@ -37,12 +37,7 @@ impl SignIn {
             ("GET", "/callback") => self.callback(req, snapshot, now).await,
             ("GET" | "POST", "/logout") => self.logout(req, config).await,
             ("GET", "/.well-known/jwks.json") => Reply::json(200, &self.keys().jwks()),
-            _ => Reply::error(
-                404,
-                "Not found",
-                "There is nothing at this address.",
-                req.request_id,
-            ),
+            _ => Reply::fail(SigninFailure::NoSuchEndpoint, req.request_id),
         }
     }
 
@@ -56,12 +51,7 @@ impl SignIn {
             .get("site")
             .and_then(|key| snapshot.site_by_key(key))
         else {
-            return Reply::error(
-                404,
-                "Unknown site",
-                "The link you followed names a site that does not exist.",
-                req.request_id,
-            );
+            return Reply::fail(SigninFailure::UnknownSite, req.request_id);
         };
         let return_to = req.return_to();
         let accepted: Vec<&str> = site
@@ -69,12 +59,7 @@ impl SignIn {
             .filter(|name| self.provider(config, name).is_some())
             .collect();
         if accepted.is_empty() {
-            return Reply::error(
-                503,
-                "Sign-in unavailable",
-                "No identity provider is configured for this site.",
-                req.request_id,
-            );
+            return Reply::fail(SigninFailure::NoProvider, req.request_id);
         }
         // SSO: an existing sign-in-host session through an IdP this site accepts.
         if let Some(sso) = cookies::get(&req.cookies, SSO_COOKIE)
@@ -86,14 +71,7 @@ impl SignIn {
         }
         let chosen = match req.query.get("idp") {
             Some(name) if accepted.contains(&name) => name,
-            Some(_) => {
-                return Reply::error(
-                    400,
-                    "Unknown provider",
-                    "This site does not accept that sign-in provider.",
-                    req.request_id,
-                )
-            }
+            Some(_) => return Reply::fail(SigninFailure::ProviderNotAccepted, req.request_id),
             None if accepted.len() == 1 => accepted[0],
             None => {
                 let choices: Vec<Choice> = accepted
@@ -112,7 +90,7 @@ impl SignIn {
                     })
                     .collect();
                 let host = site.hosts.first().map_or("", String::as_str);
-                return Reply::html(200, pages::chooser(&site.name, host, &choices));
+                return Reply::page(pages::chooser(&site.name, host, &choices));
             }
         };
         self.start_flow(
@@ -130,12 +108,7 @@ impl SignIn {
     async fn signin_to_console(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
         let idp = req.query.get("idp").unwrap_or_default();
         if !snapshot.policy.workspaces().any(|w| w.idp == idp) {
-            return Reply::error(
-                400,
-                "Unknown provider",
-                "No workspace signs in with that provider.",
-                req.request_id,
-            );
+            return Reply::fail(SigninFailure::NoWorkspaceProvider, req.request_id);
         }
         self.start_flow(
             &snapshot.config,
@@ -157,14 +130,7 @@ impl SignIn {
         request_id: &str,
         now: u64,
     ) -> Reply {
-        let failed = || {
-            Reply::error(
-                502,
-                "Sign-in unavailable",
-                "The identity provider could not be reached. Try again in a moment.",
-                request_id,
-            )
-        };
+        let failed = || Reply::fail(SigninFailure::ProviderUnreachable, request_id);
         let Some(provider) = self.provider(config, idp) else {
             return failed();
         };
@@ -190,28 +156,19 @@ impl SignIn {
 
     async fn callback(&self, req: &Request<'_>, snapshot: &Snapshot, now: u64) -> Reply {
         let config = &snapshot.config;
-        let denied = |title: &str, message: &str| {
-            Reply::html(400, pages::error(title, message, req.request_id, None))
-        };
+        let fail = |failure| Reply::fail(failure, req.request_id);
         let Some(state) = req.query.get("state") else {
-            return denied(
-                "Sign-in failed",
-                "The identity provider's answer is incomplete. Start again from the site.",
-            );
+            return fail(SigninFailure::AnswerWithoutState);
         };
         let cookie_name = flow_cookie_name(state);
         let flow = cookies::get(&req.cookies, &cookie_name)
             .and_then(|raw| FlowState::open(&self.keys(), raw, state, now).ok());
         let Some(flow) = flow else {
-            return denied("Sign-in expired", "This sign-in was not started in this browser, or it took too long. Start again from the site.");
+            return fail(SigninFailure::FlowExpired);
         };
         let clear = clear_cookie(&cookie_name);
         if !self.used_states.first_use(state, flow.expires_at, now) {
-            return denied(
-                "Sign-in already used",
-                "This sign-in link was already used. Start again from the site.",
-            )
-            .cookie(clear);
+            return fail(SigninFailure::FlowReplayed).cookie(clear);
         }
         if let Some(error) = req.query.get("error") {
             tracing::info!(
@@ -220,20 +177,12 @@ impl SignIn {
                 error,
                 "IdP refused sign-in"
             );
-            return denied(
-                "Sign-in refused",
-                "The identity provider did not sign you in.",
-            )
-            .cookie(clear);
+            return fail(SigninFailure::ProviderRefused).cookie(clear);
         }
         let (Some(code), Some(provider)) =
             (req.query.get("code"), self.provider(config, &flow.idp))
         else {
-            return denied(
-                "Sign-in failed",
-                "The identity provider's answer is incomplete.",
-            )
-            .cookie(clear);
+            return fail(SigninFailure::AnswerIncomplete).cookie(clear);
         };
         let claims = match provider
             .finish(code, &flow.pkce_verifier, &flow.nonce)
@@ -242,32 +191,20 @@ impl SignIn {
             Ok(claims) => claims,
             Err(e) => {
                 tracing::warn!(request_id = req.request_id, idp = flow.idp, error = %e, "sign-in failed");
-                return Reply::error(
-                    502,
-                    "Sign-in failed",
-                    "The identity provider's answer could not be verified.",
-                    req.request_id,
-                )
-                .cookie(clear);
+                return fail(SigninFailure::AnswerUnverified).cookie(clear);
             }
         };
         let site = match flow.site.as_str() {
             CONSOLE_FLOW => None,
             key => match snapshot.site_by_key(key) {
                 Some(site) => Some(site),
-                None => {
-                    return denied(
-                        "Unknown site",
-                        "The site you were signing in to no longer exists.",
-                    )
-                    .cookie(clear)
-                }
+                None => return fail(SigninFailure::SiteGone).cookie(clear),
             },
         };
         let workspace = site.as_ref().map_or("", |s| s.workspace.id.as_str());
         let Ok(sso) = SsoSession::issue(&self.keys(), claims, workspace, self.times.lifetime, now)
         else {
-            return denied("Sign-in failed", "The session could not be created.").cookie(clear);
+            return fail(SigninFailure::SsoSessionFailed).cookie(clear);
         };
         let reply = match &site {
             Some(site) => self.hand_to_site(&sso, site, &flow.return_to, req.request_id, now),
@@ -293,12 +230,7 @@ impl SignIn {
             .site_session(&self.keys(), site.id(), self.times, now)
             .and_then(|s| self.codes.mint(site.id(), s, now));
         let (Ok(code), Some(host)) = (minted, site.hosts.first()) else {
-            return Reply::error(
-                503,
-                "Sign-in unavailable",
-                "Try again in a moment.",
-                request_id,
-            );
+            return Reply::fail(SigninFailure::HandOffFailed, request_id);
         };
         let query = form::encode(&[("code", &code), ("return_to", return_to)]);
         Reply::found(format!(
@@ -317,7 +249,7 @@ impl SignIn {
                 return Reply::found(end).cookie(clear);
             }
         }
-        Reply::html(200, pages::signed_out()).cookie(clear)
+        Reply::page(pages::signed_out()).cookie(clear)
     }
 }
 

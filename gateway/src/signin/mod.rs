@@ -7,7 +7,6 @@ pub mod form;
 pub mod host;
 pub mod oidc;
 pub mod pages;
-pub mod reply;
 pub mod site;
 pub mod sweeper;
 

@@ -1,22 +1,10 @@
-//! HTML of the sign-in pages: the provider chooser, sign-in errors, signed-out, and the
-//! development IdP's pages. Server-rendered, no script, escaped throughout.
+//! HTML of the sign-in pages: the provider chooser, signed-out, and the development IdP's
+//! sign-in page, in the frame `respond` draws the sign-in error pages in. Server-rendered, no script,
+//! escaped throughout.
 
 use super::form::Form;
 use crate::html::escape as esc;
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}}\
-a.button,button{{display:block;width:100%;margin:.5rem 0;padding:.7rem 1rem;font-size:1rem;border:1px solid #555;\
-border-radius:.4rem;background:#fff;color:#1a1a1a;text-align:left;text-decoration:none;cursor:pointer}}\
-.banner{{background:#fff3cd;border:1px solid #b58900;padding:.6rem .8rem;border-radius:.4rem}}\
-small{{color:#555}} input{{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box}}</style></head>\
-<body><main>{body}</main></body></html>\n",
-        title = esc(title),
-    )
-}
+use crate::respond::{signin_frame as page, DEV_IDP_BANNER};
 
 /// One sign-in option on the chooser.
 pub struct Choice {
@@ -48,22 +36,6 @@ pub fn chooser(site_name: &str, site_host: &str, choices: &[Choice]) -> String {
     )
 }
 
-/// A sign-in failure explained in plain words, with the request id.
-pub fn error(title: &str, message: &str, request_id: &str, retry: Option<&str>) -> String {
-    let retry = retry
-        .map(|href| format!("<p><a href=\"{}\">Try signing in again</a></p>", esc(href)))
-        .unwrap_or_default();
-    page(
-        title,
-        &format!(
-            "<h1>{}</h1><p>{}</p>{retry}<p><small>Request id {}</small></p>",
-            esc(title),
-            esc(message),
-            esc(request_id)
-        ),
-    )
-}
-
 /// After logging out of the sign-in host.
 pub fn signed_out() -> String {
     page(
@@ -71,9 +43,6 @@ pub fn signed_out() -> String {
         "<h1>You are signed out</h1><p>You can close this tab.</p>",
     )
 }
-
-const DEV_BANNER: &str = "<p class=\"banner\"><strong>Development identity provider.</strong> For development and demos only: \
-anyone who can reach this page can sign in as anyone listed. Turn it off (<code>[dev_idp]</code>) in production.</p>";
 
 /// The development IdP's sign-in page: one button per listed member (email, note), or any
 /// email.
@@ -110,19 +79,11 @@ pub fn dev_idp_authorize<'a>(
     page(
         "Development sign-in",
         &format!(
-            "{DEV_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
+            "{DEV_IDP_BANNER}<h1>Sign in as</h1>{buttons}<h2>Someone else</h2>\
 <form method=\"post\" action=\"authorize\">{hidden}<label for=\"email\">Email</label>\
 <input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\">\
 <label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\" autocomplete=\"name\">\
 <button type=\"submit\">Sign in</button></form>"
         ),
-    )
-}
-
-/// A development IdP error.
-pub fn dev_idp_error(message: &str) -> String {
-    page(
-        "Development sign-in",
-        &format!("{DEV_BANNER}<h1>Cannot sign in</h1><p>{}</p>", esc(message)),
     )
 }

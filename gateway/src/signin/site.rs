@@ -5,13 +5,12 @@ use policy::Site;
 use serde_json::json;
 
 use super::form;
-use super::pages;
-use super::reply::Reply;
 use super::{Request, SignIn};
 use crate::auth::return_to::validate_return_to;
 use crate::auth::session::{SiteSession, SITE_COOKIE};
 use crate::clock::now;
 use crate::cookies::{self, clear_cookie};
+use crate::respond::{Reply, SigninFailure};
 
 /// Path prefix reserved for the gateway on every site host.
 pub const RESERVED: &str = "/.sitegate/";
@@ -100,12 +99,7 @@ impl SignIn {
                     &json!({ "error": "login_required", "login_url": self.login_url(site, "/") }),
                 ),
             },
-            _ => Reply::error(
-                404,
-                "Not found",
-                "There is nothing at this address.",
-                req.request_id,
-            ),
+            _ => Reply::fail(SigninFailure::NoSuchEndpoint, req.request_id),
         }
     }
 
@@ -116,12 +110,7 @@ impl SignIn {
             return Reply::empty(204);
         }
         if req.cross_site {
-            return Reply::error(
-                403,
-                "Cross-site request refused",
-                "Signing in or out must start on this site.",
-                req.request_id,
-            );
+            return Reply::fail(SigninFailure::CrossSite, req.request_id);
         }
         let return_to = req.return_to();
         match (req.method, req.path) {
@@ -133,48 +122,25 @@ impl SignIn {
             ("POST", CODEX_SIGNOUT) => {
                 Reply::see_other(return_to).cookie(clear_cookie(SITE_COOKIE))
             }
-            _ => Reply::error(
-                405,
-                "Not allowed",
-                "This address does not accept that kind of request.",
-                req.request_id,
-            ),
+            _ => Reply::fail(SigninFailure::MethodNotAllowed, req.request_id),
         }
     }
 
     fn site_callback(&self, req: &Request<'_>, site: &Site, now: u64) -> Reply {
         let Some(code) = req.query.get("code") else {
-            return Reply::error(
-                400,
-                "Sign-in failed",
-                "The sign-in link is incomplete.",
-                req.request_id,
-            );
+            return Reply::fail(SigninFailure::LinkIncomplete, req.request_id);
         };
         let session = match self.codes.redeem(code, site.id(), now) {
             Ok(session) => session,
             Err(_) => {
                 let retry = self.login_url(site, req.query.get("return_to").unwrap_or("/"));
-                return Reply::html(
-                    400,
-                    pages::error(
-                        "Sign-in link expired",
-                        "This sign-in link was already used or has expired.",
-                        req.request_id,
-                        Some(&retry),
-                    ),
-                );
+                return Reply::fail(SigninFailure::LinkExpired { retry }, req.request_id);
             }
         };
         let return_to = req.return_to();
         match session.set_cookie(&self.keys(), now) {
             Ok(cookie) => Reply::found(return_to).cookie(cookie),
-            Err(_) => Reply::error(
-                500,
-                "Sign-in failed",
-                "The session could not be created.",
-                req.request_id,
-            ),
+            Err(_) => Reply::fail(SigninFailure::SiteSessionFailed, req.request_id),
         }
     }
 }

@@ -1,7 +1,9 @@
-//! What a sign-in endpoint answers, independent of pingora: the proxy writes it with
-//! `respond::reply`, and tests inspect it directly.
+//! What the sign-in host, a site's sign-in endpoint or the console answers, independent of
+//! pingora: `respond::reply` writes it, and tests inspect it directly.
 
 use serde_json::Value;
+
+use super::signin_pages::{signin_frame, SigninFailure};
 
 /// A response from a sign-in endpoint.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +37,13 @@ impl Reply {
         }
     }
 
-    /// An HTML page.
-    pub fn html(status: u16, html: String) -> Reply {
+    /// A `200 OK` HTML page. A failure's page comes from [`Reply::fail`] or
+    /// [`Reply::fail_in`], which take its status from the one table.
+    pub fn page(html: String) -> Reply {
+        Reply::html(200, html)
+    }
+
+    fn html(status: u16, html: String) -> Reply {
         Reply {
             status,
             location: None,
@@ -45,12 +52,20 @@ impl Reply {
         }
     }
 
-    /// A sign-in error page in plain words, with the request id.
-    pub fn error(status: u16, title: &str, message: &str, request_id: &str) -> Reply {
+    /// The error page for `failure`, in the sign-in pages' frame, tagged with `request_id`
+    /// (the development IdP's pages are not; the console's own failures go through `fail_in`).
+    pub fn fail(failure: SigninFailure, request_id: &str) -> Reply {
+        let page = failure.page();
         Reply::html(
-            status,
-            super::pages::error(title, message, request_id, None),
+            page.status,
+            signin_frame(page.title, &page.body(request_id)),
         )
+    }
+
+    /// The error page for `failure` drawn by `frame` (title, body HTML): the console's layout.
+    pub fn fail_in(failure: SigninFailure, frame: impl FnOnce(&str, &str) -> String) -> Reply {
+        let page = failure.page();
+        Reply::html(page.status, frame(page.title, &page.body("")))
     }
 
     /// A JSON document.
