@@ -90,14 +90,27 @@ fn effective_name(pair: &str) -> &str {
     .trim()
 }
 
-/// Decides whether a backend's `Set-Cookie` value may reach the browser of `site_host`.
+/// Whether `pair` (one `;`-separated piece of a `Cookie` header) names one of the gateway's
+/// cookies, read either way a server may read it: whole, or split at commas as old
+/// (RFC 2965) parsers and some frameworks do (`a=1, __Host-sitegate=x`).
+fn names_gateway_cookie(pair: &str) -> bool {
+    pair.split(',')
+        .any(|piece| is_gateway_cookie(effective_name(piece)))
+}
+
+/// Decides whether a backend's `Set-Cookie` value may reach the browser of `site_host`. A
+/// value that, split at commas as an intermediary folding `Set-Cookie` headers would, holds
+/// a cookie of the gateway's is refused as one.
 fn check_set_cookie(value: &[u8], site_host: &str) -> Result<(), Refusal> {
     let text = std::str::from_utf8(value).map_err(|_| Refusal::Malformed)?;
-    let mut parts = text.split(';');
-    let pair = parts.next().unwrap_or("");
-    if is_gateway_cookie(effective_name(pair)) {
+    let folded = text
+        .split(',')
+        .any(|cookie| is_gateway_cookie(effective_name(cookie.split(';').next().unwrap_or(""))));
+    if folded {
         return Err(Refusal::GatewayName);
     }
+    let mut parts = text.split(';');
+    parts.next();
     for attr in parts {
         let (name, val) = attr.split_once('=').unwrap_or((attr, ""));
         if !name.trim().eq_ignore_ascii_case("domain") {
@@ -115,17 +128,16 @@ fn check_set_cookie(value: &[u8], site_host: &str) -> Result<(), Refusal> {
 
 /// True when a `Cookie` header carries any of the gateway's cookies.
 fn has_gateway_cookie(cookie_header: &str) -> bool {
-    cookie_header
-        .split(';')
-        .any(|pair| is_gateway_cookie(effective_name(pair)))
+    cookie_header.split(';').any(names_gateway_cookie)
 }
 
-/// The `Cookie` header without the gateway's cookies, or `None` when nothing is left.
+/// The `Cookie` header without the gateway's cookies, or `None` when nothing is left. A pair
+/// that hides one behind a comma is dropped whole.
 fn without_gateway_cookies(cookie_header: &str) -> Option<String> {
     let kept: Vec<&str> = cookie_header
         .split(';')
         .map(str::trim)
-        .filter(|pair| !pair.is_empty() && !is_gateway_cookie(effective_name(pair)))
+        .filter(|pair| !pair.is_empty() && !names_gateway_cookie(pair))
         .collect();
     (!kept.is_empty()).then(|| kept.join("; "))
 }

@@ -197,3 +197,32 @@ fn a_cookie_value_is_read_by_exact_name() {
     assert_eq!(get(header, "__Host-sitegate-sso"), Some("S"));
     assert_eq!(get(header, "__host-sitegate"), None);
 }
+
+#[test]
+fn sec_04_a_gateway_cookie_joined_with_a_comma_never_reaches_the_backend() {
+    assert_eq!(
+        cookies_after(&[b"a=1, __Host-sitegate=spoof; b=2"]),
+        ["b=2"]
+    );
+    assert_eq!(
+        cookies_after(&[b"x=1,__host-SITEGATE-sso=spoof"]),
+        Vec::<String>::new()
+    );
+    // A comma inside an ordinary value is kept as it is.
+    assert_eq!(cookies_after(&[b"list=a,b,c; d=1"]), ["list=a,b,c; d=1"]);
+    assert!(has_gateway_cookie("a=1, __Host-sitegate=x"));
+}
+
+#[test]
+fn sec_05_a_set_cookie_folding_in_a_gateway_cookie_is_refused() {
+    for value in [
+        "a=1, __Host-sitegate=evil; Path=/; Secure",
+        "a=1; Path=/,__Host-sitegate-sso=; Max-Age=0",
+    ] {
+        assert_eq!(
+            check_set_cookie(value.as_bytes(), HOST),
+            Err(Refusal::GatewayName),
+            "{value}"
+        );
+    }
+}

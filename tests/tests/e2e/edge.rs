@@ -63,6 +63,29 @@ async fn sec_27_identity_headers_survive_a_connection_header_naming_them() {
 }
 
 #[tokio::test]
+async fn sec_04_a_gateway_cookie_joined_with_a_comma_never_reaches_the_upstream() {
+    // Some backends split `Cookie` at commas too: `a=1, __Host-sitegate=spoof` is read there
+    // as the gateway's cookie, so it goes as one.
+    let upstream = Upstream::start().await;
+    let gw = acme(&upstream).start();
+    let request = format!(
+        "GET /echo HTTP/1.1\r\nHost: {}\r\nCookie: a=1, __Host-sitegate=spoof; b=2\r\n\
+         Cookie: c=3,sitegate-sso=x\r\nConnection: close\r\n\r\n",
+        host("app")
+    );
+    let echo = echoed(&raw(&gw, &host("app"), &request).await);
+    let cookies = echo["headers"]["cookie"].to_string();
+    assert!(
+        !cookies.to_ascii_lowercase().contains("sitegate"),
+        "{cookies}"
+    );
+    assert!(
+        cookies.contains("b=2"),
+        "the other cookies still pass: {cookies}"
+    );
+}
+
+#[tokio::test]
 async fn sec_27_forwarding_and_override_headers_in_any_spelling_never_reach_the_upstream() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
