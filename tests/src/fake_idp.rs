@@ -1,6 +1,8 @@
 //! A deliberately untrustworthy OpenID provider for the security tests: it serves discovery
-//! and an ES256 JWKS, and its token endpoint returns whatever ID token the test forged (or
-//! redirects discovery elsewhere), so the tests can check that Sitegate refuses each forgery.
+//! (with whatever `end_session_endpoint` the test chose) and a JWKS of one ES256 key and RSA
+//! keys of 512, 1024 and 2048 bits, and its token endpoint returns whatever ID token the test
+//! forged (or redirects discovery elsewhere), so the tests can check that Sitegate refuses
+//! each forgery.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -14,6 +16,9 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{json, Value};
 
 /// The client id the tests configure for the fake IdP.
@@ -21,8 +26,27 @@ pub const CLIENT_ID: &str = "sitegate-test";
 /// Its client secret.
 pub const CLIENT_SECRET: &str = "fake-idp-client-secret";
 
+/// The RSA keys the JWKS publishes, by modulus size (test keys, made with `openssl genpkey`).
+const RSA_KEYS: [(usize, &str); 3] = [
+    (512, include_str!("../fixtures/fake_idp/rsa512.pem")),
+    (1024, include_str!("../fixtures/fake_idp/rsa1024.pem")),
+    (2048, include_str!("../fixtures/fake_idp/rsa2048.pem")),
+];
+
+/// What discovery says about logout.
+#[derive(Clone)]
+enum EndSession {
+    /// `<issuer>/logout`.
+    Default,
+    /// This exact text.
+    Advertised(String),
+    /// No `end_session_endpoint` at all.
+    Absent,
+}
+
 struct State {
     next_token: Option<String>,
+    end_session: EndSession,
     redirect_discovery_to: Option<String>,
     discovery_hits: usize,
 }
@@ -33,6 +57,7 @@ pub struct FakeIdp {
     /// Its address.
     pub addr: SocketAddr,
     key: Arc<EcdsaKeyPair>,
+    rsa: Arc<Vec<(usize, RsaPrivateKey)>>,
     state: Arc<Mutex<State>>,
 }
 
@@ -55,8 +80,15 @@ impl FakeIdp {
         let idp = FakeIdp {
             addr: listener.local_addr().expect("addr"),
             key: Arc::new(new_key()),
+            rsa: Arc::new(
+                RSA_KEYS
+                    .iter()
+                    .map(|(bits, pem)| (*bits, RsaPrivateKey::from_pkcs8_pem(pem).expect("key")))
+                    .collect(),
+            ),
             state: Arc::new(Mutex::new(State {
                 next_token: None,
+                end_session: EndSession::Default,
                 redirect_discovery_to: None,
                 discovery_hits: 0,
             })),
@@ -103,6 +135,14 @@ impl FakeIdp {
         self.state.lock().expect("state").redirect_discovery_to = Some(url.to_string());
     }
 
+    /// Makes discovery advertise exactly `url` as `end_session_endpoint` (`None`: none at all).
+    pub fn advertise_end_session(&self, url: Option<&str>) {
+        self.state.lock().expect("state").end_session = match url {
+            Some(url) => EndSession::Advertised(url.to_string()),
+            None => EndSession::Absent,
+        };
+    }
+
     /// How many times discovery was requested.
     pub fn discovery_hits(&self) -> usize {
         self.state.lock().expect("state").discovery_hits
@@ -128,6 +168,36 @@ impl FakeIdp {
     /// Signs `claims` with a key that is NOT published, under the published key's `kid`.
     pub fn sign_with_unpublished_key(&self, claims: &Value) -> String {
         sign_es256(&new_key(), "k1", claims)
+    }
+
+    /// Signs `claims` with RS256 and the published RSA key of `bits` bits (512, 1024 or 2048).
+    pub fn sign_rs256(&self, bits: usize, claims: &Value) -> String {
+        let (_, key) = self
+            .rsa
+            .iter()
+            .find(|(b, _)| *b == bits)
+            .expect("an RSA key of that size");
+        let input = format!(
+            "{}.{}",
+            b64(
+                json!({ "alg": "RS256", "typ": "JWT", "kid": format!("rsa{bits}") })
+                    .to_string()
+                    .as_bytes()
+            ),
+            b64(claims.to_string().as_bytes())
+        );
+        // PKCS #1 v1.5: the DER DigestInfo prefix of SHA-256, then the digest.
+        let mut digest_info = vec![
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ];
+        digest_info.extend_from_slice(
+            ring::digest::digest(&ring::digest::SHA256, input.as_bytes()).as_ref(),
+        );
+        let signature = key
+            .sign(Pkcs1v15Sign::new_unprefixed(), &digest_info)
+            .expect("sign");
+        format!("{input}.{}", b64(&signature))
     }
 
     /// `alg: none`, no signature.
@@ -160,6 +230,17 @@ impl FakeIdp {
         json!({ "kty": "EC", "crv": "P-256", "x": b64(&point[1..33]), "y": b64(&point[33..65]), "kid": "k1", "alg": "ES256", "use": "sig" })
     }
 
+    /// The published RSA keys as JWKs.
+    fn rsa_jwks(&self) -> Vec<Value> {
+        self.rsa
+            .iter()
+            .map(|(bits, key)| {
+                json!({ "kty": "RSA", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()),
+                        "kid": format!("rsa{bits}"), "alg": "RS256", "use": "sig" })
+            })
+            .collect()
+    }
+
     async fn handle(&self, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
         let json_reply = |v: Value| {
             Response::builder()
@@ -183,7 +264,8 @@ impl FakeIdp {
                         .expect("response"),
                     None => {
                         let issuer = self.issuer();
-                        json_reply(json!({
+                        let end_session = self.state.lock().expect("state").end_session.clone();
+                        let mut metadata = json!({
                             "issuer": issuer,
                             "authorization_endpoint": format!("{issuer}/authorize"),
                             "token_endpoint": format!("{issuer}/token"),
@@ -191,12 +273,28 @@ impl FakeIdp {
                             "end_session_endpoint": format!("{issuer}/logout"),
                             "response_types_supported": ["code"],
                             "subject_types_supported": ["public"],
-                            "id_token_signing_alg_values_supported": ["ES256", "HS256", "none"],
-                        }))
+                            "id_token_signing_alg_values_supported": ["ES256", "RS256", "HS256", "none"],
+                        });
+                        match end_session {
+                            EndSession::Default => {}
+                            EndSession::Advertised(url) => {
+                                metadata["end_session_endpoint"] = url.into()
+                            }
+                            EndSession::Absent => {
+                                let _ = metadata
+                                    .as_object_mut()
+                                    .map(|m| m.remove("end_session_endpoint"));
+                            }
+                        }
+                        json_reply(metadata)
                     }
                 }
             }
-            "/jwks" => json_reply(json!({ "keys": [self.public_jwk()] })),
+            "/jwks" => {
+                let mut keys = vec![self.public_jwk()];
+                keys.extend(self.rsa_jwks());
+                json_reply(json!({ "keys": keys }))
+            }
             "/token" => {
                 let _ = req.into_body().collect().await;
                 let token = self

@@ -60,6 +60,14 @@ pub struct IdpConfig {
     pub trusted_email: bool,
 }
 
+impl IdpConfig {
+    /// The one rule for URLs an IdP gives us (its issuer, its `end_session_endpoint`):
+    /// `https://`, or plain `http://` on loopback (test and development providers).
+    pub fn is_allowed_url(url: &url::Url) -> bool {
+        url.scheme() == "https" || is_loopback_http(url)
+    }
+}
+
 impl Checker<'_> {
     pub(super) fn signin(&mut self, file: &SigninFile, base_domain: &str) -> SigninConfig {
         let host = file
@@ -101,7 +109,7 @@ impl Checker<'_> {
             );
         }
         let issuer = match url::Url::parse(&file.issuer) {
-            Ok(url) if url.scheme() == "https" || is_loopback_http(&url) => Some(url),
+            Ok(url) if IdpConfig::is_allowed_url(&url) => Some(url),
             Ok(_) => {
                 self.error(
                     &format!("{key}.issuer"),

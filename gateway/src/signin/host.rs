@@ -6,6 +6,7 @@ use policy::Policy;
 
 use super::dev_idp::{self, DevUser};
 use super::form;
+use super::oidc::EndSession;
 use super::pages::{self, Choice};
 use super::{Request, SignIn, CONSOLE_PREFIX, FLOW_TTL};
 use crate::auth::session::{flow_cookie_name, FlowState, SsoSession, SSO_COOKIE};
@@ -239,17 +240,32 @@ impl SignIn {
         ))
     }
 
+    /// Ends the sign-in session here, always; then sends the browser to the IdP's
+    /// `end_session_endpoint` only when it passed its check (docs/security.md line 33), and
+    /// otherwise says on the signed-out page that the IdP session may remain.
     async fn logout(&self, req: &Request<'_>, config: &Config) -> Reply {
         let idp = cookies::get(&req.cookies, SSO_COOKIE)
             .and_then(|raw| SsoSession::open(&self.keys(), raw, now()).ok())
             .map(|s| s.claims.idp);
         let clear = clear_cookie(SSO_COOKIE);
-        if let Some(provider) = idp.and_then(|name| self.provider(config, &name)) {
-            if let Some(end) = provider.end_session_endpoint().await {
-                return Reply::found(end).cookie(clear);
+        let Some((name, provider)) =
+            idp.and_then(|name| Some((name.clone(), self.provider(config, &name)?)))
+        else {
+            return Reply::page(pages::signed_out()).cookie(clear);
+        };
+        match provider.end_session().await {
+            EndSession::Redirect(end) => Reply::found(end).cookie(clear),
+            EndSession::NotOffered => Reply::page(pages::signed_out()).cookie(clear),
+            EndSession::Refused(why) => {
+                tracing::warn!(
+                    request_id = req.request_id,
+                    idp = name,
+                    reason = why,
+                    "end_session_endpoint refused; signed out here only"
+                );
+                Reply::page(pages::signed_out_here_only()).cookie(clear)
             }
         }
-        Reply::page(pages::signed_out()).cookie(clear)
     }
 }
 

@@ -44,6 +44,17 @@ pub fn signed_out() -> String {
     )
 }
 
+/// After logging out of the sign-in host when the IdP's `end_session_endpoint` was refused
+/// (docs/security.md line 33): signed out here, not at the provider.
+pub fn signed_out_here_only() -> String {
+    page(
+        "Signed out",
+        "<h1>You are signed out</h1><p>You are signed out of Sitegate. Your identity \
+         provider's sign-out address was not safe to use, so you may still be signed in \
+         there.</p><p>You can close this tab.</p>",
+    )
+}
+
 /// The development IdP's sign-in page: one button per listed member (email, note), or any
 /// email.
 pub fn dev_idp_authorize<'a>(

@@ -1,9 +1,11 @@
-//! docs/security.md lines 10, 11 and 13 against a hostile OpenID provider: forged ID tokens
-//! are refused, the IdP client follows no redirects, and unverified email grants nothing; and
-//! the development IdP sends browsers only to its registered redirect URI. Also: logout sends
-//! the browser to the IdP's `end_session_endpoint` without fetching discovery again.
+//! docs/security.md lines 10, 11, 13 and 33 against a hostile OpenID provider: forged ID
+//! tokens (bad signatures, weak RSA keys, wrong parties, times in the future, an empty `sub`)
+//! are refused, the IdP client follows no redirects, unverified email grants nothing, and
+//! logout follows only a safe `end_session_endpoint`; and the development IdP sends browsers
+//! only to its registered redirect URI. Also: logout sends the browser to the IdP's
+//! `end_session_endpoint` without fetching discovery again.
 
-use e2e::fake_idp::{FakeIdp, CLIENT_SECRET};
+use e2e::fake_idp::{FakeIdp, CLIENT_ID, CLIENT_SECRET};
 use e2e::{Browser, Gateway, GatewayBuilder, Upstream};
 use serde_json::Value;
 
@@ -85,7 +87,6 @@ async fn sec_10_only_properly_signed_and_addressed_id_tokens_are_accepted() {
     assert_eq!(status, 302, "a valid token must sign in");
     assert_eq!(browser.get(&browser.url(&host("app"), "/")).await.0, 200);
 
-    type Forge = Box<dyn Fn(&FakeIdp, &str) -> String>;
     let forgeries: Vec<(&str, Forge)> = vec![
         (
             "alg none",
@@ -368,4 +369,234 @@ async fn sec_32_the_dev_idp_redirects_only_to_registered_redirect_uris() {
     }
     let other_client = with_param(&hops.authorize, "client_id", Some("evil"));
     assert_eq!(browser.get(&other_client).await, (400, None));
+}
+
+/// `now` plus `delta` seconds.
+fn now_plus(delta: i64) -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    now + delta
+}
+
+/// Runs each case on a fresh browser: the status the sign-in host answers (302 signs in,
+/// 502 refuses), and for a refusal that no session results.
+async fn expect_each(gw: &Gateway, idp: &FakeIdp, cases: Vec<(&str, u16, Forge)>) {
+    for (name, expected, forge) in cases {
+        let (status, browser) = attempt(gw, idp, forge).await;
+        assert_eq!(status, expected, "{name}");
+        let site = browser.get(&browser.url(&host("app"), "/")).await.0;
+        let wanted = if expected == 302 { 200 } else { 302 };
+        assert_eq!(site, wanted, "{name}: the site answers accordingly");
+    }
+}
+
+type Forge = Box<dyn Fn(&FakeIdp, &str) -> String>;
+
+/// The claims for dora with `changes` applied.
+fn claims_with(idp: &FakeIdp, nonce: &str, changes: &[(&str, Value)]) -> Value {
+    let mut c = idp.claims("dora@acme.test", nonce);
+    for (key, value) in changes {
+        c[*key] = value.clone();
+    }
+    c
+}
+
+#[tokio::test]
+async fn sec_10_id_tokens_issued_or_valid_only_in_the_future_are_refused() {
+    let (gw, idp, _up) = setup().await;
+    let cases: Vec<(&str, u16, Forge)> = vec![
+        (
+            "iat 30 s ahead: within the clock skew",
+            302,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(idp, nonce, &[("iat", now_plus(30).into())]))
+            }),
+        ),
+        (
+            "nbf 30 s ahead: within the clock skew",
+            302,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(idp, nonce, &[("nbf", now_plus(30).into())]))
+            }),
+        ),
+        (
+            "iat an hour ahead",
+            502,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(idp, nonce, &[("iat", now_plus(3600).into())]))
+            }),
+        ),
+        (
+            "iat a year ahead",
+            502,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(
+                    idp,
+                    nonce,
+                    &[("iat", now_plus(365 * 86400).into())],
+                ))
+            }),
+        ),
+        (
+            "nbf an hour ahead",
+            502,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(idp, nonce, &[("nbf", now_plus(3600).into())]))
+            }),
+        ),
+        (
+            "nbf not a number",
+            502,
+            Box::new(|idp, nonce| idp.sign(&claims_with(idp, nonce, &[("nbf", "soon".into())]))),
+        ),
+    ];
+    expect_each(&gw, &idp, cases).await;
+}
+
+#[tokio::test]
+async fn sec_10_an_id_token_whose_azp_names_another_client_is_refused() {
+    let (gw, idp, _up) = setup().await;
+    let cases: Vec<(&str, u16, Forge)> = vec![
+        (
+            "azp is our client",
+            302,
+            Box::new(|idp, nonce| idp.sign(&claims_with(idp, nonce, &[("azp", CLIENT_ID.into())]))),
+        ),
+        (
+            "azp names another client",
+            502,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(idp, nonce, &[("azp", "other-client".into())]))
+            }),
+        ),
+        (
+            "aud lists us and another client, azp the other one",
+            502,
+            Box::new(|idp, nonce| {
+                idp.sign(&claims_with(
+                    idp,
+                    nonce,
+                    &[
+                        ("aud", serde_json::json!([CLIENT_ID, "other-client"])),
+                        ("azp", "other-client".into()),
+                    ],
+                ))
+            }),
+        ),
+    ];
+    expect_each(&gw, &idp, cases).await;
+}
+
+#[tokio::test]
+async fn sec_10_an_id_token_with_an_empty_sub_is_refused() {
+    let (gw, idp, _up) = setup().await;
+    let cases: Vec<(&str, u16, Forge)> = vec![(
+        "empty sub",
+        502,
+        Box::new(|idp, nonce| idp.sign(&claims_with(idp, nonce, &[("sub", "".into())]))),
+    )];
+    expect_each(&gw, &idp, cases).await;
+}
+
+#[tokio::test]
+async fn sec_10_id_tokens_signed_with_rsa_keys_under_2048_bits_are_refused() {
+    let (gw, idp, _up) = setup().await;
+    let cases: Vec<(&str, u16, Forge)> = vec![
+        (
+            "RS256, 2048 bits",
+            302,
+            Box::new(|idp, nonce| idp.sign_rs256(2048, &idp.claims("dora@acme.test", nonce))),
+        ),
+        (
+            "RS256, 1024 bits",
+            502,
+            Box::new(|idp, nonce| idp.sign_rs256(1024, &idp.claims("dora@acme.test", nonce))),
+        ),
+        (
+            "RS256, 512 bits",
+            502,
+            Box::new(|idp, nonce| idp.sign_rs256(512, &idp.claims("dora@acme.test", nonce))),
+        ),
+    ];
+    expect_each(&gw, &idp, cases).await;
+}
+
+#[tokio::test]
+async fn sec_33_logout_sends_browsers_only_to_a_safe_end_session_endpoint_and_always_signs_out() {
+    let (gw, idp, _up) = setup().await;
+    let logout = format!("https://auth.test.localhost:{}/logout", gw.https_port());
+    for (advertised, redirect) in [
+        ("https://idp.example/logout?x=1", true),
+        ("javascript:alert(document.cookie)", false),
+        ("http://idp.example/logout", false),
+        ("https://idp.example/logout\r\nSet-Cookie: evil=1", false),
+        ("https://idp.example/log\tout", false),
+        ("data:text/html,<script>alert(1)</script>", false),
+    ] {
+        // Discovery is cached: a token under an unknown key makes the gateway fetch it again.
+        idp.advertise_end_session(Some(advertised));
+        let hits = idp.discovery_hits();
+        let (status, _) = attempt(&gw, &idp, |idp, nonce| {
+            idp.sign_with_unpublished_key(&idp.claims("dora@acme.test", nonce))
+        })
+        .await;
+        assert_eq!(status, 502);
+        assert!(
+            idp.discovery_hits() > hits,
+            "{advertised:?}: discovery fetched again"
+        );
+
+        let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+        let (_, to_signin) = browser.get(&browser.url(&host("app"), "/")).await;
+        let to_signin = to_signin.expect("to the sign-in host");
+        let (_, to_idp) = browser.get(&to_signin).await;
+        let to_idp = to_idp.expect("to the IdP");
+        idp.serve_token(idp.sign(&idp.claims("dora@acme.test", &query_param(&to_idp, "nonce"))));
+        assert_eq!(finish(&browser, &query_param(&to_idp, "state")).await, 302);
+        let (status, to_site) = browser.get(&to_signin).await;
+        assert!(
+            status == 302
+                && to_site
+                    .as_deref()
+                    .is_some_and(|l| l.contains("/.sitegate/callback")),
+            "{advertised:?}: signed in at the sign-in host before logout"
+        );
+
+        let resp = browser.http.get(&logout).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap_or("(not text)").to_string());
+        let page = resp.text().await.unwrap();
+        if redirect {
+            assert_eq!(
+                (status, location.as_deref()),
+                (302, Some(advertised)),
+                "{advertised:?}"
+            );
+        } else {
+            assert_eq!(
+                (status, location),
+                (200, None),
+                "{advertised:?}: no redirect"
+            );
+            assert!(
+                page.contains("You are signed out"),
+                "{advertised:?}: {page}"
+            );
+            assert!(
+                page.contains("may still be signed in"),
+                "{advertised:?}: the page says the IdP session may remain: {page}"
+            );
+        }
+        let (status, again) = browser.get(&to_signin).await;
+        assert_eq!(status, 302, "{advertised:?}");
+        assert!(
+            again.as_deref().is_some_and(|l| l.starts_with(&idp.issuer())),
+            "{advertised:?}: the sign-in session ended, so sign-in starts at the IdP again: {again:?}"
+        );
+    }
 }
