@@ -41,6 +41,7 @@ mod snapshot;
 mod tls;
 mod tokens;
 mod upstream;
+mod websocket;
 mod worker;
 mod worker_backend;
 

@@ -45,6 +45,8 @@ pub enum Failure {
     InvalidToken,
     /// The policy refused access.
     Denied,
+    /// A WebSocket upgrade from a page of an origin the site does not trust.
+    CrossOriginWebSocket,
     /// The worker site has no version that can be served.
     WorkerMissing,
     /// No static asset at the path, and no worker to ask.
@@ -79,6 +81,7 @@ impl Outcome {
                 Failure::BadPath => "bad_path",
                 Failure::InvalidToken => "invalid_token",
                 Failure::Denied => "denied",
+                Failure::CrossOriginWebSocket => "cross_origin_websocket",
                 Failure::WorkerMissing => "worker_missing",
                 Failure::AssetNotFound => "asset_not_found",
                 Failure::WorkerError => "worker_error",

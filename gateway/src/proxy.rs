@@ -22,7 +22,7 @@ use crate::signin::SignIn;
 use crate::snapshot::{Snapshot, Store};
 use crate::tokens::TokenIndex;
 use crate::worker_backend::Workers;
-use crate::{access, access_log, admit, metrics, respond, signin_glue, upstream};
+use crate::{access, access_log, admit, metrics, respond, signin_glue, upstream, websocket};
 
 /// The gateway's proxy logic, shared by every connection.
 pub struct Gateway {
@@ -160,6 +160,8 @@ impl Gateway {
         let (site, path) = self.route(session, ctx, snapshot).await?;
         signin_glue::site_endpoints(session, ctx, &self.signin, &site, &path).await?;
         access::check(session, &site, &path, &self.signin, &self.tokens, ctx)?;
+        let port = snapshot.config.listen.public_https_port;
+        websocket::check_origin(session.req_header(), &site, ctx, port)?;
         Ok(site)
     }
 

@@ -165,6 +165,14 @@ pub enum PolicyError {
         /// Why it was refused.
         reason: String,
     },
+    /// A `websocket_origins` entry that is not an origin.
+    #[error("bad WebSocket origin {value:?}: {reason}; expected an origin such as https://app.example.com or https://app.example.com:8443")]
+    BadOrigin {
+        /// The value as written.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// An `outbound` table on a site whose backend is not a worker.
     #[error("outbound is only read for worker backends; this site's backend is an upstream")]
     OutboundWithoutWorker,

@@ -62,6 +62,9 @@ pub(crate) struct SiteFile {
     pub path_rules_case: Option<String>,
     /// Where a worker backend's outbound `fetch` may go.
     pub outbound: Option<OutboundFile>,
+    /// Origins besides the site's own whose pages may open its WebSockets.
+    #[serde(default)]
+    pub websocket_origins: Vec<String>,
 }
 
 /// `[sites.NAME.outbound]`: `hosts = ["api.example.com", "*.stripe.com"]`,

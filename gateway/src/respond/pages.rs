@@ -153,7 +153,7 @@ pub(super) fn for_failure(failure: Failure) -> Page {
         Failure::Misdirected => MISDIRECTED,
         Failure::BodyTooLarge => TOO_LARGE,
         Failure::InvalidToken => INVALID_TOKEN,
-        Failure::Denied => FORBIDDEN,
+        Failure::Denied | Failure::CrossOriginWebSocket => FORBIDDEN,
         Failure::WorkerMissing | Failure::BackendUnavailable => BACKEND_UNAVAILABLE,
         Failure::WorkerError => WORKER_ERROR,
         Failure::WorkerLimit => WORKER_LIMIT,

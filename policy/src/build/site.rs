@@ -59,6 +59,7 @@ pub(crate) fn build_site(
             None => {}
         }
     }
+    let websocket_origins = origins(ck, &key, &s.websocket_origins);
     let path_case = path_case(ck, &key, s.path_rules_case.as_deref());
     let rules = rules(ck, ws, &key, &s.rules, path_case);
     let site = match (access, backend) {
@@ -74,6 +75,7 @@ pub(crate) fn build_site(
             cpu_ms: s.cpu_ms,
             codex_sites: s.codex_sites,
             external_idps: s.external_idps.clone(),
+            websocket_origins,
             preview: None,
             id: format!("{}/{}", ws.id, name),
         }),
@@ -286,6 +288,46 @@ pub(crate) fn upstream(raw: &str) -> Result<Upstream, String> {
         host,
         port,
     })
+}
+
+/// Parses `websocket_origins`: each an `http(s)://host[:port]` origin, kept as browsers send
+/// it (lower-case host, no default port).
+fn origins(ck: &mut Checker<'_>, site_key: &str, list: &[String]) -> Vec<String> {
+    let key = join_key(site_key, "websocket_origins");
+    let mut out = Vec::new();
+    for (i, raw) in list.iter().enumerate() {
+        match origin(raw) {
+            Ok(origin) if !out.contains(&origin) => out.push(origin),
+            Ok(_) => {}
+            Err(reason) => ck.err(
+                &join_index(&key, i),
+                PolicyError::BadOrigin {
+                    value: raw.clone(),
+                    reason,
+                },
+            ),
+        }
+    }
+    out
+}
+
+/// `raw` as an origin's serialization, or why it is not one.
+pub(super) fn origin(raw: &str) -> Result<String, &'static str> {
+    let url = url::Url::parse(raw).map_err(|_| "not a URL")?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err("the scheme must be https or http");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("there is no host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("an origin has no user or password");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || raw.ends_with('/')
+    {
+        return Err("an origin has no path, query or fragment");
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 /// Parses `path_rules_case`; insensitive when absent (or wrong, after reporting it).

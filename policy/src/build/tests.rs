@@ -301,3 +301,26 @@ fn an_empty_policy_has_no_sites() {
     assert!(p.site_for_host("anything").is_none());
     assert_eq!(p.sites().count(), 0);
 }
+
+#[test]
+fn websocket_origins_are_origins_kept_as_browsers_send_them() {
+    assert_eq!(
+        super::site::origin("https://Partner.Example:443").as_deref(),
+        Ok("https://partner.example")
+    );
+    assert_eq!(
+        super::site::origin("http://localhost:8080").as_deref(),
+        Ok("http://localhost:8080")
+    );
+    for bad in [
+        "partner.example",
+        "wss://partner.example",
+        "https://partner.example/",
+        "https://partner.example/app",
+        "https://partner.example?x=1",
+        "https://user@partner.example",
+        "null",
+    ] {
+        assert!(super::site::origin(bad).is_err(), "{bad}");
+    }
+}

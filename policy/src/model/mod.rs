@@ -231,6 +231,9 @@ pub struct Site {
     pub codex_sites: bool,
     /// IdPs besides the workspace's through which people may sign in to this site.
     pub external_idps: Vec<String>,
+    /// Origins (`https://host[:port]`, as browsers send them) besides the site's own whose
+    /// pages may open its WebSockets.
+    pub websocket_origins: Vec<String>,
     /// For a preview of a saved version ([`Site::preview`]): that version's id.
     pub preview: Option<String>,
     pub(crate) id: String,

@@ -287,3 +287,66 @@ async fn sec_28_a_request_head_sent_byte_by_byte_is_cut_off_at_the_deadline() {
     );
     assert!(lasted < Duration::from_secs(4), "cut off after {lasted:?}");
 }
+
+/// The status of a WebSocket upgrade to site `ws` sent with `origin`.
+async fn upgrade_status(gw: &Gateway, origin: Option<&str>) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let tcp = TcpStream::connect(("127.0.0.1", gw.https_port()))
+        .await
+        .unwrap();
+    let tls = e2e::client::tls_config(&gw.ca_pem(), true);
+    let url = format!("wss://{}:{}/socket", host("ws"), gw.https_port());
+    let mut request = url.into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    match tokio_tungstenite::client_async_tls_with_config(
+        request,
+        tcp,
+        None,
+        Some(tokio_tungstenite::Connector::Rustls(Arc::new(tls))),
+    )
+    .await
+    {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("upgrade failed: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn sec_34_websocket_upgrades_from_other_origins_are_refused() {
+    let upstream = Upstream::start().await;
+    let rbac = crate::support::acme_rbac(&upstream).replace(
+        "[sites.ws]\n",
+        "[sites.ws]\nwebsocket_origins = [\"https://partner.example\"]\n",
+    );
+    let gw = e2e::GatewayBuilder::new()
+        .rbac("acme", &rbac)
+        .extra("[dev_idp]\nenabled = true")
+        .start();
+    let own = format!("https://{}:{}", host("ws"), gw.https_port());
+    let sibling = format!("https://{}:{}", host("app"), gw.https_port());
+    assert_eq!(upgrade_status(&gw, Some(&own)).await, 101, "its own pages");
+    assert_eq!(
+        upgrade_status(&gw, None).await,
+        101,
+        "a client that is not a browser"
+    );
+    assert_eq!(
+        upgrade_status(&gw, Some("https://partner.example")).await,
+        101,
+        "a listed origin"
+    );
+    for origin in [
+        sibling.as_str(),
+        "https://evil.example",
+        "null",
+        "http://ws.acme.test.localhost",
+        "https://partner.example.evil.example",
+    ] {
+        assert_eq!(upgrade_status(&gw, Some(origin)).await, 403, "{origin}");
+    }
+}
