@@ -71,9 +71,10 @@ impl ProxyHttp for Gateway {
         &self,
         _session: &mut Session,
         body: &mut Option<Bytes>,
-        _end_of_stream: bool,
+        end_of_stream: bool,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
+        upstream::end_body_once(body, end_of_stream);
         if ctx.received(body.as_ref().map_or(0, Bytes::len)) {
             ctx.handled(Outcome::Failed(Failure::BodyTooLarge));
             return Error::e_explain(

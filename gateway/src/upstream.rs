@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use dashmap::DashMap;
 
 use pingora_core::upstreams::peer::HttpPeer;
@@ -152,6 +153,17 @@ fn header_value(req: &RequestHeader, name: &str) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .collect();
     (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// Keeps a request body ending exactly once upstream (docs/security.md line 35): an empty last
+/// piece (HTTP/2's empty DATA frame with END_STREAM) is dropped, since pingora 0.9.1 would
+/// write it as a zero-size chunk — the chunked terminator — and then write the terminator
+/// again when the body ends, leaving a stray one that a pooled upstream connection reads
+/// as the start of another request.
+pub fn end_body_once(body: &mut Option<Bytes>, end_of_stream: bool) {
+    if end_of_stream && body.as_ref().is_some_and(Bytes::is_empty) {
+        *body = None;
+    }
 }
 
 /// `Connection: upgrade` with `Upgrade: websocket`.

@@ -350,3 +350,78 @@ async fn sec_34_websocket_upgrades_from_other_origins_are_refused() {
         assert_eq!(upgrade_status(&gw, Some(origin)).await, 403, "{origin}");
     }
 }
+
+/// An upstream that records the bytes of its one connection: it answers the first request
+/// once that request's chunked body has ended, keeps the connection open, and hands back
+/// everything it received by then and in the next half second.
+async fn recording_upstream() -> (u16, tokio::sync::oneshot::Receiver<Vec<u8>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (done, received) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut conn, _) = listener.accept().await.unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut answered = false;
+        let mut quiet_until = None;
+        loop {
+            let wait = match quiet_until {
+                Some(until) => until - Instant::now().min(until),
+                None => Duration::from_secs(10),
+            };
+            match tokio::time::timeout(wait, conn.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
+            if !answered && seen.windows(5).any(|w| w == b"0\r\n\r\n") {
+                answered = true;
+                conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                    .await
+                    .unwrap();
+                quiet_until = Some(Instant::now() + Duration::from_millis(500));
+            }
+        }
+        let _ = done.send(seen);
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn sec_35_an_http2_body_ends_exactly_once_upstream() {
+    // An h2 POST with no content-length whose last DATA frame is empty and carries
+    // END_STREAM: the upstream must get one chunked terminator, not a second one that a
+    // pooled connection would read as the start of another request.
+    let (port, received) = recording_upstream().await;
+    let rbac = format!(
+        "[workspace]\nid = \"acme\"\nname = \"Acme\"\nidp = \"dev\"\n\n\
+         [sites.app]\naccess = \"public\"\nbackend = {{ upstream = \"http://127.0.0.1:{port}\" }}\n"
+    );
+    let gw = e2e::GatewayBuilder::new()
+        .rbac("acme", &rbac)
+        .extra("[dev_idp]\nenabled = true")
+        .start();
+    let client = e2e::Client::builder(&gw.ca_pem(), gw.https_port())
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let chunks = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from("x"))]);
+    let reply = client
+        .post(format!(
+            "https://{}:{}/upload",
+            host("app"),
+            gw.https_port()
+        ))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.version(), reqwest::Version::HTTP_2);
+    assert_eq!(reply.status(), 200, "{}", gw.log());
+    let seen = received.await.unwrap();
+    let text = String::from_utf8_lossy(&seen).to_string();
+    let (_, body) = text.split_once("\r\n\r\n").expect("a request head");
+    assert_eq!(
+        body, "1\r\nx\r\n0\r\n\r\n",
+        "the upstream received: {text:?}"
+    );
+}
