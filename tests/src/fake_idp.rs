@@ -49,6 +49,7 @@ struct State {
     end_session: EndSession,
     redirect_discovery_to: Option<String>,
     discovery_hits: usize,
+    padding: usize,
 }
 
 /// A running fake IdP.
@@ -91,6 +92,7 @@ impl FakeIdp {
                 end_session: EndSession::Default,
                 redirect_discovery_to: None,
                 discovery_hits: 0,
+                padding: 0,
             })),
         };
         let server = idp.clone();
@@ -141,6 +143,11 @@ impl FakeIdp {
             Some(url) => EndSession::Advertised(url.to_string()),
             None => EndSession::Absent,
         };
+    }
+
+    /// Makes every JSON answer (discovery, keys, token) carry `bytes` more of padding.
+    pub fn pad_answers(&self, bytes: usize) {
+        self.state.lock().expect("state").padding = bytes;
     }
 
     /// How many times discovery was requested.
@@ -242,7 +249,11 @@ impl FakeIdp {
     }
 
     async fn handle(&self, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-        let json_reply = |v: Value| {
+        let padding = self.state.lock().expect("state").padding;
+        let json_reply = |mut v: Value| {
+            if padding > 0 {
+                v["x_padding"] = "a".repeat(padding).into();
+            }
             Response::builder()
                 .header("content-type", "application/json")
                 .body(Full::new(Bytes::from(v.to_string())))

@@ -5,6 +5,7 @@
 pub mod dev_idp;
 pub mod form;
 pub mod host;
+pub mod idp_http;
 pub mod oidc;
 pub mod pages;
 pub mod site;
@@ -28,6 +29,7 @@ use crate::clock::now;
 use crate::config::{ClientSecret, Config, IdpConfig};
 use crate::GatewayError;
 use form::Form;
+use idp_http::IdpHttp;
 use oidc::Provider;
 
 /// How long a started sign-in (state, nonce, PKCE) may take.
@@ -87,7 +89,7 @@ pub struct SignIn {
     times: SessionTimes,
     rotation: Duration,
     https_port: u16,
-    dev_http: Option<reqwest::Client>,
+    dev_http: Option<IdpHttp>,
     extra_ca: Option<String>,
 }
 
@@ -120,7 +122,7 @@ impl SignIn {
             } else {
                 listener.ip()
             };
-            let client = oidc::http_client(
+            let client = IdpHttp::new(
                 dev_ca_pem,
                 Some((&signin.host, SocketAddr::new(ip, listener.port()))),
             )
@@ -221,7 +223,7 @@ impl SignIn {
         }
         let http = match (&self.dev_http, name) {
             (Some(client), "dev") => client.clone(),
-            _ => oidc::http_client(self.extra_ca.as_deref(), None).ok()?,
+            _ => IdpHttp::new(self.extra_ca.as_deref(), None).ok()?,
         };
         let provider = Arc::new(Provider::new(idp, http, &callback_url(&self.origin)).ok()?);
         if let Ok(mut map) = self.providers.write() {

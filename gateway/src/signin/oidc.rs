@@ -20,6 +20,7 @@ use openidconnect::{
 use policy::UserPrincipal;
 use serde_json::Value;
 
+use super::idp_http::IdpHttp;
 use crate::config::IdpConfig;
 
 #[cfg(test)]
@@ -122,7 +123,7 @@ pub type SignedIn = UserPrincipal;
 /// One IdP's relying-party side, with its discovery cache.
 pub struct Provider {
     config: IdpConfig,
-    http: reqwest::Client,
+    http: IdpHttp,
     redirect: RedirectUrl,
     cached: RwLock<Option<(Instant, Arc<Discovered>)>>,
 }
@@ -132,7 +133,7 @@ impl Provider {
     /// back to `callback_url`.
     pub fn new(
         config: IdpConfig,
-        http: reqwest::Client,
+        http: IdpHttp,
         callback_url: &str,
     ) -> Result<Provider, OidcError> {
         let redirect =
@@ -396,27 +397,4 @@ fn rsa_bits(key: &CoreJsonWebKey) -> Option<usize> {
         Some(top) => n.len() * 8 - top.leading_zeros() as usize,
         None => 0,
     })
-}
-
-/// The HTTP client for talking to IdPs: no redirects (docs/security.md line 11), timeouts,
-/// and optionally an extra trusted CA and a fixed address for one hostname (the development
-/// IdP, served by this same process).
-pub fn http_client(
-    extra_ca_pem: Option<&str>,
-    pin: Option<(&str, std::net::SocketAddr)>,
-) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(15))
-        .user_agent("sitegate");
-    if let Some(pem) = extra_ca_pem {
-        let cert = reqwest::Certificate::from_pem(pem.as_bytes())
-            .map_err(|e| format!("CA certificate: {e}"))?;
-        builder = builder.add_root_certificate(cert);
-    }
-    if let Some((host, addr)) = pin {
-        builder = builder.resolve(host, addr);
-    }
-    builder.build().map_err(|e| e.to_string())
 }

@@ -606,3 +606,30 @@ async fn sec_33_logout_sends_browsers_only_to_a_safe_end_session_endpoint_and_al
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[tokio::test]
+async fn sec_36_an_idp_answer_past_the_size_cap_is_refused_as_it_streams_in() {
+    // A token answer of 2 MiB is refused (502), and the gateway signs the next person in.
+    let (gw, idp, _up) = setup().await;
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let (state, nonce) = start(&browser).await;
+    idp.serve_token(idp.sign(&idp.claims("dora@acme.test", &nonce)));
+    idp.pad_answers(2 << 20);
+    assert_eq!(finish(&browser, &state).await, 502, "{}", gw.log());
+    assert!(gw.log().contains("larger than"), "{}", gw.log());
+    // 100 KiB of padding is within the cap.
+    idp.pad_answers(100 << 10);
+    let (status, _) = attempt(&gw, &idp, |idp, nonce| {
+        idp.sign(&idp.claims("dora@acme.test", nonce))
+    })
+    .await;
+    assert_eq!(status, 302, "{}", gw.log());
+
+    // Discovery and keys are fetched by a gateway that has not cached them yet.
+    let (gw, idp, _up) = setup().await;
+    idp.pad_answers(2 << 20);
+    let browser = Browser::new(&gw.ca_pem(), gw.https_port());
+    let (_, to_signin) = browser.get(&browser.url(&host("app"), "/")).await;
+    let (status, _) = browser.get(&to_signin.expect("to sign-in host")).await;
+    assert_eq!(status, 502, "discovery past the cap: {}", gw.log());
+}
