@@ -204,17 +204,7 @@ impl Headers {
         self.mutable(&ctx)?;
         let (name, value) = Self::checked(&ctx, &name, Some(&value))?;
         let value = value.unwrap_or_default();
-        match self.list.iter().position(|(n, _)| *n == name) {
-            Some(first) => {
-                self.list[first].1 = value;
-                let mut index = 0;
-                self.list.retain(|(n, _)| {
-                    index += 1;
-                    index - 1 == first || *n != name
-                });
-            }
-            None => self.list.push((name, value)),
-        }
+        crate::web::pairs::set_first(&mut self.list, name, value);
         Ok(())
     }
 

@@ -10,6 +10,7 @@ mod dom_exception;
 pub mod encoding;
 #[allow(missing_docs)]
 pub mod headers;
+mod pairs;
 #[allow(missing_docs)]
 pub mod url;
 

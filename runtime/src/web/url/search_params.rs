@@ -260,17 +260,7 @@ impl<'js> UrlSearchParams<'js> {
     pub fn set(&mut self, ctx: Ctx<'js>, name: Value<'js>, value: Value<'js>) -> Result<()> {
         let name = usv_string(&ctx, name)?;
         let value = usv_string(&ctx, value)?;
-        match self.list.iter().position(|(n, _)| *n == name) {
-            Some(first) => {
-                self.list[first].1 = value;
-                let mut index = 0;
-                self.list.retain(|(n, _)| {
-                    index += 1;
-                    index - 1 == first || *n != name
-                });
-            }
-            None => self.list.push((name, value)),
-        }
+        crate::web::pairs::set_first(&mut self.list, name, value);
         self.update();
         Ok(())
     }
