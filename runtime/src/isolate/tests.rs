@@ -265,19 +265,28 @@ fn sec_26_a_loop_of_awaits_is_stopped_at_the_cpu_budget_with_async_hooks_loaded(
         // The interrupt stops each spinning job; the loop around it goes on with a new one.
         "const spin = async () => { for (;;) {} };\nfor (;;) { await spin().catch(() => {}); }",
     ] {
-        let (dir, js) = isolate(Limits {
-            cpu_per_call: Duration::from_millis(30),
-            ..Limits::default()
+        // On its own thread, so that a loop the budget does not stop fails the test instead
+        // of hanging it.
+        let (done, outcome) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (dir, js) = isolate(Limits {
+                cpu_per_call: Duration::from_millis(30),
+                ..Limits::default()
+            });
+            write(
+                dir.path(),
+                "index.js",
+                "import { AsyncLocalStorage } from 'node:async_hooks';\n\
+                 globalThis.storage = new AsyncLocalStorage();\n\
+                 export default { fetch() {} };\n",
+            );
+            js.load_entry("index.js").unwrap();
+            let _ = done.send(js.eval_async::<()>(body));
         });
-        write(
-            dir.path(),
-            "index.js",
-            "import { AsyncLocalStorage } from 'node:async_hooks';\n\
-             globalThis.storage = new AsyncLocalStorage();\n\
-             export default { fetch() {} };\n",
-        );
-        js.load_entry("index.js").unwrap();
-        let err = js.eval_async::<()>(body).unwrap_err();
+        let outcome = outcome
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{body}: not stopped within 30 s"));
+        let err = outcome.unwrap_err();
         assert!(
             matches!(err, RuntimeError::CpuBudget { .. }),
             "{body}: {err}"
