@@ -134,10 +134,7 @@ async fn sec_27_forwarding_and_override_headers_in_any_spelling_never_reach_the_
 async fn sec_28_plain_http_redirects_only_hosts_sitegate_serves() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = crate::support::plain_http_client();
     let get = async |host: &str| {
         client
             .get(format!("http://127.0.0.1:{}/x", gw.http_port()))

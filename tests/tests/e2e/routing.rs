@@ -94,10 +94,7 @@ async fn sec_15_sni_naming_another_site_is_misdirected() {
 async fn plain_http_redirects_to_https_keeping_path_and_query() {
     let upstream = Upstream::start().await;
     let gw = acme(&upstream).start();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = crate::support::plain_http_client();
     let resp = client
         .post(format!("http://127.0.0.1:{}/a/b?c=d", gw.http_port()))
         .header("host", host("app"))

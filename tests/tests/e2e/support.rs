@@ -142,3 +142,11 @@ pub fn assert_only_the_sites_own_cookies_were_set(headers: &reqwest::header::Hea
     );
     assert!(!set.iter().any(|c| c.starts_with("wide=")), "{set:?}");
 }
+
+/// A client for the plain-HTTP listener that shows redirects instead of following them.
+pub fn plain_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
