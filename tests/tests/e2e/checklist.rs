@@ -2,15 +2,9 @@
 //! line that claims a defence has a `sec_NN_` test, and every `sec_NN_` test names a line.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The repository's root (this crate lives in `tests/`).
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate has a parent")
-        .to_path_buf()
-}
+use crate::support::repo;
 
 /// The numbers of the checklist's lines: `N. ` at the start of a line under a `### ` heading,
 /// split into the lines claimed as covered and those listed under "Not yet covered".

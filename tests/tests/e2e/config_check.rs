@@ -1,12 +1,10 @@
 //! `sitegate check`: every example config passes; every bad-config fixture fails with exactly
 //! the expected messages (file, line, column, key, accepted values), all problems at once.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use crate::support::repo;
 
 fn check(dir: &Path, config: &str) -> std::process::Output {
     Command::new(e2e::sitegate_bin())

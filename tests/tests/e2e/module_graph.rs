@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
 
+use crate::support::repo;
+
 /// A module's path inside its crate (`["auth", "session"]`; the crate root is empty).
 type ModPath = Vec<String>;
 
@@ -24,13 +26,6 @@ struct Reference {
 struct CrateGraph {
     modules: BTreeSet<ModPath>,
     references: Vec<Reference>,
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate has a parent")
-        .to_path_buf()
 }
 
 fn is_test_only(attrs: &[syn::Attribute]) -> bool {

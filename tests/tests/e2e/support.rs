@@ -150,3 +150,11 @@ pub fn plain_http_client() -> reqwest::Client {
         .build()
         .expect("client")
 }
+
+/// The repository's root (the tests crate lives in `tests/`).
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate has a parent")
+        .to_path_buf()
+}
