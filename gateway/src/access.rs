@@ -107,7 +107,7 @@ pub fn check(
         }
         Decision::BadPath(_) => Err(Answer::Fail(Failure::BadPath)),
         Decision::Deny(reason) => {
-            ctx.denied(reason.to_string());
+            ctx.denied(reason);
             match &principal {
                 Some(Principal::User(user)) => Err(Answer::Denied(denial(site, user, reason))),
                 _ => Err(Answer::Fail(Failure::Denied)),

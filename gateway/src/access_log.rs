@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use pingora_error::Error;
 use pingora_proxy::Session;
+use policy::DenyReason;
 
 use crate::request::RequestCtx;
 
@@ -23,7 +24,7 @@ pub struct Entry<'a> {
     /// How the gateway handled it.
     pub outcome: &'static str,
     /// Why the policy refused it, if it did.
-    pub deny_reason: Option<&'a str>,
+    pub deny_reason: Option<DenyReason>,
     /// Body bytes sent to the client.
     pub bytes_sent: usize,
     /// Body bytes received from the client.
@@ -71,7 +72,7 @@ impl<'a> Entry<'a> {
             path = self.path,
             status = self.status,
             outcome = self.outcome,
-            deny_reason = self.deny_reason,
+            deny_reason = self.deny_reason.map(tracing::field::display),
             bytes_sent = self.bytes_sent,
             bytes_received = self.bytes_received,
             duration_ms = self.duration.as_secs_f64() * 1000.0,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use pingora_proxy::Session;
-use policy::Site;
+use policy::{DenyReason, Site};
 
 use crate::head_deadline;
 use crate::outcome::{Failure, Outcome};
@@ -28,7 +28,7 @@ pub struct RequestCtx {
     body_bytes: u64,
     body_limit: u64,
     refreshed_cookie: Option<String>,
-    deny_reason: Option<String>,
+    deny_reason: Option<DenyReason>,
     bearer: Option<String>,
 }
 
@@ -94,7 +94,7 @@ impl RequestCtx {
     }
 
     /// Records a refusal by the policy, with its reason for the access line.
-    pub fn denied(&mut self, reason: String) {
+    pub fn denied(&mut self, reason: DenyReason) {
         self.outcome = Outcome::Failed(Failure::Denied);
         self.deny_reason = Some(reason);
     }
@@ -161,8 +161,8 @@ impl RequestCtx {
     }
 
     /// Why the policy refused it, if it did.
-    pub fn deny_reason(&self) -> Option<&str> {
-        self.deny_reason.as_deref()
+    pub fn deny_reason(&self) -> Option<DenyReason> {
+        self.deny_reason
     }
 
     /// Request body bytes received.
