@@ -44,6 +44,26 @@ impl Checker<'_> {
         self.diags.push(self.spans.diag(key, e));
     }
 
+    /// Each entry of the list at `key` parsed by `parse`, duplicates left out; a bad entry is
+    /// reported at its index with `bad(value as written, reason)`.
+    pub fn each_parsed<T: PartialEq, R>(
+        &mut self,
+        key: &str,
+        list: &[String],
+        parse: impl Fn(&str) -> Result<T, R>,
+        bad: impl Fn(String, R) -> PolicyError,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for (i, raw) in list.iter().enumerate() {
+            match parse(raw) {
+                Ok(value) if !out.contains(&value) => out.push(value),
+                Ok(_) => {}
+                Err(reason) => self.err(&join_index(key, i), bad(raw.clone(), reason)),
+            }
+        }
+        out
+    }
+
     /// Reports a problem with the key itself at `key`.
     pub fn err_key(&mut self, key: &str, e: PolicyError) {
         self.diags.push(self.spans.diag_key(key, e));

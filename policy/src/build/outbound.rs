@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use ipnet::IpNet;
 
 use super::Checker;
-use crate::diag::{join_index, join_key};
+use crate::diag::join_key;
 use crate::email::parse_hostname;
 use crate::file::OutboundFile;
 use crate::model::Outbound;
@@ -15,38 +15,19 @@ use crate::PolicyError;
 /// Parses the table at `key`, reporting every bad entry.
 pub(super) fn outbound(ck: &mut Checker<'_>, key: &str, file: &OutboundFile) -> Outbound {
     let hosts = file.hosts.as_ref().map(|list| {
-        let hkey = join_key(key, "hosts");
-        let mut out: Vec<String> = Vec::new();
-        for (i, raw) in list.iter().enumerate() {
-            match host_pattern(raw) {
-                Ok(pattern) if !out.contains(&pattern) => out.push(pattern),
-                Ok(_) => {}
-                Err(reason) => ck.err(
-                    &join_index(&hkey, i),
-                    PolicyError::BadOutboundHost {
-                        value: raw.clone(),
-                        reason,
-                    },
-                ),
-            }
-        }
-        out
+        ck.each_parsed(
+            &join_key(key, "hosts"),
+            list,
+            host_pattern,
+            |value, reason| PolicyError::BadOutboundHost { value, reason },
+        )
     });
-    let pkey = join_key(key, "private");
-    let mut private = Vec::new();
-    for (i, raw) in file.private.iter().enumerate() {
-        match network(raw) {
-            Ok(net) if !private.contains(&net) => private.push(net),
-            Ok(_) => {}
-            Err(reason) => ck.err(
-                &join_index(&pkey, i),
-                PolicyError::BadNetwork {
-                    value: raw.clone(),
-                    reason,
-                },
-            ),
-        }
-    }
+    let private = ck.each_parsed(
+        &join_key(key, "private"),
+        &file.private,
+        network,
+        |value, reason| PolicyError::BadNetwork { value, reason },
+    );
     Outbound { hosts, private }
 }
 

@@ -293,22 +293,12 @@ pub(crate) fn upstream(raw: &str) -> Result<Upstream, String> {
 /// Parses `websocket_origins`: each an `http(s)://host[:port]` origin, kept as browsers send
 /// it (lower-case host, no default port).
 fn origins(ck: &mut Checker<'_>, site_key: &str, list: &[String]) -> Vec<String> {
-    let key = join_key(site_key, "websocket_origins");
-    let mut out = Vec::new();
-    for (i, raw) in list.iter().enumerate() {
-        match origin(raw) {
-            Ok(origin) if !out.contains(&origin) => out.push(origin),
-            Ok(_) => {}
-            Err(reason) => ck.err(
-                &join_index(&key, i),
-                PolicyError::BadOrigin {
-                    value: raw.clone(),
-                    reason,
-                },
-            ),
-        }
-    }
-    out
+    ck.each_parsed(
+        &join_key(site_key, "websocket_origins"),
+        list,
+        origin,
+        |value, reason| PolicyError::BadOrigin { value, reason },
+    )
 }
 
 /// `raw` as an origin's serialization, or why it is not one.
